@@ -1,0 +1,248 @@
+// idledger serve | replay | compact
+
+#include "idledger/api/cli.hpp"
+
+#include <sys/stat.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/app.hpp"
+#include "core/bootstrap.hpp"
+#include "core/dispatch.hpp"
+#include "http/server.hpp"
+#include "idledger/projections/replay.hpp"
+
+namespace idledger::api {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage = R"(usage:
+  idledger serve   --listen HOST:PORT --data-dir DIR [options]
+  idledger replay  --data-dir DIR [--verify]
+  idledger compact --data-dir DIR
+
+serve options:
+  --listen HOST:PORT        address to listen on (port 0 picks a free port)      [127.0.0.1:8080]
+  --data-dir DIR            where the event log and read models live             [./data]
+  --io-threads N            HTTP I/O threads                                      [2]
+  --handler-threads N       threads for handlers that block (writes, hashing)     [64]
+  --rate-limit FAMILY=N     requests per minute per token (families: users, user,
+                            api-tokens, other); repeatable
+  --argon2-memory-kib N     argon2id memory cost                                  [19456]
+  --argon2-iterations N     argon2id time cost                                    [2]
+  --password-min-length N   password policy minimum length                        [8]
+  --password-history N      passwords remembered by the policy                    [4]
+
+environment:
+  IDLEDGER_BOOTSTRAP_TOKEN  the first start's API token (otherwise random, written to DIR/bootstrap-token)
+)";
+
+struct Args {
+    std::string command;
+    std::map<std::string, std::vector<std::string>> options;
+    std::vector<std::string> flags;
+
+    std::optional<std::string> get(const std::string& k) const {
+        auto it = options.find(k);
+        if (it == options.end() || it->second.empty()) return std::nullopt;
+        return it->second.back();
+    }
+    bool flag(const std::string& f) const {
+        return std::find(flags.begin(), flags.end(), f) != flags.end();
+    }
+};
+
+std::optional<Args> parse_args(int argc, char** argv) {
+    if (argc < 2) return std::nullopt;
+    Args a;
+    a.command = argv[1];
+    for (int i = 2; i < argc; ++i) {
+        std::string s = argv[i];
+        if (!s.starts_with("--")) return std::nullopt;
+        auto eq = s.find('=');
+        if (eq != std::string::npos && s.substr(0, eq) != "--rate-limit") {
+            a.options[s.substr(2, eq - 2)].push_back(s.substr(eq + 1));
+        } else if (s == "--verify" || s == "--help") {
+            a.flags.push_back(s.substr(2));
+        } else if (i + 1 < argc) {
+            a.options[s.substr(2)].push_back(argv[++i]);
+        } else {
+            return std::nullopt;
+        }
+    }
+    return a;
+}
+
+std::optional<long long> to_number(const std::string& s) {
+    long long v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(const std::string& data_dir,
+                                                                      domain::Clock& clock) {
+    fs::create_directories(data_dir);
+    eventstore::Options o;
+    o.path = (fs::path(data_dir) / "store").string();
+    o.extra_column_families = projections::all_column_families();
+    o.clock = [&clock] { return clock.now_ms(); };
+    return eventstore::EventStore::open(std::move(o));
+}
+
+int fail(const std::string& what) {
+    std::cerr << "idledger: " << what << "\n";
+    return 1;
+}
+
+int serve(const Args& args) {
+    const std::string listen = args.get("listen").value_or("127.0.0.1:8080");
+    const std::string data_dir = args.get("data-dir").value_or("./data");
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return fail("--listen takes HOST:PORT");
+    auto port = to_number(listen.substr(colon + 1));
+    if (!port || *port < 0 || *port > 65535) return fail("bad port in --listen");
+
+    AppConfig config;
+    config.data_dir = data_dir;
+    if (auto v = args.get("handler-threads")) config.handler_threads = int(to_number(*v).value_or(64));
+    if (auto v = args.get("argon2-memory-kib")) config.argon2.memory_bytes = uint64_t(to_number(*v).value_or(19456)) * 1024;
+    if (auto v = args.get("argon2-iterations")) config.argon2.iterations = uint64_t(to_number(*v).value_or(2));
+    if (auto v = args.get("password-min-length")) config.password_policy.min_length = int(to_number(*v).value_or(8));
+    if (auto v = args.get("password-history")) config.password_policy.history_count = int(to_number(*v).value_or(4));
+    if (auto it = args.options.find("rate-limit"); it != args.options.end()) {
+        for (const auto& spec : it->second) {
+            auto eq = spec.find('=');
+            auto n = eq == std::string::npos ? std::nullopt : to_number(spec.substr(eq + 1));
+            if (!n || *n < 1) return fail("--rate-limit takes FAMILY=N");
+            config.rate_limits.per_minute[spec.substr(0, eq)] = *n;
+        }
+    }
+
+    domain::SystemClock clock;
+    domain::RandomIdSource ids;
+    auto store = open_store(data_dir, clock);
+    if (!store) return fail("cannot open the store: " + store.error().message);
+    int code = 0;
+    {
+        App app(**store, clock, ids, config);
+        std::optional<std::string> preset;
+        if (const char* env = std::getenv("IDLEDGER_BOOTSTRAP_TOKEN"); env && *env) preset = env;
+        auto boot = bootstrap_org(app, preset);
+        if (!boot) return fail("bootstrap failed: " + boot.error().message);
+        const fs::path token_file = fs::path(data_dir) / "bootstrap-token";
+        if (boot->created && boot->token) {
+            std::ofstream(token_file) << *boot->token << "\n";
+            ::chmod(token_file.c_str(), 0600);
+        }
+
+        Dispatcher dispatcher(app);
+        ServerConfig sc;
+        sc.host = listen.substr(0, colon);
+        sc.port = uint16_t(*port);
+        if (auto v = args.get("io-threads")) sc.io_threads = int(to_number(*v).value_or(2));
+        HttpServer server(sc, [&dispatcher](HttpRequest&& req, std::function<void(HttpResponse&&)> respond) {
+            dispatcher.handle(std::move(req), std::move(respond));
+        });
+        uint16_t bound = 0;
+        try {
+            bound = server.start();
+        } catch (const std::exception& ex) {
+            return fail(std::string("cannot listen on ") + listen + ": " + ex.what());
+        }
+        std::cout << "idledger listening on http://" << sc.host << ":" << bound << "\n";
+        if (boot->created && boot->token)
+            std::cout << "admin API token (shown once, also in " << token_file.string() << "): " << *boot->token << "\n";
+        else if (boot->created)
+            std::cout << "admin API token: the value of IDLEDGER_BOOTSTRAP_TOKEN\n";
+        else if (fs::exists(token_file))
+            std::cout << "admin API token: see " << token_file.string() << "\n";
+        std::cout << "data directory: " << data_dir << std::endl;
+
+        server.wait_for_shutdown_signal();
+        std::cout << "idledger: shutting down" << std::endl;
+        server.stop();
+    }
+    (*store)->close();
+    return code;
+}
+
+int replay(const Args& args) {
+    auto data_dir = args.get("data-dir");
+    if (!data_dir) return fail("replay needs --data-dir");
+    domain::SystemClock clock;
+    auto store = open_store(*data_dir, clock);
+    if (!store) return fail("cannot open the store: " + store.error().message);
+    if (args.flag("verify")) {
+        fs::path scratch = fs::path(*data_dir) / "replay-verify.tmp";
+        fs::remove_all(scratch);
+        eventstore::Options o;
+        o.path = scratch.string();
+        o.extra_column_families = projections::all_column_families();
+        auto target = eventstore::EventStore::open(std::move(o));
+        if (!target) return fail("cannot open scratch store: " + target.error().message);
+        projections::ReplayReport report;
+        auto diffs = projections::verify_against(**store, **target, report);
+        (*target)->close();
+        fs::remove_all(scratch);
+        if (!diffs) return fail("replay failed: " + diffs.error().message);
+        std::cout << "replayed " << report.events << " events in " << report.seconds << " s ("
+                  << (report.seconds > 0 ? uint64_t(double(report.events) / report.seconds) : 0)
+                  << " events/s)\n";
+        if (!diffs->empty()) {
+            for (const auto& d : *diffs) std::cout << "DIFFERENT " << d << "\n";
+            return 2;
+        }
+        std::cout << "verify: every read model matches the live one\n";
+        return 0;
+    }
+    auto report = projections::rebuild_in_place(**store);
+    if (!report) return fail("replay failed: " + report.error().message);
+    std::cout << "replayed " << report->events << " events in " << report->seconds << " s ("
+              << (report->seconds > 0 ? uint64_t(double(report->events) / report->seconds) : 0)
+              << " events/s)\n";
+    (*store)->close();
+    return 0;
+}
+
+int compact(const Args& args) {
+    auto data_dir = args.get("data-dir");
+    if (!data_dir) return fail("compact needs --data-dir");
+    domain::SystemClock clock;
+    auto store = open_store(*data_dir, clock);
+    if (!store) return fail("cannot open the store: " + store.error().message);
+    if (auto r = (*store)->compact_all(); !r) return fail("compaction failed: " + r.error().message);
+    (*store)->close();
+    std::cout << "compacted\n";
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    auto args = parse_args(argc, argv);
+    if (!args || args->flag("help") || args->command == "--help" || args->command == "help") {
+        std::cout << kUsage;
+        return args ? 0 : 2;
+    }
+    try {
+        if (args->command == "serve") return serve(*args);
+        if (args->command == "replay") return replay(*args);
+        if (args->command == "compact") return compact(*args);
+    } catch (const std::exception& ex) {
+        return fail(ex.what());
+    }
+    std::cerr << kUsage;
+    return 2;
+}
+
+}  // namespace idledger::api

@@ -1,0 +1,44 @@
+#pragma once
+// Everything a handler can reach: the store, the read models, the clock, ids, configuration.
+// One App per server process; shared by all threads (every member is thread-safe).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/metrics.hpp"
+#include "core/rate_limit.hpp"
+#include "core/work_pool.hpp"
+#include "idledger/domain/clock.hpp"
+#include "idledger/domain/ids.hpp"
+#include "idledger/domain/password_hash.hpp"
+#include "idledger/domain/user_rules.hpp"
+#include "idledger/eventstore/event_store.hpp"
+#include "idledger/projections/read_model.hpp"
+
+namespace idledger::api {
+
+struct AppConfig {
+    domain::PasswordPolicy password_policy;
+    domain::Argon2Params argon2;
+    RateLimitConfig rate_limits;
+    int handler_threads = 64;
+    std::string data_dir;
+};
+
+struct App {
+    App(eventstore::EventStore& s, domain::Clock& c, domain::IdSource& i, AppConfig cfg)
+        : store(s), reader(s), clock(c), ids(i), config(std::move(cfg)),
+          limiter(config.rate_limits), pool(config.handler_threads) {}
+
+    eventstore::EventStore& store;
+    projections::Reader reader;
+    domain::Clock& clock;
+    domain::IdSource& ids;
+    AppConfig config;
+    RateLimiter limiter;
+    Metrics metrics;
+    WorkPool pool;  // runs handlers that block (writes, hashing)
+};
+
+}  // namespace idledger::api

@@ -1,0 +1,46 @@
+#include "core/auth.hpp"
+
+#include "core/json_io.hpp"
+
+namespace idledger::api {
+
+domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
+    const std::string* h = req.header("authorization");
+    if (!h) return domain::fail(domain::ErrorCode::InvalidSession);
+    std::string_view v(*h);
+    if (v.size() < 6 || (v.substr(0, 5) != "SSWS " && v.substr(0, 5) != "ssws ")) {
+        if (v.substr(0, 7) == "Bearer ") return domain::fail(domain::ErrorCode::InvalidToken);
+        return domain::fail(domain::ErrorCode::InvalidSession);
+    }
+    std::string token(v.substr(5));
+    while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+    auto found = app.reader.token_by_digest(domain::token_digest(token));
+    if (!found) return std::unexpected(store_failure(found.error()));
+    if (!*found) return domain::fail(domain::ErrorCode::InvalidToken);
+    auto user = app.reader.user((*found)->user_id);
+    if (!user) return std::unexpected(store_failure(user.error()));
+    if (!*user) return domain::fail(domain::ErrorCode::InvalidToken);
+    const auto status = (*user)->user.status;
+    if (status == domain::UserStatus::Deprovisioned || status == domain::UserStatus::Suspended)
+        return domain::fail(domain::ErrorCode::InvalidToken);
+    Principal p;
+    p.user_id = (*user)->user.id;
+    p.token_id = (*found)->id;
+    p.roles = (*user)->user.roles;
+    return p;
+}
+
+bool permitted(const Principal& p, Perm perm) {
+    switch (perm) {
+        case Perm::Public:
+        case Perm::Authenticated: return true;
+        case Perm::UsersRead: return p.has_any_role();
+        case Perm::UsersManage:
+            return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN") ||
+                   p.has_role("USER_ADMIN") || p.has_role("HELP_DESK_ADMIN");
+        case Perm::SuperAdmin: return p.has_role("SUPER_ADMIN");
+    }
+    return false;
+}
+
+}  // namespace idledger::api

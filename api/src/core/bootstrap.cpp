@@ -1,0 +1,73 @@
+#include "core/bootstrap.hpp"
+
+#include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/user_decide.hpp"
+#include "tokens/api_tokens.hpp"
+#include "users/user_commands.hpp"
+
+namespace idledger::api {
+
+eventstore::Result<BootstrapResult> bootstrap_org(App& app, const std::optional<std::string>& preset_token) {
+    BootstrapResult result;
+    domain::CreateUserCommand admin;
+    admin.id = app.ids.next(domain::id_prefix::kUser);
+    admin.type_id = std::string(domain::kDefaultUserTypeId);
+    admin.profile = domain::Json::object();
+    admin.profile.set("login", "admin@idledger.local");
+    admin.profile.set("email", "admin@idledger.local");
+    admin.profile.set("firstName", "Super");
+    admin.profile.set("lastName", "Admin");
+    // A random password nobody knows: the admin signs in with API tokens.
+    domain::StoredPassword pw;
+    pw.algorithm = "ARGON2ID";
+    pw.value = domain::argon2id_hash(domain::Secret(domain::random_base62(32)), app.config.argon2);
+    admin.password = pw;
+    admin.roles = {"SUPER_ADMIN"};
+
+    const std::string token_value = preset_token ? *preset_token : "00" + domain::random_base62(40);
+    domain::ApiToken token;
+    token.id = app.ids.next(domain::id_prefix::kApiToken);
+    token.name = "bootstrap";
+    token.user_id = admin.id;
+    token.digest = domain::token_digest(token_value);
+
+    domain::EventMetadata meta;
+    meta.actor_id = "system";
+    meta.request_id = "bootstrap";
+    const std::string metadata = meta.encode();
+    std::optional<eventstore::Error> error;
+
+    auto fut = app.store.submit([&](eventstore::Transaction& tx) {
+        auto org = tx.append("org", eventstore::kNoStream,
+                             {{"OrgBootstrapped", domain::encode_payload_plain(domain::Json::object()), metadata}});
+        if (!org) {
+            if (org.error().code != eventstore::Errc::WrongExpectedVersion) error = org.error();
+            return eventstore::Outcome::Abort;  // already bootstrapped
+        }
+        auto events = domain::decide_create(admin, false);
+        if (!events) {
+            error = eventstore::Error{eventstore::Errc::InvalidArgument, "bootstrap admin refused"};
+            return eventstore::Outcome::Abort;
+        }
+        auto user = append_user_events(tx, admin.id, true, std::nullopt, *events, metadata);
+        if (!user) {
+            error = user.error();
+            return eventstore::Outcome::Abort;
+        }
+        if (auto r = tokens::append_token_created(tx, token, metadata); !r) {
+            error = r.error();
+            return eventstore::Outcome::Abort;
+        }
+        return eventstore::Outcome::Commit;
+    });
+    auto done = fut.get();
+    if (!done) return std::unexpected(done.error());
+    if (error) return std::unexpected(*error);
+    if (done->aborted) return result;
+    result.created = true;
+    result.admin_user_id = admin.id;
+    if (!preset_token) result.token = token_value;
+    return result;
+}
+
+}  // namespace idledger::api

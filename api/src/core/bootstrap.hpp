@@ -1,0 +1,20 @@
+#pragma once
+// First start on an empty data directory: the org's super administrator and an API token for it.
+
+#include <optional>
+#include <string>
+
+#include "core/app.hpp"
+
+namespace idledger::api {
+
+struct BootstrapResult {
+    bool created = false;         // false: the org existed already
+    std::string admin_user_id;
+    std::optional<std::string> token;  // clear token, only when freshly generated (print once)
+};
+
+/// `preset_token`: IDLEDGER_BOOTSTRAP_TOKEN if set. Idempotent: the org stream guards it.
+eventstore::Result<BootstrapResult> bootstrap_org(App& app, const std::optional<std::string>& preset_token);
+
+}  // namespace idledger::api

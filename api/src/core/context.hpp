@@ -1,0 +1,59 @@
+#pragma once
+// Per-request context and the route table's types.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/app.hpp"
+#include "http/message.hpp"
+#include "idledger/domain/error.hpp"
+#include "idledger/domain/event_codec.hpp"
+
+namespace idledger::api {
+
+struct Principal {
+    std::string user_id;
+    std::string token_id;
+    std::vector<std::string> roles;
+    bool has_any_role() const { return !roles.empty(); }
+    bool has_role(std::string_view r) const {
+        for (const auto& x : roles)
+            if (x == r) return true;
+        return false;
+    }
+};
+
+struct RequestContext {
+    App& app;
+    std::string request_id;
+    std::string base_url;  // scheme://host[:port] as the client reached us
+    Principal principal;
+    std::vector<std::pair<std::string, std::string>> path_params;  // decoded
+    std::string remote_ip;
+    std::string user_agent;
+
+    const std::string& param(std::string_view name) const;
+    domain::EventMetadata metadata() const;
+};
+
+using Handler = domain::Result<HttpResponse> (*)(RequestContext&, const HttpRequest&);
+
+enum class Perm { Public, Authenticated, UsersRead, UsersManage, SuperAdmin };
+enum class Exec { Inline, Blocking };
+
+struct Route {
+    std::string_view method;
+    std::string_view pattern;       // "/api/v1/users/{userId}"
+    std::string_view operation_id;  // Okta's operationId, also the metrics label
+    std::string_view family;        // rate-limit bucket
+    Perm perm;
+    Exec exec;
+    Handler handler;
+};
+
+/// The API's inventory (routes.cpp). Start-up asserts (method, pattern) pairs are unique.
+const std::vector<Route>& route_table();
+
+}  // namespace idledger::api

@@ -1,0 +1,69 @@
+#include "core/json_io.hpp"
+
+#include <iostream>
+
+#include "idledger/domain/json_parse.hpp"
+
+namespace idledger::api {
+
+using domain::Json;
+
+domain::Result<Json> parse_body(const HttpRequest& req, bool allow_empty) {
+    bool blank = req.body.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (blank) {
+        if (allow_empty) return Json::object();
+        return domain::fail(domain::ErrorCode::MalformedBody);
+    }
+    auto j = domain::parse_json(req.body);
+    if (!j || !j->is_object()) return domain::fail(domain::ErrorCode::MalformedBody);
+    return std::move(*j);
+}
+
+HttpResponse json_response(int status, const Json& body) {
+    HttpResponse r;
+    r.status = status;
+    body.dump_to(r.body);
+    return r;
+}
+
+HttpResponse empty_response(int status) {
+    HttpResponse r;
+    r.status = status;
+    r.json = false;
+    return r;
+}
+
+HttpResponse error_response(const domain::Error& e) {
+    const auto& entry = domain::catalogue(e.code);
+    Json body = Json::object();
+    body.set("errorCode", entry.okta_code);
+    body.set("errorSummary", domain::error_summary(e));
+    body.set("errorLink", entry.okta_code);
+    body.set("errorId", domain::RandomIdSource().next(domain::id_prefix::kErrorId, 22));
+    Json causes = Json::array();
+    for (const auto& c : e.causes) {
+        Json cause = Json::object();
+        cause.set("errorSummary", c.summary);
+        causes.push(std::move(cause));
+    }
+    body.set("errorCauses", std::move(causes));
+    return json_response(entry.http_status, body);
+}
+
+domain::Result<bool> bool_param(const HttpRequest& req, std::string_view name, bool fallback) {
+    const std::string* v = req.param(name);
+    if (!v || v->empty()) return fallback;
+    if (*v == "true" || *v == "TRUE" || *v == "True") return true;
+    if (*v == "false" || *v == "FALSE" || *v == "False") return false;
+    return domain::fail(domain::ErrorCode::TypeMismatch,
+                        "Query parameter '" + std::string(name) + "' must be a boolean");
+}
+
+domain::Error store_failure(const eventstore::Error& e) {
+    std::cerr << "store error: " << e.message << "\n";
+    return domain::Error{e.code == eventstore::Errc::Closed ? domain::ErrorCode::Unavailable
+                                                            : domain::ErrorCode::InternalError,
+                         {}, {}};
+}
+
+}  // namespace idledger::api

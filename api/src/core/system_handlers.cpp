@@ -1,0 +1,32 @@
+#include "core/system_handlers.hpp"
+
+#include "core/json_io.hpp"
+
+namespace idledger::api::system {
+
+using domain::Json;
+
+domain::Result<HttpResponse> healthz(RequestContext&, const HttpRequest&) {
+    Json j = Json::object();
+    j.set("status", "ok");
+    return json_response(200, j);
+}
+
+domain::Result<HttpResponse> readyz(RequestContext& ctx, const HttpRequest&) {
+    // Read models are written in the events' own batch, so they are never behind the log.
+    Json j = Json::object();
+    j.set("status", "ready");
+    j.set("logPosition", int64_t(ctx.app.store.head()));
+    return json_response(200, j);
+}
+
+domain::Result<HttpResponse> metrics(RequestContext& ctx, const HttpRequest&) {
+    HttpResponse r;
+    r.status = 200;
+    r.json = false;
+    r.body = ctx.app.metrics.render(ctx.app.store.stats());
+    r.add_header("Content-Type", "text/plain; version=0.0.4");
+    return r;
+}
+
+}  // namespace idledger::api::system

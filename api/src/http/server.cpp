@@ -1,0 +1,243 @@
+#include "http/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <iostream>
+#include <list>
+#include <mutex>
+#include <thread>
+
+namespace idledger::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class Session;
+
+struct Shared {
+    ServerConfig config;
+    RequestHandler handler;
+    std::atomic<bool> stopping{false};
+    std::atomic<int> in_flight{0};
+    std::mutex sessions_mu;
+    std::list<std::weak_ptr<Session>> sessions;
+    std::mutex drain_mu;
+    std::condition_variable drain_cv;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+
+    void start() {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    }
+
+    void close_from_outside() {
+        asio::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (!self->busy_) self->stream_.socket().close();
+        });
+    }
+
+private:
+    void read() {
+        if (shared_.stopping) return close();
+        parser_.emplace();
+        parser_->body_limit(shared_.config.body_limit);
+        parser_->header_limit(64 * 1024);
+        stream_.expires_after(shared_.config.idle_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, size_t) {
+        if (ec == http::error::end_of_stream) return close();
+        bool too_large = ec == http::error::body_limit;
+        if (ec && !too_large) return close();
+        auto& msg = parser_->get();
+        HttpRequest req;
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        auto qpos = req.target.find('?');
+        req.path = req.target.substr(0, qpos);
+        if (qpos != std::string::npos) req.query = parse_query(std::string_view(req.target).substr(qpos + 1));
+        for (const auto& f : msg) {
+            std::string name(f.name_string());
+            for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+            req.headers.push_back({std::move(name), std::string(f.value())});
+        }
+        req.has_body = msg.has_content_length() || msg.chunked();
+        if (too_large) {
+            req.has_body = true;
+            req.headers.push_back({"x-idledger-body-too-large", "1"});
+        } else {
+            req.body = std::move(msg.body());
+        }
+        beast::error_code ignore;
+        auto ep = stream_.socket().remote_endpoint(ignore);
+        req.remote_ip = ignore ? "" : ep.address().to_string();
+        keep_alive_ = msg.keep_alive() && !too_large;
+        version_ = msg.version();
+        busy_ = true;
+        shared_.in_flight.fetch_add(1);
+        stream_.expires_never();
+        auto self = shared_from_this();
+        shared_.handler(std::move(req), [self](HttpResponse&& res) {
+            asio::post(self->stream_.get_executor(),
+                       [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+        });
+    }
+
+    void write(HttpResponse&& res) {
+        auto msg = std::make_shared<http::response<http::string_body>>();
+        msg->version(version_);
+        msg->result(static_cast<unsigned>(res.status));
+        for (auto& h : res.headers) msg->insert(h.name, h.value);
+        if (res.json) {
+            msg->set(http::field::content_type, "application/json");
+            msg->body() = std::move(res.body);
+        }
+        msg->keep_alive(keep_alive_ && !shared_.stopping);
+        msg->prepare_payload();
+        stream_.expires_after(shared_.config.read_timeout);
+        http::async_write(stream_, *msg,
+                          [self = shared_from_this(), msg](beast::error_code ec, size_t) {
+                              self->on_write(ec, msg->keep_alive());
+                          });
+    }
+
+    void on_write(beast::error_code ec, bool keep_alive) {
+        busy_ = false;
+        if (shared_.in_flight.fetch_sub(1) == 1) shared_.drain_cv.notify_all();
+        if (ec || !keep_alive) return close();
+        read();
+    }
+
+    void close() {
+        beast::error_code ignore;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignore);
+        stream_.socket().close(ignore);
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    Shared& shared_;
+    bool keep_alive_ = true;
+    bool busy_ = false;
+    unsigned version_ = 11;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    Shared shared;
+    asio::io_context ioc;
+    std::optional<tcp::acceptor> acceptor;
+    std::vector<std::thread> threads;
+    std::mutex stop_mu;
+    std::condition_variable stop_cv;
+    bool stop_requested = false;
+    bool stopped = false;
+
+    void accept() {
+        acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+                return accept();
+            }
+            s.set_option(tcp::no_delay(true));
+            auto session = std::make_shared<Session>(std::move(s), shared);
+            {
+                std::lock_guard lock(shared.sessions_mu);
+                shared.sessions.remove_if([](const auto& w) { return w.expired(); });
+                shared.sessions.push_back(session);
+            }
+            session->start();
+            accept();
+        });
+    }
+};
+
+HttpServer::HttpServer(ServerConfig config, RequestHandler handler) : impl_(std::make_unique<Impl>()) {
+    impl_->shared.config = std::move(config);
+    impl_->shared.handler = std::move(handler);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+uint16_t HttpServer::start() {
+    auto& cfg = impl_->shared.config;
+    tcp::endpoint ep(asio::ip::make_address(cfg.host), cfg.port);
+    impl_->acceptor.emplace(impl_->ioc);
+    impl_->acceptor->open(ep.protocol());
+    impl_->acceptor->set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor->bind(ep);
+    impl_->acceptor->listen(asio::socket_base::max_listen_connections);
+    uint16_t port = impl_->acceptor->local_endpoint().port();
+    impl_->accept();
+    for (int i = 0; i < std::max(1, cfg.io_threads); ++i)
+        impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    return port;
+}
+
+void HttpServer::wait_for_shutdown_signal() {
+    asio::io_context sig_ioc;
+    asio::signal_set signals(sig_ioc, SIGINT, SIGTERM);
+    signals.async_wait([this](beast::error_code, int) {
+        std::lock_guard lock(impl_->stop_mu);
+        impl_->stop_requested = true;
+        impl_->stop_cv.notify_all();
+    });
+    std::thread t([&] { sig_ioc.run(); });
+    {
+        std::unique_lock lock(impl_->stop_mu);
+        impl_->stop_cv.wait(lock, [&] { return impl_->stop_requested; });
+    }
+    sig_ioc.stop();
+    t.join();
+}
+
+void HttpServer::stop() {
+    {
+        std::lock_guard lock(impl_->stop_mu);
+        if (impl_->stopped) return;
+        impl_->stopped = true;
+        impl_->stop_requested = true;
+        impl_->stop_cv.notify_all();
+    }
+    auto& shared = impl_->shared;
+    shared.stopping = true;
+    if (impl_->acceptor) {
+        asio::post(impl_->ioc, [this] {
+            beast::error_code ignore;
+            impl_->acceptor->close(ignore);
+        });
+    }
+    {
+        // In-flight requests finish; their connections then close (keep-alive off).
+        std::unique_lock lock(shared.drain_mu);
+        shared.drain_cv.wait_for(lock, std::chrono::seconds(10),
+                                 [&] { return shared.in_flight.load() == 0; });
+    }
+    {
+        std::lock_guard lock(shared.sessions_mu);
+        for (auto& w : shared.sessions)
+            if (auto s = w.lock()) s->close_from_outside();
+    }
+    impl_->ioc.stop();
+    for (auto& t : impl_->threads) t.join();
+    impl_->threads.clear();
+}
+
+}  // namespace idledger::api

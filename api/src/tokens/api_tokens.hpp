@@ -1,0 +1,22 @@
+#pragma once
+// /api/v1/api-tokens: Okta's API token endpoints plus POST to mint a token for any user.
+
+#include <string>
+
+#include "core/context.hpp"
+
+namespace idledger::api::tokens {
+
+using R = domain::Result<HttpResponse>;
+
+R list(RequestContext&, const HttpRequest&);    // GET    /api/v1/api-tokens
+R get(RequestContext&, const HttpRequest&);     // GET    /api/v1/api-tokens/{apiTokenId}
+R revoke(RequestContext&, const HttpRequest&);  // DELETE /api/v1/api-tokens/{apiTokenId}
+R revoke_current(RequestContext&, const HttpRequest&);  // DELETE /api/v1/api-tokens/current
+R create(RequestContext&, const HttpRequest&);  // POST   /api/v1/api-tokens (extension)
+
+/// Token creation on the writer thread (also used by bootstrap). Returns the new token's id.
+eventstore::Result<void> append_token_created(eventstore::Transaction& tx, const domain::ApiToken& token,
+                                              const std::string& metadata);
+
+}  // namespace idledger::api::tokens

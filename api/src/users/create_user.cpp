@@ -1,0 +1,111 @@
+// POST /api/v1/users
+
+#include "core/json_io.hpp"
+#include "idledger/domain/user_decide.hpp"
+#include "users/credentials_input.hpp"
+#include "users/handlers.hpp"
+#include "users/user_commands.hpp"
+#include "users/user_json.hpp"
+
+namespace idledger::api::users {
+
+using domain::Json;
+
+R create(RequestContext& ctx, const HttpRequest& req) {
+    auto body = parse_body(req);
+    if (!body) return std::unexpected(body.error());
+    auto activate = bool_param(req, "activate", true);
+    if (!activate) return std::unexpected(activate.error());
+    auto provider = bool_param(req, "provider", false);
+    if (!provider) return std::unexpected(provider.error());
+    const std::string* next_login = req.param("nextLogin");
+    if (next_login && !next_login->empty() && *next_login != "changePassword")
+        return domain::validation("nextLogin", "nextLogin must be changePassword");
+
+    domain::CreateUserCommand cmd;
+    cmd.activate = *activate;
+    cmd.expire_password = next_login && *next_login == "changePassword";
+    cmd.type_id = std::string(domain::kDefaultUserTypeId);
+
+    const Json* profile = body->find("profile");
+    if (!profile || !profile->is_object()) {
+        if (profile && !profile->is_null()) return domain::fail(domain::ErrorCode::MalformedBody);
+        return std::unexpected(domain::validation_error(domain::validate_profile(Json::object())));
+    }
+    if (auto causes = domain::validate_profile(*profile); !causes.empty())
+        return std::unexpected(domain::validation_error(std::move(causes)));
+    cmd.profile = *profile;
+
+    if (const Json* type = body->find("type"); type && type->is_object()) {
+        const Json* id = type->find("id");
+        if (id && id->is_string() && id->as_string() != domain::kDefaultUserTypeId)
+            return domain::validation("type", "The user type does not exist: " + id->as_string());
+    }
+    if (const Json* groups = body->find("groupIds"); groups && !groups->is_null()) {
+        if (!groups->is_array()) return domain::fail(domain::ErrorCode::MalformedBody);
+        if (groups->as_array().size() > 100) {
+            return domain::fail(domain::ErrorCode::InvalidRequest, "Target count limit exceeded",
+                                {{"The number of group targets is too large"}});
+        }
+        for (const auto& g : groups->as_array())
+            if (!g.is_string() || g.as_string() != domain::kEveryoneGroupId)
+                return domain::not_found(g.is_string() ? g.as_string() : g.dump(), "UserGroup");
+    }
+
+    const Json* creds = body->find("credentials");
+    if (creds && !creds->is_null() && !creds->is_object())
+        return domain::fail(domain::ErrorCode::MalformedBody);
+    std::optional<PasswordInput> password;
+    std::optional<RecoveryInput> recovery;
+    if (creds && creds->is_object()) {
+        auto pw = read_password(creds->find("password"));
+        if (!pw) return std::unexpected(pw.error());
+        password = std::move(*pw);
+        auto rq = read_recovery(creds->find("recovery_question"), /*answer_required=*/true);
+        if (!rq) return std::unexpected(rq.error());
+        recovery = std::move(*rq);
+        if (const Json* p = creds->find("provider"); p && p->is_object()) {
+            const Json* type = p->find("type");
+            const Json* name = p->find("name");
+            std::string t = type && type->is_string() ? type->as_string() : "OKTA";
+            static const char* kTypes[] = {"OKTA", "ACTIVE_DIRECTORY", "LDAP", "FEDERATION", "SOCIAL", "IMPORT"};
+            bool known = false;
+            for (auto* k : kTypes) known = known || t == k;
+            if (!known) return domain::fail(domain::ErrorCode::MalformedBody);
+            if (t != "OKTA" && !*provider)
+                return domain::validation("provider", "Setting a provider requires the provider=true query parameter");
+            cmd.provider_type = t;
+            cmd.provider_name = name && name->is_string() ? name->as_string() : t;
+            if ((t == "FEDERATION" || t == "SOCIAL") && password)
+                return domain::validation("password", "Users with a federated provider cannot have a password");
+        }
+    }
+    if (cmd.expire_password && !password) return domain::fail(domain::ErrorCode::NextLoginNeedsPassword);
+    if (cmd.expire_password && !cmd.activate) return domain::fail(domain::ErrorCode::NextLoginNeedsActivate);
+
+    const std::string login = profile->find("login")->as_string();
+    if (password) {
+        auto stored = prepare_password(ctx.app, *password, login);
+        if (!stored) return std::unexpected(stored.error());
+        cmd.password = std::move(*stored);
+        if (password->is_import()) {
+            cmd.provider_type = "IMPORT";
+            cmd.provider_name = "IMPORT";
+        }
+    }
+    if (recovery) cmd.recovery = prepare_recovery(ctx.app, *recovery);
+    cmd.id = ctx.app.ids.next(domain::id_prefix::kUser);
+
+    auto result = run_user_command(
+        ctx, cmd.id, /*create=*/true,
+        [&](const std::optional<projections::UserRow>&, eventstore::Transaction& tx)
+            -> domain::Result<std::vector<domain::Event>> {
+            auto taken = projections::user_id_by_login(tx, login);
+            if (!taken) return std::unexpected(store_failure(taken.error()));
+            return domain::decide_create(cmd, taken->has_value());
+        });
+    if (!result) return std::unexpected(result.error());
+    return json_response(200, render_user(result->row->user, ctx.base_url, LinkSet::Full));
+}
+
+}  // namespace idledger::api::users

@@ -1,0 +1,32 @@
+#pragma once
+// Handlers of the Users resource, one file per endpoint group.
+
+#include "core/context.hpp"
+
+namespace idledger::api::users {
+
+using R = domain::Result<HttpResponse>;
+
+R create(RequestContext&, const HttpRequest&);           // POST   /api/v1/users
+R get(RequestContext&, const HttpRequest&);              // GET    /api/v1/users/{userId}
+R list(RequestContext&, const HttpRequest&);             // GET    /api/v1/users
+R update_partial(RequestContext&, const HttpRequest&);   // POST   /api/v1/users/{userId}
+R replace(RequestContext&, const HttpRequest&);          // PUT    /api/v1/users/{userId}
+R remove(RequestContext&, const HttpRequest&);           // DELETE /api/v1/users/{userId}
+
+R activate(RequestContext&, const HttpRequest&);
+R reactivate(RequestContext&, const HttpRequest&);
+R deactivate(RequestContext&, const HttpRequest&);
+R suspend(RequestContext&, const HttpRequest&);
+R unsuspend(RequestContext&, const HttpRequest&);
+R unlock(RequestContext&, const HttpRequest&);
+R reset_password(RequestContext&, const HttpRequest&);
+R expire_password(RequestContext&, const HttpRequest&);
+R expire_password_with_temp(RequestContext&, const HttpRequest&);
+R reset_factors(RequestContext&, const HttpRequest&);
+
+R change_password(RequestContext&, const HttpRequest&);
+R change_recovery_question(RequestContext&, const HttpRequest&);
+R forgot_password(RequestContext&, const HttpRequest&);
+
+}  // namespace idledger::api::users

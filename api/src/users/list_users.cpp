@@ -1,0 +1,185 @@
+// GET /api/v1/users: listing, `q`, `filter`, `search` (with sortBy/sortOrder), pagination.
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/json_io.hpp"
+#include "core/pagination.hpp"
+#include "idledger/domain/user_query.hpp"
+#include "idledger/domain/user_rules.hpp"
+#include "users/handlers.hpp"
+#include "users/user_json.hpp"
+
+namespace idledger::api::users {
+
+using domain::Json;
+using domain::UserStatus;
+using projections::UserRow;
+
+namespace {
+
+constexpr size_t kMaxLimit = 200;
+
+std::string hex(std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+    return out;
+}
+
+std::optional<std::string> unhex(std::string_view s) {
+    if (s.size() % 2) return std::nullopt;
+    std::string out;
+    for (size_t i = 0; i < s.size(); i += 2) {
+        unsigned v = 0;
+        auto r = std::from_chars(s.data() + i, s.data() + i + 2, v, 16);
+        if (r.ec != std::errc() || r.ptr != s.data() + i + 2) return std::nullopt;
+        out.push_back(char(v));
+    }
+    return out;
+}
+
+/// Creation-order cursor: the sequence number of the last user returned.
+std::string seq_cursor(uint64_t seq) { return "s" + std::to_string(seq); }
+
+domain::Result<uint64_t> read_seq_cursor(const HttpRequest& req) {
+    const std::string* after = req.param("after");
+    if (!after || after->empty()) return uint64_t{0};
+    uint64_t seq = 0;
+    if (after->size() < 2 || (*after)[0] != 's' ||
+        std::from_chars(after->data() + 1, after->data() + after->size(), seq).ec != std::errc())
+        return domain::fail(domain::ErrorCode::InvalidPaging, {}, {{"after: The cursor is not valid"}});
+    return seq;
+}
+
+R page_response(RequestContext& ctx, const HttpRequest& req, const std::vector<const domain::User*>& users,
+                size_t limit, const std::optional<std::string>& next) {
+    Json arr = Json::array();
+    arr.as_array().reserve(users.size());
+    for (const auto* u : users) arr.push(render_user(*u, ctx.base_url, LinkSet::SelfOnly));
+    auto res = json_response(200, arr);
+    add_link_headers(res, ctx, req, limit, next);
+    return res;
+}
+
+R find_by_q(RequestContext& ctx, const HttpRequest& req, const std::string& q) {
+    auto limit = read_limit(req, 10, kMaxLimit);
+    if (!limit) return std::unexpected(limit.error());
+    const std::string needle = domain::normalize_login(q);
+    std::vector<UserRow> found;
+    auto r = ctx.app.reader.scan_users(0, [&](const UserRow& row) {
+        if (row.user.status == UserStatus::Deprovisioned) return true;
+        for (const char* field : {"firstName", "lastName", "email"}) {
+            const Json* v = row.user.profile.find(field);
+            if (v && v->is_string() && domain::normalize_login(v->as_string()).starts_with(needle)) {
+                found.push_back(row);
+                break;
+            }
+        }
+        return found.size() < *limit;
+    });
+    if (!r) return std::unexpected(store_failure(r.error()));
+    std::vector<const domain::User*> users;
+    for (const auto& row : found) users.push_back(&row.user);
+    return page_response(ctx, req, users, *limit, std::nullopt);
+}
+
+/// Listing and filter/search without sortBy: creation order, stable under concurrent creation.
+R scan_in_creation_order(RequestContext& ctx, const HttpRequest& req,
+                         const std::optional<domain::QueryNode>& query, domain::QueryMode mode) {
+    auto limit = read_limit(req, kMaxLimit, kMaxLimit);
+    if (!limit) return std::unexpected(limit.error());
+    auto after = read_seq_cursor(req);
+    if (!after) return std::unexpected(after.error());
+    std::vector<UserRow> page;
+    bool more = false;
+    auto r = ctx.app.reader.scan_users(*after, [&](const UserRow& row) {
+        if (!query && row.user.status == UserStatus::Deprovisioned) return true;
+        if (query && !domain::matches(*query, row.user, mode)) return true;
+        if (page.size() == *limit) {
+            more = true;
+            return false;
+        }
+        page.push_back(row);
+        return true;
+    });
+    if (!r) return std::unexpected(store_failure(r.error()));
+    std::vector<const domain::User*> users;
+    for (const auto& row : page) users.push_back(&row.user);
+    std::optional<std::string> next;
+    if (more) next = seq_cursor(page.back().seq);
+    return page_response(ctx, req, users, *limit, next);
+}
+
+/// search with sortBy: every match sorted by (value, id); the cursor is the last (value, id).
+R sorted_search(RequestContext& ctx, const HttpRequest& req, const domain::QueryNode& query,
+                const std::string& sort_by, bool descending) {
+    auto limit = read_limit(req, kMaxLimit, kMaxLimit);
+    if (!limit) return std::unexpected(limit.error());
+    struct Item {
+        std::string key;
+        UserRow row;
+    };
+    std::vector<Item> items;
+    auto r = ctx.app.reader.scan_users(0, [&](const UserRow& row) {
+        if (domain::matches(query, row.user, domain::QueryMode::Search)) {
+            Json v = domain::user_attribute(row.user, sort_by);
+            std::string key = v.is_string() ? domain::normalize_login(v.as_string()) : v.is_null() ? "" : v.dump();
+            items.push_back({std::move(key), row});
+        }
+        return items.size() < 50'000;
+    });
+    if (!r) return std::unexpected(store_failure(r.error()));
+    auto less = [&](const Item& a, const Item& b) {
+        if (a.key != b.key) return descending ? a.key > b.key : a.key < b.key;
+        return a.row.user.id < b.row.user.id;
+    };
+    std::sort(items.begin(), items.end(), less);
+    size_t start = 0;
+    if (const std::string* after = req.param("after"); after && !after->empty()) {
+        auto dot = after->find('.');
+        auto key = dot == std::string::npos ? std::nullopt : unhex(std::string_view(*after).substr(0, dot));
+        if (!key) return domain::fail(domain::ErrorCode::InvalidPaging, {}, {{"after: The cursor is not valid"}});
+        Item pivot{*key, UserRow{0, domain::User{}}};
+        pivot.row.user.id = after->substr(dot + 1);
+        start = size_t(std::upper_bound(items.begin(), items.end(), pivot, less) - items.begin());
+    }
+    std::vector<const domain::User*> users;
+    for (size_t i = start; i < items.size() && users.size() < *limit; ++i) users.push_back(&items[i].row.user);
+    std::optional<std::string> next;
+    size_t end = start + users.size();
+    if (end < items.size() && !users.empty()) next = hex(items[end - 1].key) + "." + items[end - 1].row.user.id;
+    return page_response(ctx, req, users, *limit, next);
+}
+
+}  // namespace
+
+R list(RequestContext& ctx, const HttpRequest& req) {
+    const std::string* q = req.param("q");
+    const std::string* filter = req.param("filter");
+    const std::string* search = req.param("search");
+    if (filter && search) return domain::fail(domain::ErrorCode::SearchAndFilter);
+    if (search) {
+        auto query = domain::parse_user_query(*search, domain::QueryMode::Search);
+        if (!query) return std::unexpected(query.error());
+        const std::string* sort_by = req.param("sortBy");
+        if (sort_by && !sort_by->empty()) {
+            const std::string* order = req.param("sortOrder");
+            bool desc = order && domain::normalize_login(*order) == "desc";
+            return sorted_search(ctx, req, *query, *sort_by, desc);
+        }
+        return scan_in_creation_order(ctx, req, *query, domain::QueryMode::Search);
+    }
+    if (filter) {
+        auto query = domain::parse_user_query(*filter, domain::QueryMode::Filter);
+        if (!query) return std::unexpected(query.error());
+        return scan_in_creation_order(ctx, req, *query, domain::QueryMode::Filter);
+    }
+    if (q) return find_by_q(ctx, req, *q);
+    return scan_in_creation_order(ctx, req, std::nullopt, domain::QueryMode::Filter);
+}
+
+}  // namespace idledger::api::users

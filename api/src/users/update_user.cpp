@@ -1,0 +1,124 @@
+// POST /api/v1/users/{userId} (partial update) and PUT /api/v1/users/{userId} (replace).
+
+#include "core/json_io.hpp"
+#include "idledger/domain/user_decide.hpp"
+#include "idledger/domain/user_rules.hpp"
+#include "users/credentials_input.hpp"
+#include "users/handlers.hpp"
+#include "users/password_history.hpp"
+#include "users/user_commands.hpp"
+#include "users/user_json.hpp"
+
+namespace idledger::api::users {
+
+using domain::Json;
+
+namespace {
+
+enum class Mode { Merge, Replace };
+
+domain::Result<void> check_if_match(const HttpRequest& req, const domain::User& user) {
+    const std::string* im = req.header("if-match");
+    if (!im) return {};
+    std::string_view v(*im);
+    if (v == "*") return {};
+    if (v.starts_with("W/")) v.remove_prefix(2);
+    if (v.size() < 2 || v.front() != '"' || v.back() != '"')
+        return domain::fail(domain::ErrorCode::EtagMalformed);
+    if (v != user_etag(user)) return domain::fail(domain::ErrorCode::EtagMismatch);
+    return {};
+}
+
+R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
+    auto body = parse_body(req);
+    if (!body) return std::unexpected(body.error());
+    auto strict = bool_param(req, "strict", false);
+    if (!strict) return std::unexpected(strict.error());
+    const Json* profile = body->find("profile");
+    if (profile && !profile->is_null() && !profile->is_object())
+        return domain::fail(domain::ErrorCode::MalformedBody);
+    if (mode == Mode::Replace && (!profile || profile->is_null()))
+        return std::unexpected(domain::validation_error(domain::validate_profile(Json::object())));
+    const Json* creds = body->find("credentials");
+    if (creds && !creds->is_null() && !creds->is_object())
+        return domain::fail(domain::ErrorCode::MalformedBody);
+    std::optional<PasswordInput> password;
+    std::optional<RecoveryInput> recovery;
+    if (creds && creds->is_object()) {
+        auto pw = read_password(creds->find("password"));
+        if (!pw) return std::unexpected(pw.error());
+        password = std::move(*pw);
+        auto rq = read_recovery(creds->find("recovery_question"), /*answer_required=*/false);
+        if (!rq) return std::unexpected(rq.error());
+        if (*rq && (*rq)->answer) recovery = std::move(*rq);
+    }
+    std::optional<std::string> type_id;
+    if (const Json* type = body->find("type"); type && type->is_object()) {
+        const Json* id = type->find("id");
+        if (id && id->is_string()) {
+            if (id->as_string() != domain::kDefaultUserTypeId)
+                return domain::validation("type", "The user type does not exist: " + id->as_string());
+            type_id = id->as_string();
+        }
+    }
+
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
+        if (!row) return std::unexpected(row.error());
+        const domain::User& current = row->user;
+        if (current.status == domain::UserStatus::Deprovisioned)
+            return domain::not_found(ctx.param("userId"), "User");
+        if (auto r = check_if_match(req, current); !r) return std::unexpected(r.error());
+
+        domain::UpdateUserCommand cmd;
+        cmd.type_id = type_id;
+        if (profile && profile->is_object()) {
+            Json next = mode == Mode::Merge ? domain::merge_profile(current.profile, *profile) : *profile;
+            if (auto causes = domain::validate_profile(next); !causes.empty())
+                return std::unexpected(domain::validation_error(std::move(causes)));
+            cmd.profile = std::move(next);
+        }
+        const std::string login = cmd.profile ? cmd.profile->find("login")->as_string() : current.login();
+        if (password) {
+            if (*strict && password->value) {
+                if (auto r = check_password_reuse(ctx.app, current, *password->value, /*strict=*/true); !r)
+                    return std::unexpected(r.error());
+            }
+            auto stored = prepare_password(ctx.app, *password, login);
+            if (!stored) return std::unexpected(stored.error());
+            cmd.password = std::move(*stored);
+            cmd.password_is_import = password->is_import();
+        }
+        if (recovery) cmd.recovery = prepare_recovery(ctx.app, *recovery);
+
+        const std::string id = current.id;
+        auto result = run_user_command(
+            ctx, id, /*create=*/false,
+            [&](const std::optional<projections::UserRow>& r, eventstore::Transaction& tx)
+                -> domain::Result<std::vector<domain::Event>> {
+                bool taken = false;
+                if (cmd.profile && domain::normalize_login(login) != domain::normalize_login(r->user.login())) {
+                    auto owner = projections::user_id_by_login(tx, login);
+                    if (!owner) return std::unexpected(store_failure(owner.error()));
+                    taken = owner->has_value() && **owner != id;
+                }
+                return domain::decide_update(r->user, cmd, taken);
+            },
+            current.version);
+        if (!result) {
+            if (is_conflict(result.error())) continue;
+            return std::unexpected(result.error());
+        }
+        auto res = json_response(200, render_user(result->row->user, ctx.base_url, LinkSet::Full));
+        res.add_header("ETag", user_etag(result->row->user));
+        return res;
+    }
+    return domain::fail(domain::ErrorCode::Unavailable);
+}
+
+}  // namespace
+
+R update_partial(RequestContext& ctx, const HttpRequest& req) { return update(ctx, req, Mode::Merge); }
+R replace(RequestContext& ctx, const HttpRequest& req) { return update(ctx, req, Mode::Replace); }
+
+}  // namespace idledger::api::users

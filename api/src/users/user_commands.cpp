@@ -1,0 +1,103 @@
+#include "users/user_commands.hpp"
+
+#include "core/json_io.hpp"
+#include "idledger/domain/data_key.hpp"
+#include "idledger/domain/event_codec.hpp"
+
+namespace idledger::api {
+
+namespace pj = projections;
+
+domain::Error conflict_error() { return domain::Error{domain::ErrorCode::Unavailable, "conflict", {}}; }
+bool is_conflict(const domain::Error& e) {
+    return e.code == domain::ErrorCode::Unavailable && e.detail == "conflict";
+}
+
+
+eventstore::Result<std::optional<pj::UserRow>> append_user_events(
+    eventstore::Transaction& tx, const std::string& user_id, bool create,
+    const std::optional<pj::UserRow>& row, const std::vector<domain::Event>& events,
+    const std::string& metadata) {
+    const std::string stream = pj::user_stream(user_id);
+    std::string key;
+    if (create) {
+        key = domain::new_data_key();
+        tx.put(pj::cf::kUserKeys, user_id, key);
+    } else {
+        auto k = pj::data_key(tx, user_id);
+        if (!k) return std::unexpected(k.error());
+        key = *k;
+    }
+    std::vector<eventstore::EventData> data;
+    data.reserve(events.size());
+    for (const auto& e : events) {
+        bool personal = e.type != domain::user_event::kDeleted && !key.empty();
+        data.push_back({e.type,
+                        personal ? domain::encode_payload_sealed(e.data, key, stream)
+                                 : domain::encode_payload_plain(e.data),
+                        metadata});
+    }
+    uint64_t expected = row ? row->user.version : eventstore::kNoStream;
+    auto appended = tx.append(stream, expected, std::move(data));
+    if (!appended) return std::unexpected(appended.error());
+    std::optional<pj::UserRow> state = row;
+    const auto& recs = tx.appended();
+    for (size_t i = 0; i < events.size(); ++i)
+        pj::apply_user_event(tx, state, recs[recs.size() - events.size() + i], events[i]);
+    return state;
+}
+
+domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const std::string& user_id,
+                                                   bool create, const UserDecision& decide,
+                                                   std::optional<uint64_t> expected_version) {
+    struct Shared {
+        std::optional<domain::Error> error;
+        UserCommandResult result;
+    };
+    auto shared = std::make_shared<Shared>();
+    const std::string metadata = ctx.metadata().encode();
+
+    auto fut = ctx.app.store.submit([&, shared, metadata](eventstore::Transaction& tx) {
+        auto fail_with = [&](domain::Error e) {
+            shared->error = std::move(e);
+            return eventstore::Outcome::Abort;
+        };
+        auto row = pj::load_user(tx, user_id);
+        if (!row) return fail_with(store_failure(row.error()));
+        if (create && *row) return fail_with(domain::Error{domain::ErrorCode::InternalError, {}, {}});
+        if (!create && !*row) return fail_with(domain::not_found(user_id, "User").error());
+        if (expected_version && *row && (*row)->user.version != *expected_version)
+            return fail_with(conflict_error());
+        auto events = decide(*row, tx);
+        if (!events) return fail_with(events.error());
+        if (events->empty()) {
+            shared->result.row = *row;
+            return eventstore::Outcome::Commit;
+        }
+        auto state = append_user_events(tx, user_id, create, *row, *events, metadata);
+        if (!state) {
+            if (state.error().code == eventstore::Errc::WrongExpectedVersion) return fail_with(conflict_error());
+            return fail_with(store_failure(state.error()));
+        }
+        shared->result.row = std::move(*state);
+        return eventstore::Outcome::Commit;
+    });
+    auto committed = fut.get();
+    if (!committed) return std::unexpected(store_failure(committed.error()));
+    if (shared->error) return std::unexpected(*shared->error);
+    shared->result.events = std::move(committed->events);
+    return std::move(shared->result);
+}
+
+domain::Result<pj::UserRow> find_user_or_404(RequestContext& ctx, const std::string& id_or_login) {
+    auto row = ctx.app.reader.find_user(id_or_login);
+    if (!row) return std::unexpected(store_failure(row.error()));
+    if (!*row) return domain::not_found(id_or_login, "User");
+    return std::move(**row);
+}
+
+std::string resolve_user_ref(const RequestContext& ctx, const std::string& ref) {
+    return ref == "me" ? ctx.principal.user_id : ref;
+}
+
+}  // namespace idledger::api

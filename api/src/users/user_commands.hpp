@@ -1,0 +1,52 @@
+#pragma once
+// Running a user command: on the writer thread, load the user, decide, seal the events with the
+// user's data key, append them with the loaded version as the expected version, and fold them
+// into the read models — all in the group commit's batch. The caller blocks until durable.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+#include "idledger/domain/user.hpp"
+#include "idledger/projections/read_model.hpp"
+
+namespace idledger::api {
+
+/// Decides on the writer thread. `row` is the user's current state (nullopt: no such user);
+/// the Transaction allows index look-ups (login uniqueness).
+using UserDecision = std::function<domain::Result<std::vector<domain::Event>>(
+    const std::optional<projections::UserRow>& row, eventstore::Transaction& tx)>;
+
+struct UserCommandResult {
+    std::optional<projections::UserRow> row;  // state after the command (nullopt: deleted)
+    std::vector<eventstore::RecordedEvent> events;
+};
+
+/// `create`: the user must not exist yet; a data key is made for it.
+/// `expected_version`: when set, the command fails with a retryable conflict if the user
+/// changed since the caller read it (callers that verified something expensive outside).
+domain::Result<UserCommandResult> run_user_command(
+    RequestContext& ctx, const std::string& user_id, bool create, const UserDecision& decide,
+    std::optional<uint64_t> expected_version = std::nullopt);
+
+/// On the writer thread: seals `events` with the user's data key (made now when `create`),
+/// appends them at the expected version of `row`, and folds them into the read models.
+/// Returns the state after the events.
+eventstore::Result<std::optional<projections::UserRow>> append_user_events(
+    eventstore::Transaction& tx, const std::string& user_id, bool create,
+    const std::optional<projections::UserRow>& row, const std::vector<domain::Event>& events,
+    const std::string& metadata);
+
+/// The retryable failure run_user_command reports when expected_version no longer holds.
+domain::Error conflict_error();
+bool is_conflict(const domain::Error& e);
+
+/// Reads a user by id or login for a handler, mapping absence to 404 E0000007.
+domain::Result<projections::UserRow> find_user_or_404(RequestContext& ctx, const std::string& id_or_login);
+
+/// `me` resolves to the caller.
+std::string resolve_user_ref(const RequestContext& ctx, const std::string& ref);
+
+}  // namespace idledger::api

@@ -1,0 +1,39 @@
+#pragma once
+// Okta-shaped identifiers: a 3-character type prefix and 17 base62 characters from a CSPRNG.
+
+#include <string>
+#include <string_view>
+
+namespace idledger::domain {
+
+namespace id_prefix {
+inline constexpr std::string_view kUser = "00u";
+inline constexpr std::string_view kApiToken = "00T";
+inline constexpr std::string_view kGroup = "00g";
+inline constexpr std::string_view kUserType = "oty";
+inline constexpr std::string_view kRoleAssignment = "ra1";
+inline constexpr std::string_view kErrorId = "oae";
+inline constexpr std::string_view kRequestId = "req";
+}  // namespace id_prefix
+
+class IdSource {
+public:
+    virtual ~IdSource() = default;
+    /// A fresh id `prefix` + `length` base62 characters. Thread-safe.
+    virtual std::string next(std::string_view prefix, size_t length = 17) = 0;
+};
+
+/// libsodium's CSPRNG.
+class RandomIdSource final : public IdSource {
+public:
+    std::string next(std::string_view prefix, size_t length = 17) override;
+};
+
+/// `length` random base62 characters (tokens, secrets).
+std::string random_base62(size_t length);
+
+/// The org's fixed ids (same on every start: derived from nothing but constants).
+inline constexpr std::string_view kDefaultUserTypeId = "otyidledgerdefault01";
+inline constexpr std::string_view kEveryoneGroupId = "00gidledgereveryone1";
+
+}  // namespace idledger::domain

@@ -1,0 +1,91 @@
+#pragma once
+// The User aggregate: its state, its statuses, and the events that change it.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "idledger/domain/clock.hpp"
+#include "idledger/domain/json.hpp"
+#include "idledger/domain/password_hash.hpp"
+
+namespace idledger::domain {
+
+enum class UserStatus {
+    Staged,
+    Provisioned,
+    Active,
+    Recovery,
+    LockedOut,
+    PasswordExpired,
+    Suspended,
+    Deprovisioned,
+};
+
+std::string_view to_string(UserStatus s);
+std::optional<UserStatus> parse_user_status(std::string_view s);
+
+struct User {
+    std::string id;
+    UserStatus status = UserStatus::Staged;
+    std::optional<UserStatus> transitioning_to;
+    Millis created = 0;
+    Millis last_updated = 0;
+    std::optional<Millis> activated;
+    std::optional<Millis> status_changed;
+    std::optional<Millis> last_login;
+    std::optional<Millis> password_changed;
+    std::string type_id;
+    Json profile = Json::object();
+    std::optional<StoredPassword> password;
+    std::vector<std::string> password_history;  // earlier argon2id hashes, newest first
+    std::optional<std::string> recovery_question;
+    std::optional<std::string> recovery_answer_hash;  // argon2id of the lower-cased answer
+    std::string provider_type = "OKTA";
+    std::string provider_name = "OKTA";
+    std::vector<std::string> roles;  // admin role types (SUPER_ADMIN, ...)
+    std::optional<std::string> forgot_token_digest;
+    std::optional<Millis> forgot_token_expires;
+    uint64_t version = 0;  // stream version: the ETag
+
+    std::string login() const;
+    std::string email() const;
+    bool has_role(std::string_view role) const;
+
+    /// Internal state encoding (the users read model), not the API shape.
+    Json to_state_json() const;
+    static std::optional<User> from_state_json(const Json& j);
+};
+
+/// One domain event: a type name and its payload. Payloads never hold a secret in clear.
+struct Event {
+    std::string type;
+    Json data;
+};
+
+namespace user_event {
+inline constexpr std::string_view kCreated = "UserCreated";
+inline constexpr std::string_view kProfileReplaced = "UserProfileReplaced";
+inline constexpr std::string_view kTypeChanged = "UserTypeChanged";
+inline constexpr std::string_view kPasswordSet = "UserPasswordSet";
+inline constexpr std::string_view kRecoveryQuestionSet = "UserRecoveryQuestionSet";
+inline constexpr std::string_view kActivated = "UserActivated";
+inline constexpr std::string_view kReactivated = "UserReactivated";
+inline constexpr std::string_view kDeactivated = "UserDeactivated";
+inline constexpr std::string_view kSuspended = "UserSuspended";
+inline constexpr std::string_view kUnsuspended = "UserUnsuspended";
+inline constexpr std::string_view kUnlocked = "UserUnlocked";
+inline constexpr std::string_view kPasswordReset = "UserPasswordReset";
+inline constexpr std::string_view kPasswordExpired = "UserPasswordExpired";
+inline constexpr std::string_view kFactorsReset = "UserFactorsReset";
+inline constexpr std::string_view kForgotPasswordRequested = "UserForgotPasswordRequested";
+inline constexpr std::string_view kRoleGranted = "UserRoleGranted";
+inline constexpr std::string_view kDeleted = "UserDeleted";
+}  // namespace user_event
+
+/// Folds one event into the state. `at` is the event's commit time. Pure and total: an unknown
+/// event type leaves the state unchanged (forward compatibility).
+void evolve(User& user, const Event& event, Millis at);
+
+}  // namespace idledger::domain

@@ -1,0 +1,82 @@
+// Ids, secrets and data keys on libsodium.
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "idledger/domain/data_key.hpp"
+#include "idledger/domain/ids.hpp"
+#include "idledger/domain/secret.hpp"
+
+namespace idledger::domain {
+namespace {
+struct SodiumInit {
+    SodiumInit() {
+        if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    }
+};
+void ensure_sodium() { static SodiumInit once; }
+constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+}  // namespace
+
+Secret::~Secret() {
+    if (!value_.empty()) sodium_memzero(value_.data(), value_.size());
+}
+
+std::string random_base62(size_t length) {
+    ensure_sodium();
+    std::string out(length, '0');
+    for (auto& c : out) c = kBase62[randombytes_uniform(62)];
+    return out;
+}
+
+std::string RandomIdSource::next(std::string_view prefix, size_t length) {
+    std::string id(prefix);
+    id += random_base62(length);
+    return id;
+}
+
+std::string new_data_key() {
+    ensure_sodium();
+    std::string key(crypto_aead_xchacha20poly1305_ietf_KEYBYTES, '\0');
+    crypto_aead_xchacha20poly1305_ietf_keygen(reinterpret_cast<unsigned char*>(key.data()));
+    return key;
+}
+
+std::string seal(std::string_view key, std::string_view plaintext, std::string_view associated) {
+    ensure_sodium();
+    if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+        throw std::logic_error("bad data key size");
+    constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    std::string out(kNonce + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+    auto* o = reinterpret_cast<unsigned char*>(out.data());
+    randombytes_buf(o, kNonce);
+    unsigned long long clen = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        o + kNonce, &clen, reinterpret_cast<const unsigned char*>(plaintext.data()),
+        plaintext.size(), reinterpret_cast<const unsigned char*>(associated.data()),
+        associated.size(), nullptr, o, reinterpret_cast<const unsigned char*>(key.data()));
+    out.resize(kNonce + clen);
+    return out;
+}
+
+std::optional<std::string> open_sealed(std::string_view key, std::string_view sealed,
+                                       std::string_view associated) {
+    ensure_sodium();
+    constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES ||
+        sealed.size() < kNonce + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+        return std::nullopt;
+    std::string out(sealed.size() - kNonce, '\0');
+    unsigned long long mlen = 0;
+    const auto* s = reinterpret_cast<const unsigned char*>(sealed.data());
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            reinterpret_cast<unsigned char*>(out.data()), &mlen, nullptr, s + kNonce,
+            sealed.size() - kNonce, reinterpret_cast<const unsigned char*>(associated.data()),
+            associated.size(), s, reinterpret_cast<const unsigned char*>(key.data())) != 0)
+        return std::nullopt;
+    out.resize(mlen);
+    return out;
+}
+
+}  // namespace idledger::domain

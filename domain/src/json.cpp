@@ -1,0 +1,116 @@
+#include "idledger/domain/json.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace idledger::domain {
+
+const Json* Json::find(std::string_view key) const {
+    if (!is_object()) return nullptr;
+    for (const auto& [k, v] : as_object())
+        if (k == key) return &v;
+    return nullptr;
+}
+
+Json* Json::find(std::string_view key) {
+    if (!is_object()) return nullptr;
+    for (auto& [k, v] : as_object())
+        if (k == key) return &v;
+    return nullptr;
+}
+
+Json& Json::set(std::string_view key, Json value) {
+    if (Json* existing = find(key)) {
+        *existing = std::move(value);
+        return *existing;
+    }
+    auto& obj = as_object();
+    obj.emplace_back(std::string(key), std::move(value));
+    return obj.back().second;
+}
+
+void Json::erase(std::string_view key) {
+    if (!is_object()) return;
+    auto& obj = as_object();
+    std::erase_if(obj, [&](const auto& kv) { return kv.first == key; });
+}
+
+void json_escape_to(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out.push_back(kHex[c >> 4]);
+                    out.push_back(kHex[c & 0xf]);
+                } else {
+                    out.push_back(char(c));
+                }
+        }
+    }
+    out.push_back('"');
+}
+
+namespace {
+struct Writer {
+    std::string& out;
+    void operator()(std::nullptr_t) const { out += "null"; }
+    void operator()(bool b) const { out += b ? "true" : "false"; }
+    void operator()(int64_t i) const {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, i);
+        out.append(buf, r.ptr);
+    }
+    void operator()(double d) const {
+        if (!std::isfinite(d)) {
+            out += "null";
+            return;
+        }
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, d);
+        out.append(buf, r.ptr);
+    }
+    void operator()(const std::string& s) const { json_escape_to(out, s); }
+    void operator()(const JsonArray& a) const {
+        out.push_back('[');
+        bool first = true;
+        for (const auto& v : a) {
+            if (!first) out.push_back(',');
+            first = false;
+            v.dump_to(out);
+        }
+        out.push_back(']');
+    }
+    void operator()(const JsonObject& o) const {
+        out.push_back('{');
+        bool first = true;
+        for (const auto& [k, v] : o) {
+            if (!first) out.push_back(',');
+            first = false;
+            json_escape_to(out, k);
+            out.push_back(':');
+            v.dump_to(out);
+        }
+        out.push_back('}');
+    }
+};
+}  // namespace
+
+void Json::dump_to(std::string& out) const { std::visit(Writer{out}, v_); }
+
+std::string Json::dump() const {
+    std::string out;
+    dump_to(out);
+    return out;
+}
+
+}  // namespace idledger::domain

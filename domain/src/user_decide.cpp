@@ -1,0 +1,220 @@
+#include "idledger/domain/user_decide.hpp"
+
+#include "idledger/domain/user_rules.hpp"
+
+namespace idledger::domain {
+namespace {
+
+namespace ev = user_event;
+
+Event status_event(std::string_view type, UserStatus to) {
+    Json d = Json::object();
+    d.set("status", to_string(to));
+    return Event{std::string(type), std::move(d)};
+}
+
+bool is_federated(std::string_view provider) {
+    return provider == "FEDERATION" || provider == "SOCIAL";
+}
+
+Result<void> require_mutable(const User& u) {
+    if (u.status == UserStatus::Deprovisioned) return not_found(u.id, "User");
+    if (u.transitioning_to) return fail(ErrorCode::UserInTransition);
+    return {};
+}
+
+}  // namespace
+
+Json merge_profile(const Json& current, const Json& patch) {
+    Json out = current.is_object() ? current : Json::object();
+    if (patch.is_object())
+        for (const auto& [k, v] : patch.as_object()) out.set(k, v);
+    return out;
+}
+
+Result<std::vector<Event>> decide_create(const CreateUserCommand& cmd, bool login_taken) {
+    if (login_taken)
+        return validation("login", "An object with this field already exists in the current organization");
+    if (cmd.expire_password && !cmd.password) return fail(ErrorCode::NextLoginNeedsPassword);
+    if (cmd.expire_password && !cmd.activate) return fail(ErrorCode::NextLoginNeedsActivate);
+
+    Json d = Json::object();
+    d.set("id", cmd.id);
+    d.set("status", "STAGED");
+    d.set("typeId", cmd.type_id);
+    d.set("profile", cmd.profile);
+    if (cmd.password) d.set("password", cmd.password->to_json());
+    if (cmd.recovery) {
+        d.set("recoveryQuestion", cmd.recovery->question);
+        d.set("recoveryAnswerHash", cmd.recovery->answer_hash);
+    }
+    d.set("providerType", cmd.provider_type);
+    d.set("providerName", cmd.provider_name);
+
+    std::vector<Event> events;
+    events.push_back(Event{std::string(ev::kCreated), std::move(d)});
+    for (const auto& role : cmd.roles) {
+        Json r = Json::object();
+        r.set("role", role);
+        events.push_back(Event{std::string(ev::kRoleGranted), std::move(r)});
+    }
+    if (cmd.activate) {
+        bool can_sign_in = cmd.password || is_federated(cmd.provider_type);
+        events.push_back(status_event(ev::kActivated,
+                                      can_sign_in ? UserStatus::Active : UserStatus::Provisioned));
+        if (cmd.expire_password)
+            events.push_back(status_event(ev::kPasswordExpired, UserStatus::PasswordExpired));
+    }
+    return events;
+}
+
+Result<std::vector<Event>> decide_update(const User& u, const UpdateUserCommand& cmd,
+                                         bool login_taken) {
+    if (auto r = require_mutable(u); !r) return std::unexpected(r.error());
+    std::vector<Event> events;
+    if (cmd.profile && *cmd.profile != u.profile) {
+        if (login_taken)
+            return validation("login", "An object with this field already exists in the current organization");
+        Json d = Json::object();
+        d.set("profile", *cmd.profile);
+        events.push_back(Event{std::string(ev::kProfileReplaced), std::move(d)});
+    }
+    if (cmd.type_id && *cmd.type_id != u.type_id) {
+        Json d = Json::object();
+        d.set("typeId", *cmd.type_id);
+        events.push_back(Event{std::string(ev::kTypeChanged), std::move(d)});
+    }
+    if (cmd.password) {
+        if (cmd.password_is_import && u.status != UserStatus::Staged)
+            return validation("password", "Hashed passwords can only be imported for STAGED users");
+        if (is_federated(u.provider_type))
+            return validation("password", "Users with a federated provider cannot have a password");
+        Json d = Json::object();
+        d.set("password", cmd.password->to_json());
+        if (u.status == UserStatus::Recovery || u.status == UserStatus::PasswordExpired)
+            d.set("status", "ACTIVE");
+        events.push_back(Event{std::string(ev::kPasswordSet), std::move(d)});
+    }
+    if (cmd.recovery) {
+        Json d = Json::object();
+        d.set("question", cmd.recovery->question);
+        d.set("answerHash", cmd.recovery->answer_hash);
+        events.push_back(Event{std::string(ev::kRecoveryQuestionSet), std::move(d)});
+    }
+    return events;
+}
+
+Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleCommand& cmd) {
+    using S = UserStatus;
+    const S s = u.status;
+    if (u.transitioning_to && cmd.op != LifecycleOp::Delete && cmd.op != LifecycleOp::Deactivate)
+        return fail(ErrorCode::UserInTransition);
+    const bool has_password = u.password.has_value();
+    std::vector<Event> out;
+    switch (cmd.op) {
+        case LifecycleOp::Activate:
+            if (s == S::Active) return fail(ErrorCode::AlreadyActive);
+            if (s != S::Staged && s != S::Deprovisioned) return fail(ErrorCode::OperationNotAllowed);
+            out.push_back(status_event(ev::kActivated, has_password || is_federated(u.provider_type)
+                                                           ? S::Active
+                                                           : S::Provisioned));
+            return out;
+        case LifecycleOp::Reactivate:
+            if (s != S::Provisioned && s != S::Recovery) return fail(ErrorCode::OperationNotAllowed);
+            out.push_back(status_event(ev::kReactivated, S::Provisioned));
+            return out;
+        case LifecycleOp::Deactivate:
+            if (s == S::Deprovisioned) return not_found(u.id, "User");
+            out.push_back(status_event(ev::kDeactivated, S::Deprovisioned));
+            return out;
+        case LifecycleOp::Delete:
+            if (s != S::Deprovisioned) {
+                out.push_back(status_event(ev::kDeactivated, S::Deprovisioned));
+            } else {
+                out.push_back(Event{std::string(ev::kDeleted), Json::object()});
+            }
+            return out;
+        case LifecycleOp::Suspend:
+            if (s != S::Active)
+                return fail(ErrorCode::ValidationFailed, "Cannot suspend a user that is not active",
+                            {{"Cannot suspend a user that is not active"}});
+            out.push_back(status_event(ev::kSuspended, S::Suspended));
+            return out;
+        case LifecycleOp::Unsuspend:
+            if (s != S::Suspended)
+                return fail(ErrorCode::ValidationFailed,
+                            "Cannot unsuspend a user that is not suspended",
+                            {{"Cannot unsuspend a user that is not suspended"}});
+            out.push_back(status_event(ev::kUnsuspended, S::Active));
+            return out;
+        case LifecycleOp::Unlock:
+            if (s != S::LockedOut) return fail(ErrorCode::UnlockNotAllowed);
+            out.push_back(status_event(ev::kUnlocked, S::Active));
+            return out;
+        case LifecycleOp::ResetPassword:
+            if (s != S::Active && s != S::PasswordExpired && s != S::LockedOut &&
+                s != S::Recovery && s != S::Provisioned)
+                return fail(ErrorCode::OperationNotAllowed);
+            if (is_federated(u.provider_type)) return fail(ErrorCode::ResetPasswordFailed);
+            out.push_back(status_event(ev::kPasswordReset, S::Recovery));
+            return out;
+        case LifecycleOp::ExpirePassword: {
+            if (!has_password && !cmd.temp_password) return fail(ErrorCode::OperationNotAllowed);
+            if (s != S::Active && s != S::PasswordExpired && s != S::Recovery &&
+                s != S::LockedOut)
+                return fail(ErrorCode::OperationNotAllowed);
+            Event e = status_event(ev::kPasswordExpired, S::PasswordExpired);
+            if (cmd.temp_password) e.data.set("password", cmd.temp_password->to_json());
+            out.push_back(std::move(e));
+            return out;
+        }
+        case LifecycleOp::ResetFactors:
+            if (s == S::Deprovisioned) return not_found(u.id, "User");
+            out.push_back(Event{std::string(ev::kFactorsReset), Json::object()});
+            return out;
+    }
+    return fail(ErrorCode::InternalError);
+}
+
+Result<std::vector<Event>> decide_change_password(const User& u, const StoredPassword& next) {
+    using S = UserStatus;
+    if (u.transitioning_to) return fail(ErrorCode::UserInTransition);
+    if (!u.password || (u.status != S::Staged && u.status != S::Active &&
+                        u.status != S::PasswordExpired && u.status != S::Recovery))
+        return fail(ErrorCode::ChangePasswordNotAllowed);
+    Json d = Json::object();
+    d.set("password", next.to_json());
+    if (u.status == S::Recovery || u.status == S::PasswordExpired) d.set("status", "ACTIVE");
+    return std::vector<Event>{Event{std::string(ev::kPasswordSet), std::move(d)}};
+}
+
+Result<std::vector<Event>> decide_change_recovery(const User& u, const RecoveryQuestion& rq) {
+    using S = UserStatus;
+    if (u.transitioning_to) return fail(ErrorCode::UserInTransition);
+    if (!u.password || (u.status != S::Staged && u.status != S::Active && u.status != S::Recovery))
+        return fail(ErrorCode::ChangeRecoveryNotAllowed);
+    Json d = Json::object();
+    d.set("question", rq.question);
+    d.set("answerHash", rq.answer_hash);
+    return std::vector<Event>{Event{std::string(ev::kRecoveryQuestionSet), std::move(d)}};
+}
+
+Result<std::vector<Event>> decide_forgot_password(const User& u, const std::string& token_digest,
+                                                  Millis expires_at) {
+    if (u.status != UserStatus::Active || is_federated(u.provider_type))
+        return fail(ErrorCode::ForgotPasswordNotAllowed);
+    Json d = Json::object();
+    d.set("tokenDigest", token_digest);
+    d.set("expiresAt", expires_at);
+    return std::vector<Event>{Event{std::string(ev::kForgotPasswordRequested), std::move(d)}};
+}
+
+Result<std::vector<Event>> decide_forgot_password_reset(const User& u, const StoredPassword& next) {
+    if (u.status != UserStatus::Active || !u.recovery_answer_hash)
+        return fail(ErrorCode::ForgotPasswordNotAllowed);
+    Json d = Json::object();
+    d.set("password", next.to_json());
+    return std::vector<Event>{Event{std::string(ev::kPasswordSet), std::move(d)}};
+}
+
+}  // namespace idledger::domain

@@ -1,0 +1,209 @@
+// User state: status names, the state encoding, and evolve().
+
+#include <algorithm>
+
+#include "idledger/domain/user.hpp"
+
+namespace idledger::domain {
+namespace {
+
+constexpr std::pair<UserStatus, std::string_view> kStatusNames[] = {
+    {UserStatus::Staged, "STAGED"},
+    {UserStatus::Provisioned, "PROVISIONED"},
+    {UserStatus::Active, "ACTIVE"},
+    {UserStatus::Recovery, "RECOVERY"},
+    {UserStatus::LockedOut, "LOCKED_OUT"},
+    {UserStatus::PasswordExpired, "PASSWORD_EXPIRED"},
+    {UserStatus::Suspended, "SUSPENDED"},
+    {UserStatus::Deprovisioned, "DEPROVISIONED"},
+};
+
+std::string str(const Json& j, std::string_view k) {
+    const Json* v = j.find(k);
+    return v && v->is_string() ? v->as_string() : std::string();
+}
+
+std::optional<std::string> opt_str(const Json& j, std::string_view k) {
+    const Json* v = j.find(k);
+    if (v && v->is_string()) return v->as_string();
+    return std::nullopt;
+}
+
+std::optional<Millis> opt_ms(const Json& j, std::string_view k) {
+    const Json* v = j.find(k);
+    if (v && v->is_int()) return v->as_int();
+    return std::nullopt;
+}
+
+void set_opt(Json& j, std::string_view k, const std::optional<Millis>& v) {
+    if (v) j.set(k, *v);
+}
+
+void set_opt(Json& j, std::string_view k, const std::optional<std::string>& v) {
+    if (v) j.set(k, *v);
+}
+
+void change_status(User& u, UserStatus to, Millis at) {
+    if (u.status != to) u.status_changed = at;
+    u.status = to;
+    u.transitioning_to.reset();
+    if (to == UserStatus::Active && !u.activated) u.activated = at;
+}
+
+void push_history(User& u) {
+    if (u.password && u.password->algorithm == "ARGON2ID") {
+        u.password_history.insert(u.password_history.begin(), u.password->value);
+        if (u.password_history.size() > 24) u.password_history.resize(24);
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(UserStatus s) {
+    for (auto [k, v] : kStatusNames)
+        if (k == s) return v;
+    return "STAGED";
+}
+
+std::optional<UserStatus> parse_user_status(std::string_view s) {
+    for (auto [k, v] : kStatusNames)
+        if (v == s) return k;
+    return std::nullopt;
+}
+
+std::string User::login() const { return str(profile, "login"); }
+std::string User::email() const { return str(profile, "email"); }
+
+bool User::has_role(std::string_view role) const {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+Json User::to_state_json() const {
+    Json j = Json::object();
+    j.set("id", id);
+    j.set("status", to_string(status));
+    if (transitioning_to) j.set("transitioningToStatus", to_string(*transitioning_to));
+    j.set("created", created);
+    j.set("lastUpdated", last_updated);
+    set_opt(j, "activated", activated);
+    set_opt(j, "statusChanged", status_changed);
+    set_opt(j, "lastLogin", last_login);
+    set_opt(j, "passwordChanged", password_changed);
+    j.set("typeId", type_id);
+    j.set("profile", profile);
+    if (password) j.set("password", password->to_json());
+    if (!password_history.empty()) {
+        Json h = Json::array();
+        for (const auto& p : password_history) h.push(p);
+        j.set("passwordHistory", std::move(h));
+    }
+    set_opt(j, "recoveryQuestion", recovery_question);
+    set_opt(j, "recoveryAnswerHash", recovery_answer_hash);
+    j.set("providerType", provider_type);
+    j.set("providerName", provider_name);
+    if (!roles.empty()) {
+        Json r = Json::array();
+        for (const auto& role : roles) r.push(role);
+        j.set("roles", std::move(r));
+    }
+    set_opt(j, "forgotTokenDigest", forgot_token_digest);
+    set_opt(j, "forgotTokenExpires", forgot_token_expires);
+    j.set("version", int64_t(version));
+    return j;
+}
+
+std::optional<User> User::from_state_json(const Json& j) {
+    if (!j.is_object()) return std::nullopt;
+    User u;
+    u.id = str(j, "id");
+    auto st = parse_user_status(str(j, "status"));
+    if (u.id.empty() || !st) return std::nullopt;
+    u.status = *st;
+    if (auto t = opt_str(j, "transitioningToStatus")) u.transitioning_to = parse_user_status(*t);
+    u.created = opt_ms(j, "created").value_or(0);
+    u.last_updated = opt_ms(j, "lastUpdated").value_or(0);
+    u.activated = opt_ms(j, "activated");
+    u.status_changed = opt_ms(j, "statusChanged");
+    u.last_login = opt_ms(j, "lastLogin");
+    u.password_changed = opt_ms(j, "passwordChanged");
+    u.type_id = str(j, "typeId");
+    if (const Json* p = j.find("profile")) u.profile = *p;
+    if (const Json* p = j.find("password")) u.password = StoredPassword::from_json(*p);
+    if (const Json* h = j.find("passwordHistory"); h && h->is_array())
+        for (const auto& e : h->as_array())
+            if (e.is_string()) u.password_history.push_back(e.as_string());
+    u.recovery_question = opt_str(j, "recoveryQuestion");
+    u.recovery_answer_hash = opt_str(j, "recoveryAnswerHash");
+    u.provider_type = str(j, "providerType");
+    u.provider_name = str(j, "providerName");
+    if (const Json* r = j.find("roles"); r && r->is_array())
+        for (const auto& e : r->as_array())
+            if (e.is_string()) u.roles.push_back(e.as_string());
+    u.forgot_token_digest = opt_str(j, "forgotTokenDigest");
+    u.forgot_token_expires = opt_ms(j, "forgotTokenExpires");
+    if (const Json* v = j.find("version"); v && v->is_int()) u.version = uint64_t(v->as_int());
+    return u;
+}
+
+void evolve(User& u, const Event& e, Millis at) {
+    namespace ev = user_event;
+    const Json& d = e.data;
+    u.version += 1;
+    if (e.type == ev::kCreated) {
+        u.id = str(d, "id");
+        u.status = parse_user_status(str(d, "status")).value_or(UserStatus::Staged);
+        u.created = at;
+        u.last_updated = at;
+        if (u.status != UserStatus::Staged) u.status_changed = at;
+        if (u.status == UserStatus::Active || u.status == UserStatus::PasswordExpired)
+            u.activated = at;
+        u.type_id = str(d, "typeId");
+        if (const Json* p = d.find("profile")) u.profile = *p;
+        if (const Json* p = d.find("password")) {
+            u.password = StoredPassword::from_json(*p);
+            u.password_changed = at;
+        }
+        u.recovery_question = opt_str(d, "recoveryQuestion");
+        u.recovery_answer_hash = opt_str(d, "recoveryAnswerHash");
+        u.provider_type = str(d, "providerType");
+        u.provider_name = str(d, "providerName");
+        return;
+    }
+    u.last_updated = at;
+    if (e.type == ev::kProfileReplaced) {
+        if (const Json* p = d.find("profile")) u.profile = *p;
+    } else if (e.type == ev::kTypeChanged) {
+        u.type_id = str(d, "typeId");
+    } else if (e.type == ev::kPasswordSet) {
+        push_history(u);
+        if (const Json* p = d.find("password")) u.password = StoredPassword::from_json(*p);
+        u.password_changed = at;
+        u.forgot_token_digest.reset();
+        u.forgot_token_expires.reset();
+        if (auto s = opt_str(d, "status")) change_status(u, *parse_user_status(*s), at);
+    } else if (e.type == ev::kRecoveryQuestionSet) {
+        u.recovery_question = opt_str(d, "question");
+        u.recovery_answer_hash = opt_str(d, "answerHash");
+    } else if (e.type == ev::kActivated || e.type == ev::kUnsuspended ||
+               e.type == ev::kUnlocked || e.type == ev::kSuspended ||
+               e.type == ev::kDeactivated || e.type == ev::kReactivated ||
+               e.type == ev::kPasswordReset || e.type == ev::kPasswordExpired) {
+        if (auto s = opt_str(d, "status"); s && parse_user_status(*s))
+            change_status(u, *parse_user_status(*s), at);
+        if (e.type == ev::kPasswordExpired) {
+            if (const Json* p = d.find("password")) {
+                push_history(u);
+                u.password = StoredPassword::from_json(*p);
+                u.password_changed = at;
+            }
+        }
+    } else if (e.type == ev::kForgotPasswordRequested) {
+        u.forgot_token_digest = opt_str(d, "tokenDigest");
+        u.forgot_token_expires = opt_ms(d, "expiresAt");
+    } else if (e.type == ev::kRoleGranted) {
+        std::string role = str(d, "role");
+        if (!u.has_role(role)) u.roles.push_back(role);
+    }
+}
+
+}  // namespace idledger::domain

@@ -1,0 +1,147 @@
+#pragma once
+// The event log on RocksDB. One writer thread owns every append and runs each command's decision
+// inside a group-committed WriteBatch (sync=true): many commands per fsync, nothing acknowledged
+// before it is durable. Knows nothing about users: events, keys and values are opaque bytes.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace idledger::eventstore {
+
+enum class Errc { Io, Corruption, WrongExpectedVersion, Closed, InvalidArgument, ReadOnly };
+
+struct Error {
+    Errc code = Errc::Io;
+    std::string message;
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+/// Stream versions start at 1; a stream that does not exist has version 0.
+inline constexpr uint64_t kNoStream = 0;
+/// Expected version that skips the concurrency check.
+inline constexpr uint64_t kAnyVersion = UINT64_MAX;
+
+struct EventData {
+    std::string type;
+    std::string payload;   // opaque (the domain's codec)
+    std::string metadata;  // opaque (actor, request id, client)
+};
+
+struct RecordedEvent {
+    uint64_t position = 0;  // global, gap-free, commit order, starting at 1
+    std::string stream;
+    uint64_t version = 0;  // per stream, gap-free, starting at 1
+    int64_t timestamp_ms = 0;
+    std::string type;
+    std::string payload;
+    std::string metadata;
+};
+
+struct AppendResult {
+    uint64_t first_position = 0;
+    uint64_t last_position = 0;
+    uint64_t stream_version = 0;  // after the append
+    bool duplicate = false;       // idempotency key seen before: nothing was written
+};
+
+struct Options {
+    std::string path;
+    /// Column families for read models kept in the same database (written in the same batch).
+    std::vector<std::string> extra_column_families;
+    size_t max_batch_commands = 1024;
+    bool read_only = false;
+    std::function<int64_t()> clock;  // ms since epoch; defaults to the system clock
+};
+
+/// The view a command gets on the writer thread: reads see the committed database plus every
+/// write made earlier in the same group commit. Valid only during the command's call.
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;
+    virtual void put(std::string_view cf, std::string_view key, std::string_view value) = 0;
+    virtual void del(std::string_view cf, std::string_view key) = 0;
+    virtual Result<uint64_t> stream_version(std::string_view stream) = 0;
+    /// Appends events to `stream` if its version equals `expected` (or kAnyVersion). With an
+    /// idempotency key already recorded, writes nothing and reports duplicate with the first
+    /// position it was recorded at.
+    virtual Result<AppendResult> append(std::string_view stream, uint64_t expected,
+                                        std::vector<EventData> events,
+                                        std::string_view idempotency_key = {}) = 0;
+    /// The timestamp every event of this group commit carries.
+    virtual int64_t now_ms() const = 0;
+    /// Events appended so far by this command (positions assigned).
+    virtual const std::vector<RecordedEvent>& appended() const = 0;
+};
+
+enum class Outcome { Commit, Abort };
+using Command = std::function<Outcome(Transaction&)>;
+
+struct CommitInfo {
+    uint64_t last_position = 0;  // log head after the batch that carried the command
+    bool aborted = false;        // the command chose Abort: none of its writes happened
+    std::vector<RecordedEvent> events;  // what the command appended
+};
+
+struct Stats {
+    std::atomic<uint64_t> appended_events{0};
+    std::atomic<uint64_t> commands{0};
+    std::atomic<uint64_t> fsyncs{0};
+    std::atomic<uint64_t> batch_commands_total{0};
+};
+
+class EventStore {
+public:
+    static Result<std::unique_ptr<EventStore>> open(Options options);
+    virtual ~EventStore() = default;
+
+    /// Queues `command` for the writer thread. The future resolves once the batch holding it is
+    /// durable (or failed: then nothing of the command was written). Thread-safe.
+    virtual std::future<Result<CommitInfo>> submit(Command command) = 0;
+
+    /// Committed reads. Thread-safe.
+    virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;
+    /// Visits keys >= start that begin with `prefix`, in key order, until `visit` returns false.
+    virtual Result<void> scan(std::string_view cf, std::string_view prefix, std::string_view start,
+                              const std::function<bool(std::string_view key, std::string_view value)>& visit,
+                              bool reverse = false) = 0;
+    virtual Result<std::vector<RecordedEvent>> read_stream(std::string_view stream,
+                                                           uint64_t from_version,
+                                                           size_t max_count) = 0;
+    virtual Result<std::vector<RecordedEvent>> read_all(uint64_t from_position,
+                                                        size_t max_count) = 0;
+    /// Position of the last durable event (0 for an empty log).
+    virtual uint64_t head() const = 0;
+    /// Blocks until head() >= position or the deadline passes. Returns head().
+    virtual uint64_t wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) = 0;
+
+    /// Replay support: write directly, without appending events and without the writer queue.
+    /// Not to be used while commands are submitted. `sync` controls the final fsync.
+    virtual Result<void> write_direct(const std::function<void(Transaction&)>& fill, bool sync) = 0;
+    /// Drops and recreates the given column families (a rebuild target).
+    virtual Result<void> clear_column_family(std::string_view cf) = 0;
+    /// Flushes memtables and compacts every column family down to the bottom level, so deleted
+    /// data leaves the files on disk.
+    virtual Result<void> compact_all() = 0;
+
+    virtual const Stats& stats() const = 0;
+    /// Stops the writer after the queued commands are written; closes the database.
+    virtual void close() = 0;
+};
+
+/// Big-endian fixed-width encoding: keys built with it sort numerically.
+std::string encode_u64(uint64_t v);
+uint64_t decode_u64(std::string_view s);
+
+}  // namespace idledger::eventstore

@@ -1,0 +1,255 @@
+#include "rocks_store.hpp"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <chrono>
+
+#include "record_codec.hpp"
+
+namespace idledger::eventstore {
+
+Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
+    if (!options.clock) {
+        options.clock = [] {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        };
+    }
+    auto store = std::make_unique<detail::RocksStore>(std::move(options));
+    if (auto r = store->open(); !r) return std::unexpected(r.error());
+    return std::unique_ptr<EventStore>(std::move(store));
+}
+
+namespace detail {
+
+Error to_error(const rocksdb::Status& s) {
+    Errc code = s.IsCorruption() ? Errc::Corruption
+                : s.IsInvalidArgument() ? Errc::InvalidArgument
+                                        : Errc::Io;
+    return Error{code, s.ToString()};
+}
+
+namespace {
+rocksdb::ColumnFamilyOptions cf_options(bool point_lookups) {
+    rocksdb::ColumnFamilyOptions o;
+    rocksdb::BlockBasedTableOptions t;
+    if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.block_cache = nullptr;  // the shared default cache
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    o.write_buffer_size = 32 << 20;
+    return o;
+}
+}  // namespace
+
+Result<void> RocksStore::open() {
+    rocksdb::DBOptions dbo;
+    dbo.create_if_missing = true;
+    dbo.create_missing_column_families = true;
+    dbo.max_background_jobs = 2;
+    dbo.bytes_per_sync = 1 << 20;
+    dbo.keep_log_file_num = 3;
+    dbo.max_total_wal_size = 128 << 20;
+
+    std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, std::string(kEventsCf),
+                                      std::string(kStreamsCf), std::string(kHeadsCf),
+                                      std::string(kIdempotencyCf)};
+    for (const auto& n : options_.extra_column_families) names.push_back(n);
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (const auto& n : names) descs.emplace_back(n, cf_options(n != kEventsCf));
+
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s =
+        options_.read_only
+            ? rocksdb::DB::OpenForReadOnly(dbo, options_.path, descs, &handles_, &raw)
+            : rocksdb::DB::Open(dbo, options_.path, descs, &handles_, &raw);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    db_.reset(raw);
+    for (size_t i = 0; i < names.size(); ++i) cfs_[names[i]] = handles_[i];
+
+    // The head is the last key of the events column family.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kEventsCf)));
+    it->SeekToLast();
+    if (!it->status().ok()) return std::unexpected(to_error(it->status()));
+    uint64_t last = it->Valid() ? decode_u64(it->key().ToStringView()) : 0;
+    head_ = last;
+    next_position_ = last + 1;
+
+    if (!options_.read_only) writer_ = std::thread([this] { writer_loop(); });
+    return {};
+}
+
+rocksdb::ColumnFamilyHandle* RocksStore::cf(std::string_view name) const {
+    std::lock_guard lock(cf_mu_);
+    auto it = cfs_.find(name);
+    return it == cfs_.end() ? nullptr : it->second;
+}
+
+void RocksStore::close() {
+    if (closed_) return;
+    closed_ = true;
+    {
+        std::lock_guard lock(queue_mu_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    if (db_) {
+        if (!options_.read_only) db_->FlushWAL(true).PermitUncheckedError();
+        for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+        handles_.clear();
+        cfs_.clear();
+        db_->Close().PermitUncheckedError();
+        db_.reset();
+    }
+    head_cv_.notify_all();
+}
+
+Result<std::optional<std::string>> RocksStore::get(std::string_view cf_name, std::string_view key) {
+    auto* h = cf(cf_name);
+    if (!h) return std::unexpected(Error{Errc::InvalidArgument, "unknown column family"});
+    std::string value;
+    auto s = db_->Get({}, h, rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return std::unexpected(to_error(s));
+    return std::optional<std::string>(std::move(value));
+}
+
+Result<void> RocksStore::scan(std::string_view cf_name, std::string_view prefix,
+                              std::string_view start,
+                              const std::function<bool(std::string_view, std::string_view)>& visit,
+                              bool reverse) {
+    auto* h = cf(cf_name);
+    if (!h) return std::unexpected(Error{Errc::InvalidArgument, "unknown column family"});
+    rocksdb::ReadOptions ro;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, h));
+    if (!reverse) {
+        std::string_view from = start.empty() ? prefix : start;
+        for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
+            auto k = it->key().ToStringView();
+            if (!k.starts_with(prefix)) break;
+            if (!visit(k, it->value().ToStringView())) break;
+        }
+    } else {
+        if (start.empty()) {
+            // Seek past every key with this prefix.
+            std::string upper(prefix);
+            bool seeked = false;
+            while (!upper.empty()) {
+                if (uint8_t(upper.back()) != 0xff) {
+                    upper.back() = char(uint8_t(upper.back()) + 1);
+                    it->SeekForPrev(upper);
+                    if (it->Valid() && it->key().ToStringView() == upper) it->Prev();
+                    seeked = true;
+                    break;
+                }
+                upper.pop_back();
+            }
+            if (!seeked) it->SeekToLast();
+        } else {
+            it->SeekForPrev(rocksdb::Slice(start.data(), start.size()));
+        }
+        for (; it->Valid(); it->Prev()) {
+            auto k = it->key().ToStringView();
+            if (!k.starts_with(prefix)) break;
+            if (!visit(k, it->value().ToStringView())) break;
+        }
+    }
+    if (!it->status().ok()) return std::unexpected(to_error(it->status()));
+    return {};
+}
+
+Result<std::vector<RecordedEvent>> RocksStore::read_stream(std::string_view stream,
+                                                           uint64_t from_version,
+                                                           size_t max_count) {
+    std::vector<uint64_t> positions;
+    std::string prefix(stream);
+    prefix.push_back('\0');
+    auto r = scan(kStreamsCf, prefix, stream_key(stream, std::max<uint64_t>(from_version, 1)),
+                  [&](std::string_view, std::string_view v) {
+                      positions.push_back(decode_u64(v));
+                      return positions.size() < max_count;
+                  });
+    if (!r) return std::unexpected(r.error());
+    std::vector<RecordedEvent> out;
+    out.reserve(positions.size());
+    for (uint64_t p : positions) {
+        auto v = get(kEventsCf, encode_u64(p));
+        if (!v) return std::unexpected(v.error());
+        if (!*v) return std::unexpected(Error{Errc::Corruption, "stream index points nowhere"});
+        auto e = decode_record(p, **v);
+        if (!e) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
+        out.push_back(std::move(*e));
+    }
+    return out;
+}
+
+Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, size_t max_count) {
+    std::vector<RecordedEvent> out;
+    bool corrupt = false;
+    uint64_t limit = head();  // never expose a position beyond the durable head
+    auto r = scan(kEventsCf, "", encode_u64(std::max<uint64_t>(from_position, 1)),
+                  [&](std::string_view k, std::string_view v) {
+                      uint64_t p = decode_u64(k);
+                      if (p > limit) return false;
+                      auto e = decode_record(p, v);
+                      if (!e) {
+                          corrupt = true;
+                          return false;
+                      }
+                      out.push_back(std::move(*e));
+                      return out.size() < max_count;
+                  });
+    if (!r) return std::unexpected(r.error());
+    if (corrupt) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
+    return out;
+}
+
+uint64_t RocksStore::wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(head_mu_);
+    head_cv_.wait_until(lock, deadline, [&] { return head() >= position || closed_; });
+    return head();
+}
+
+Result<void> RocksStore::clear_column_family(std::string_view name) {
+    std::lock_guard lock(cf_mu_);
+    auto it = cfs_.find(name);
+    if (it == cfs_.end()) return std::unexpected(Error{Errc::InvalidArgument, "unknown column family"});
+    rocksdb::ColumnFamilyHandle* old = it->second;
+    auto s = db_->DropColumnFamily(old);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    rocksdb::ColumnFamilyHandle* fresh = nullptr;
+    s = db_->CreateColumnFamily(cf_options(true), std::string(name), &fresh);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    for (auto& h : handles_)
+        if (h == old) h = fresh;
+    db_->DestroyColumnFamilyHandle(old).PermitUncheckedError();
+    it->second = fresh;
+    return {};
+}
+
+Result<void> RocksStore::compact_all() {
+    std::vector<rocksdb::ColumnFamilyHandle*> hs;
+    {
+        std::lock_guard lock(cf_mu_);
+        hs = handles_;
+    }
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    auto s = db_->Flush(fo, hs);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (auto* h : hs) {
+        s = db_->CompactRange(co, h, nullptr, nullptr);
+        if (!s.ok()) return std::unexpected(to_error(s));
+    }
+    // Obsolete WAL files hold old values too; after the flush none is live.
+    s = db_->FlushWAL(true);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    return {};
+}
+
+}  // namespace detail
+}  // namespace idledger::eventstore

@@ -1,0 +1,78 @@
+#pragma once
+// RocksDB implementation of EventStore (private).
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "idledger/eventstore/event_store.hpp"
+
+namespace idledger::eventstore::detail {
+
+Error to_error(const rocksdb::Status& s);
+
+class RocksStore final : public EventStore {
+public:
+    explicit RocksStore(Options options) : options_(std::move(options)) {}
+    ~RocksStore() override { close(); }
+
+    Result<void> open();
+
+    std::future<Result<CommitInfo>> submit(Command command) override;
+    Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) override;
+    Result<void> scan(std::string_view cf, std::string_view prefix, std::string_view start,
+                      const std::function<bool(std::string_view, std::string_view)>& visit,
+                      bool reverse = false) override;
+    Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
+                                                   size_t max_count) override;
+    Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max_count) override;
+    uint64_t head() const override { return head_.load(std::memory_order_acquire); }
+    uint64_t wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) override;
+    Result<void> write_direct(const std::function<void(Transaction&)>& fill, bool sync) override;
+    Result<void> clear_column_family(std::string_view cf) override;
+    Result<void> compact_all() override;
+    const Stats& stats() const override { return stats_; }
+    void close() override;
+
+    /// nullptr for an unknown name (a programming error the callers check).
+    rocksdb::ColumnFamilyHandle* cf(std::string_view name) const;
+    rocksdb::DB* db() const { return db_.get(); }
+    int64_t clock_now() const { return options_.clock(); }
+
+private:
+    struct Pending {
+        Command command;
+        std::promise<Result<CommitInfo>> promise;
+    };
+
+    void writer_loop();
+    void run_batch(std::deque<Pending>& batch);
+
+    Options options_;
+    std::unique_ptr<rocksdb::DB> db_;
+    std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs_;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+    mutable std::mutex cf_mu_;  // guards cfs_ against clear_column_family
+
+    std::atomic<uint64_t> head_{0};
+    uint64_t next_position_ = 1;  // writer thread only
+
+    std::mutex queue_mu_;
+    std::condition_variable queue_cv_;
+    std::deque<Pending> queue_;
+    bool stopping_ = false;
+    std::thread writer_;
+
+    std::mutex head_mu_;
+    std::condition_variable head_cv_;
+
+    Stats stats_;
+    bool closed_ = false;
+};
+
+}  // namespace idledger::eventstore::detail

@@ -1,0 +1,223 @@
+// The single writer: group commit of queued commands into one synced WriteBatch.
+
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "record_codec.hpp"
+#include "rocks_store.hpp"
+
+namespace idledger::eventstore::detail {
+namespace {
+
+class BatchTransaction final : public Transaction {
+public:
+    BatchTransaction(RocksStore& store, rocksdb::WriteBatchWithIndex& wb, uint64_t& next_position,
+                     int64_t now, bool allow_append)
+        : store_(store), wb_(wb), next_position_(next_position), now_(now),
+          allow_append_(allow_append) {}
+
+    Result<std::optional<std::string>> get(std::string_view cf_name, std::string_view key) override {
+        auto* h = handle(cf_name);
+        std::string value;
+        auto s = wb_.GetFromBatchAndDB(store_.db(), {}, h, rocksdb::Slice(key.data(), key.size()),
+                                       &value);
+        if (s.IsNotFound()) return std::optional<std::string>{};
+        if (!s.ok()) return std::unexpected(to_error(s));
+        return std::optional<std::string>(std::move(value));
+    }
+
+    void put(std::string_view cf_name, std::string_view key, std::string_view value) override {
+        wb_.Put(handle(cf_name), rocksdb::Slice(key.data(), key.size()),
+                rocksdb::Slice(value.data(), value.size()))
+            .PermitUncheckedError();
+    }
+
+    void del(std::string_view cf_name, std::string_view key) override {
+        wb_.Delete(handle(cf_name), rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
+    }
+
+    Result<uint64_t> stream_version(std::string_view stream) override {
+        auto v = get(kHeadsCf, stream);
+        if (!v) return std::unexpected(v.error());
+        return *v ? decode_u64(**v) : kNoStream;
+    }
+
+    Result<AppendResult> append(std::string_view stream, uint64_t expected,
+                                std::vector<EventData> events,
+                                std::string_view idempotency_key) override {
+        if (!allow_append_) return std::unexpected(Error{Errc::ReadOnly, "append not allowed here"});
+        if (stream.empty() || stream.find('\0') != std::string_view::npos)
+            return std::unexpected(Error{Errc::InvalidArgument, "bad stream name"});
+        if (!idempotency_key.empty()) {
+            auto seen = get(kIdempotencyCf, idempotency_key);
+            if (!seen) return std::unexpected(seen.error());
+            if (*seen) {
+                AppendResult r;
+                r.duplicate = true;
+                r.first_position = r.last_position = decode_u64(**seen);
+                return r;
+            }
+        }
+        auto version = stream_version(stream);
+        if (!version) return std::unexpected(version.error());
+        if (expected != kAnyVersion && expected != *version)
+            return std::unexpected(Error{Errc::WrongExpectedVersion,
+                                         "expected version " + std::to_string(expected) +
+                                             ", stream is at " + std::to_string(*version)});
+        AppendResult result;
+        result.stream_version = *version;
+        for (auto& ev : events) {
+            RecordedEvent rec;
+            rec.position = next_position_++;
+            rec.stream.assign(stream);
+            rec.version = ++result.stream_version;
+            rec.timestamp_ms = now_;
+            rec.type = std::move(ev.type);
+            rec.payload = std::move(ev.payload);
+            rec.metadata = std::move(ev.metadata);
+            put(kEventsCf, encode_u64(rec.position), encode_record(rec));
+            put(kStreamsCf, stream_key(stream, rec.version), encode_u64(rec.position));
+            if (result.first_position == 0) result.first_position = rec.position;
+            result.last_position = rec.position;
+            appended_.push_back(std::move(rec));
+        }
+        if (!events.empty()) put(kHeadsCf, stream, encode_u64(result.stream_version));
+        if (!idempotency_key.empty() && result.first_position != 0)
+            put(kIdempotencyCf, idempotency_key, encode_u64(result.first_position));
+        return result;
+    }
+
+    int64_t now_ms() const override { return now_; }
+    const std::vector<RecordedEvent>& appended() const override { return appended_; }
+    std::vector<RecordedEvent> take_appended() { return std::move(appended_); }
+
+private:
+    rocksdb::ColumnFamilyHandle* handle(std::string_view cf_name) {
+        auto* h = store_.cf(cf_name);
+        if (!h) throw std::logic_error("unknown column family: " + std::string(cf_name));
+        return h;
+    }
+
+    RocksStore& store_;
+    rocksdb::WriteBatchWithIndex& wb_;
+    uint64_t& next_position_;
+    int64_t now_;
+    bool allow_append_;
+    std::vector<RecordedEvent> appended_;
+};
+
+}  // namespace
+
+std::future<Result<CommitInfo>> RocksStore::submit(Command command) {
+    Pending p{std::move(command), {}};
+    auto fut = p.promise.get_future();
+    {
+        std::lock_guard lock(queue_mu_);
+        if (stopping_) {
+            p.promise.set_value(std::unexpected(Error{Errc::Closed, "store is closing"}));
+            return fut;
+        }
+        queue_.push_back(std::move(p));
+    }
+    queue_cv_.notify_one();
+    return fut;
+}
+
+void RocksStore::writer_loop() {
+    std::deque<Pending> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mu_);
+            queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and everything queued is written
+            size_t n = std::min(queue_.size(), options_.max_batch_commands);
+            for (size_t i = 0; i < n; ++i) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        run_batch(batch);
+        batch.clear();
+    }
+}
+
+void RocksStore::run_batch(std::deque<Pending>& batch) {
+    rocksdb::WriteBatchWithIndex wb(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+    const uint64_t batch_start = next_position_;
+    const int64_t now = options_.clock();
+    std::vector<Result<CommitInfo>> results;
+    results.reserve(batch.size());
+    size_t committed_commands = 0;
+
+    for (auto& p : batch) {
+        wb.SetSavePoint();
+        const uint64_t saved_position = next_position_;
+        BatchTransaction tx(*this, wb, next_position_, now, /*allow_append=*/true);
+        Outcome outcome = Outcome::Abort;
+        try {
+            outcome = p.command(tx);
+        } catch (const std::exception& ex) {
+            wb.RollbackToSavePoint().PermitUncheckedError();
+            next_position_ = saved_position;
+            results.push_back(std::unexpected(Error{Errc::InvalidArgument, ex.what()}));
+            continue;
+        }
+        CommitInfo info;
+        if (outcome == Outcome::Abort) {
+            wb.RollbackToSavePoint().PermitUncheckedError();
+            next_position_ = saved_position;
+            info.aborted = true;
+        } else {
+            wb.PopSavePoint().PermitUncheckedError();
+            info.events = tx.take_appended();
+            ++committed_commands;
+        }
+        results.push_back(std::move(info));
+    }
+
+    rocksdb::Status s = rocksdb::Status::OK();
+    if (wb.GetWriteBatch()->Count() > 0) {
+        rocksdb::WriteOptions wo;
+        wo.sync = true;
+        s = db_->Write(wo, wb.GetWriteBatch());
+        stats_.fsyncs.fetch_add(1, std::memory_order_relaxed);
+        stats_.batch_commands_total.fetch_add(committed_commands, std::memory_order_relaxed);
+    }
+    if (!s.ok()) {
+        next_position_ = batch_start;
+        Error err = to_error(s);
+        for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::unexpected(err));
+        return;
+    }
+    const uint64_t last = next_position_ - 1;
+    stats_.appended_events.fetch_add(last + 1 - batch_start, std::memory_order_relaxed);
+    stats_.commands.fetch_add(batch.size(), std::memory_order_relaxed);
+    {
+        std::lock_guard lock(head_mu_);
+        head_.store(last, std::memory_order_release);
+    }
+    head_cv_.notify_all();
+    for (size_t i = 0; i < batch.size(); ++i) {
+        if (results[i]) results[i]->last_position = last;
+        batch[i].promise.set_value(std::move(results[i]));
+    }
+}
+
+Result<void> RocksStore::write_direct(const std::function<void(Transaction&)>& fill, bool sync) {
+    rocksdb::WriteBatchWithIndex wb(rocksdb::BytewiseComparator(), 0, true);
+    uint64_t unused = 0;
+    BatchTransaction tx(*this, wb, unused, options_.clock(), /*allow_append=*/false);
+    fill(tx);
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    wo.disableWAL = !sync;
+    auto s = db_->Write(wo, wb.GetWriteBatch());
+    if (!s.ok()) return std::unexpected(to_error(s));
+    if (sync) {
+        rocksdb::FlushOptions fo;
+        s = db_->Flush(fo, handles_);
+        if (!s.ok()) return std::unexpected(to_error(s));
+    }
+    return {};
+}
+
+}  // namespace idledger::eventstore::detail

@@ -1,0 +1,86 @@
+#pragma once
+// The read models folded from events, kept in RocksDB column families next to the log and
+// written in the same batch as the events that change them (read-your-writes).
+//
+// Writer side: load_* and apply_* run on the event store's writer thread inside a Transaction.
+// Reader side: Reader reads committed state from any thread.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "idledger/domain/api_token.hpp"
+#include "idledger/domain/user.hpp"
+#include "idledger/eventstore/event_store.hpp"
+
+namespace idledger::projections {
+
+namespace cf {
+inline constexpr std::string_view kUsers = "users";                 // id -> seq(8) + state
+inline constexpr std::string_view kUsersByLogin = "users_by_login";  // lower(login) -> id
+inline constexpr std::string_view kUsersBySeq = "users_by_seq";      // seq(8) -> id
+inline constexpr std::string_view kApiTokens = "api_tokens";          // id -> state
+inline constexpr std::string_view kTokensByDigest = "api_tokens_by_digest";  // digest -> id
+/// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
+inline constexpr std::string_view kUserKeys = "user_keys";
+}  // namespace cf
+
+/// Every column family the server opens beyond the event store's own.
+std::vector<std::string> all_column_families();
+/// The ones replay rebuilds (everything derived from events).
+std::vector<std::string> projection_column_families();
+
+inline std::string user_stream(std::string_view id) { return "user-" + std::string(id); }
+inline std::string token_stream(std::string_view id) { return "apitoken-" + std::string(id); }
+
+struct UserRow {
+    uint64_t seq = 0;  // position of the creating event: the listing order
+    domain::User user;
+};
+
+using eventstore::Result;
+using eventstore::Transaction;
+
+// ---- writer side -------------------------------------------------------------------------
+
+Result<std::optional<UserRow>> load_user(Transaction& tx, std::string_view id);
+Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string_view login);
+/// The user's data key, or "" when it has none (never created, or shredded).
+Result<std::string> data_key(Transaction& tx, std::string_view user_id);
+
+/// Folds `event` (already appended as `rec`) into the user read models. `row` is the state
+/// before the event (nullopt before creation) and is updated in place.
+void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
+                      const eventstore::RecordedEvent& rec, const domain::Event& event);
+void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
+                       const domain::Event& event);
+
+/// Replay path: decodes a stored event (unsealing with keys read through `tx`) and applies it.
+Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& rec);
+
+// ---- reader side -------------------------------------------------------------------------
+
+class Reader {
+public:
+    explicit Reader(eventstore::EventStore& store) : store_(store) {}
+
+    Result<std::optional<UserRow>> user(std::string_view id) const;
+    /// By id, or by login (case-insensitive).
+    Result<std::optional<UserRow>> find_user(std::string_view id_or_login) const;
+    /// Users in creation order with seq > after_seq, until `visit` returns false.
+    Result<void> scan_users(uint64_t after_seq,
+                            const std::function<bool(const UserRow&)>& visit) const;
+
+    Result<std::optional<domain::ApiToken>> token(std::string_view id) const;
+    Result<std::optional<domain::ApiToken>> token_by_digest(std::string_view digest) const;
+    Result<std::vector<domain::ApiToken>> tokens() const;
+
+private:
+    eventstore::EventStore& store_;
+};
+
+/// Decodes a users-CF value.
+std::optional<UserRow> decode_user_row(std::string_view bytes);
+
+}  // namespace idledger::projections

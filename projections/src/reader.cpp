@@ -1,0 +1,83 @@
+#include "idledger/domain/json_parse.hpp"
+#include "idledger/domain/user_rules.hpp"
+#include "idledger/projections/read_model.hpp"
+
+namespace idledger::projections {
+
+using eventstore::decode_u64;
+using eventstore::encode_u64;
+
+namespace {
+eventstore::Error corrupt(std::string what) {
+    return eventstore::Error{eventstore::Errc::Corruption, std::move(what)};
+}
+}  // namespace
+
+Result<std::optional<UserRow>> Reader::user(std::string_view id) const {
+    auto v = store_.get(cf::kUsers, id);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<UserRow>{};
+    auto row = decode_user_row(**v);
+    if (!row) return std::unexpected(corrupt("bad user row"));
+    return std::optional<UserRow>(std::move(*row));
+}
+
+Result<std::optional<UserRow>> Reader::find_user(std::string_view id_or_login) const {
+    if (id_or_login.size() == 20 && id_or_login.starts_with("00u")) {
+        auto r = user(id_or_login);
+        if (!r || *r) return r;
+    }
+    auto id = store_.get(cf::kUsersByLogin, domain::normalize_login(id_or_login));
+    if (!id) return std::unexpected(id.error());
+    if (!*id) return std::optional<UserRow>{};
+    return user(**id);
+}
+
+Result<void> Reader::scan_users(uint64_t after_seq,
+                                const std::function<bool(const UserRow&)>& visit) const {
+    std::optional<eventstore::Error> inner;
+    auto r = store_.scan(cf::kUsersBySeq, "", encode_u64(after_seq + 1),
+                         [&](std::string_view, std::string_view id) {
+                             auto row = user(id);
+                             if (!row) {
+                                 inner = row.error();
+                                 return false;
+                             }
+                             if (!*row) return true;  // deleted between index and row read
+                             return visit(**row);
+                         });
+    if (!r) return r;
+    if (inner) return std::unexpected(*inner);
+    return {};
+}
+
+Result<std::optional<domain::ApiToken>> Reader::token(std::string_view id) const {
+    auto v = store_.get(cf::kApiTokens, id);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<domain::ApiToken>{};
+    auto j = domain::parse_json(**v);
+    if (!j) return std::unexpected(corrupt("bad token row"));
+    return domain::ApiToken::from_state_json(*j);
+}
+
+Result<std::optional<domain::ApiToken>> Reader::token_by_digest(std::string_view digest) const {
+    auto id = store_.get(cf::kTokensByDigest, digest);
+    if (!id) return std::unexpected(id.error());
+    if (!*id) return std::optional<domain::ApiToken>{};
+    return token(**id);
+}
+
+Result<std::vector<domain::ApiToken>> Reader::tokens() const {
+    std::vector<domain::ApiToken> out;
+    auto r = store_.scan(cf::kApiTokens, "", "", [&](std::string_view, std::string_view v) {
+        if (auto j = domain::parse_json(v))
+            if (auto t = domain::ApiToken::from_state_json(*j)) out.push_back(std::move(*t));
+        return true;
+    });
+    if (!r) return std::unexpected(r.error());
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.created != b.created ? a.created < b.created : a.id < b.id; });
+    return out;
+}
+
+}  // namespace idledger::projections

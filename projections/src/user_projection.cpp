@@ -1,0 +1,134 @@
+// The users read models: state by id, login index, creation-order index.
+
+#include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/json_parse.hpp"
+#include "idledger/domain/user_rules.hpp"
+#include "idledger/projections/read_model.hpp"
+
+namespace idledger::projections {
+
+using eventstore::decode_u64;
+using eventstore::encode_u64;
+
+std::vector<std::string> projection_column_families() {
+    return {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
+            std::string(cf::kUsersBySeq), std::string(cf::kApiTokens),
+            std::string(cf::kTokensByDigest)};
+}
+
+std::vector<std::string> all_column_families() {
+    auto all = projection_column_families();
+    all.emplace_back(cf::kUserKeys);
+    return all;
+}
+
+std::optional<UserRow> decode_user_row(std::string_view bytes) {
+    if (bytes.size() < 8) return std::nullopt;
+    auto j = domain::parse_json(bytes.substr(8));
+    if (!j) return std::nullopt;
+    auto u = domain::User::from_state_json(*j);
+    if (!u) return std::nullopt;
+    return UserRow{decode_u64(bytes.substr(0, 8)), std::move(*u)};
+}
+
+namespace {
+std::string encode_user_row(const UserRow& row) {
+    std::string out = encode_u64(row.seq);
+    row.user.to_state_json().dump_to(out);
+    return out;
+}
+}  // namespace
+
+Result<std::optional<UserRow>> load_user(Transaction& tx, std::string_view id) {
+    auto v = tx.get(cf::kUsers, id);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<UserRow>{};
+    auto row = decode_user_row(**v);
+    if (!row) return std::unexpected(eventstore::Error{eventstore::Errc::Corruption, "bad user row"});
+    return std::optional<UserRow>(std::move(*row));
+}
+
+Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string_view login) {
+    return tx.get(cf::kUsersByLogin, domain::normalize_login(login));
+}
+
+Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
+    auto v = tx.get(cf::kUserKeys, user_id);
+    if (!v) return std::unexpected(v.error());
+    return v->value_or(std::string());
+}
+
+void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
+                      const eventstore::RecordedEvent& rec, const domain::Event& event) {
+    namespace ev = domain::user_event;
+    if (event.type == ev::kDeleted) {
+        if (row) {
+            tx.del(cf::kUsersByLogin, domain::normalize_login(row->user.login()));
+            tx.del(cf::kUsersBySeq, encode_u64(row->seq));
+            tx.del(cf::kUsers, row->user.id);
+        }
+        // Shred: without the key no sealed payload of this user can be read again.
+        tx.del(cf::kUserKeys, rec.stream.substr(5));
+        row.reset();
+        return;
+    }
+    if (!row) {
+        if (event.type != ev::kCreated) return;  // events of a shredded user
+        row = UserRow{rec.position, domain::User{}};
+        tx.put(cf::kUsersBySeq, encode_u64(rec.position),
+               std::string_view(event.data.find("id")->as_string()));
+    }
+    const std::string old_login = domain::normalize_login(row->user.login());
+    domain::evolve(row->user, event, rec.timestamp_ms);
+    const std::string new_login = domain::normalize_login(row->user.login());
+    if (old_login != new_login) {
+        if (!old_login.empty()) tx.del(cf::kUsersByLogin, old_login);
+        tx.put(cf::kUsersByLogin, new_login, row->user.id);
+    }
+    tx.put(cf::kUsers, row->user.id, encode_user_row(*row));
+}
+
+void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
+                       const domain::Event& event) {
+    const std::string id = rec.stream.substr(std::string_view("apitoken-").size());
+    std::optional<domain::ApiToken> current;
+    if (auto v = tx.get(cf::kApiTokens, id); v && *v)
+        if (auto j = domain::parse_json(**v)) current = domain::ApiToken::from_state_json(*j);
+    auto next = domain::evolve_token(current, event, rec.timestamp_ms);
+    if (next) {
+        tx.put(cf::kApiTokens, id, next->to_state_json().dump());
+        tx.put(cf::kTokensByDigest, next->digest, id);
+    } else {
+        if (current) tx.del(cf::kTokensByDigest, current->digest);
+        tx.del(cf::kApiTokens, id);
+    }
+}
+
+Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& rec) {
+    if (rec.stream.starts_with("user-")) {
+        std::string id = rec.stream.substr(5);
+        auto key = data_key(tx, id);
+        if (!key) return std::unexpected(key.error());
+        auto payload = domain::decode_payload(rec.payload, *key, rec.stream);
+        if (payload.state == domain::PayloadState::Corrupt)
+            return std::unexpected(eventstore::Error{eventstore::Errc::Corruption,
+                                                     "undecodable event at " + std::to_string(rec.position)});
+        if (payload.state == domain::PayloadState::Shredded &&
+            rec.type != domain::user_event::kDeleted)
+            return {};  // the user's data is gone; so is every read model row of it
+        auto row = load_user(tx, id);
+        if (!row) return std::unexpected(row.error());
+        apply_user_event(tx, *row, rec, domain::Event{rec.type, std::move(payload.data)});
+        return {};
+    }
+    if (rec.stream.starts_with("apitoken-")) {
+        auto payload = domain::decode_payload(rec.payload, {}, rec.stream);
+        if (payload.state != domain::PayloadState::Plain)
+            return std::unexpected(eventstore::Error{eventstore::Errc::Corruption, "bad token event"});
+        apply_token_event(tx, rec, domain::Event{rec.type, std::move(payload.data)});
+        return {};
+    }
+    return {};  // streams without read models
+}
+
+}  // namespace idledger::projections
