@@ -90,7 +90,7 @@ std::optional<long long> to_number(const std::string& s) {
 }
 
 eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(const std::string& data_dir,
-                                                                      domain::Clock& clock) {
+                                                                       domain::Clock& clock) {
     fs::create_directories(data_dir);
     eventstore::Options o;
     o.path = (fs::path(data_dir) / "store").string();
@@ -114,11 +114,16 @@ int serve(const Args& args) {
 
     AppConfig config;
     config.data_dir = data_dir;
-    if (auto v = args.get("handler-threads")) config.handler_threads = int(to_number(*v).value_or(64));
-    if (auto v = args.get("argon2-memory-kib")) config.argon2.memory_bytes = uint64_t(to_number(*v).value_or(19456)) * 1024;
-    if (auto v = args.get("argon2-iterations")) config.argon2.iterations = uint64_t(to_number(*v).value_or(2));
-    if (auto v = args.get("password-min-length")) config.password_policy.min_length = int(to_number(*v).value_or(8));
-    if (auto v = args.get("password-history")) config.password_policy.history_count = int(to_number(*v).value_or(4));
+    if (auto v = args.get("handler-threads"))
+        config.handler_threads = int(to_number(*v).value_or(64));
+    if (auto v = args.get("argon2-memory-kib"))
+        config.argon2.memory_bytes = uint64_t(to_number(*v).value_or(19456)) * 1024;
+    if (auto v = args.get("argon2-iterations"))
+        config.argon2.iterations = uint64_t(to_number(*v).value_or(2));
+    if (auto v = args.get("password-min-length"))
+        config.password_policy.min_length = int(to_number(*v).value_or(8));
+    if (auto v = args.get("password-history"))
+        config.password_policy.history_count = int(to_number(*v).value_or(4));
     if (auto it = args.options.find("rate-limit"); it != args.options.end()) {
         for (const auto& spec : it->second) {
             auto eq = spec.find('=');
@@ -150,9 +155,10 @@ int serve(const Args& args) {
         sc.host = listen.substr(0, colon);
         sc.port = uint16_t(*port);
         if (auto v = args.get("io-threads")) sc.io_threads = int(to_number(*v).value_or(2));
-        HttpServer server(sc, [&dispatcher](HttpRequest&& req, std::function<void(HttpResponse&&)> respond) {
-            dispatcher.handle(std::move(req), std::move(respond));
-        });
+        HttpServer server(
+            sc, [&dispatcher](HttpRequest&& req, std::function<void(HttpResponse &&)> respond) {
+                dispatcher.handle(std::move(req), std::move(respond));
+            });
         uint16_t bound = 0;
         try {
             bound = server.start();
@@ -161,7 +167,8 @@ int serve(const Args& args) {
         }
         std::cout << "idledger listening on http://" << sc.host << ":" << bound << "\n";
         if (boot->created && boot->token)
-            std::cout << "admin API token (shown once, also in " << token_file.string() << "): " << *boot->token << "\n";
+            std::cout << "admin API token (shown once, also in " << token_file.string()
+                      << "): " << *boot->token << "\n";
         else if (boot->created)
             std::cout << "admin API token: the value of IDLEDGER_BOOTSTRAP_TOKEN\n";
         else if (fs::exists(token_file))
@@ -220,7 +227,8 @@ int compact(const Args& args) {
     domain::SystemClock clock;
     auto store = open_store(*data_dir, clock);
     if (!store) return fail("cannot open the store: " + store.error().message);
-    if (auto r = (*store)->compact_all(); !r) return fail("compaction failed: " + r.error().message);
+    if (auto r = (*store)->compact_all(); !r)
+        return fail("compaction failed: " + r.error().message);
     (*store)->close();
     std::cout << "compacted\n";
     return 0;

@@ -7,7 +7,8 @@ namespace idledger::domain {
 const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kValidation{400, "E0000001", "Api validation failed: {0}"};
     static const CatalogueEntry kInvalid{400, "E0000002", "The request was not valid: {0}"};
-    static const CatalogueEntry kMalformed{400, "E0000003", "The request body was not well-formed."};
+    static const CatalogueEntry kMalformed{400, "E0000003",
+                                           "The request body was not well-formed."};
     static const CatalogueEntry kSession{403, "E0000005", "Invalid session"};
     static const CatalogueEntry kPermission{
         403, "E0000006", "You do not have permission to perform the requested action"};
@@ -19,8 +20,11 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kCred{403, "E0000014", "Update of credentials failed"};
     static const CatalogueEntry kActive{403, "E0000016",
                                         "Activation failed because the user is already active"};
-    static const CatalogueEntry kReset{403, "E0000017", "Reset password is not allowed in the user's current status"};
-    static const CatalogueEntry kMedia{415, "E0000021", "Bad request.  Accept and/or Content-Type headers likely do not match supported values."};
+    static const CatalogueEntry kReset{
+        403, "E0000017", "Reset password is not allowed in the user's current status"};
+    static const CatalogueEntry kMedia{
+        415, "E0000021",
+        "Bad request.  Accept and/or Content-Type headers likely do not match supported values."};
     static const CatalogueEntry kMethod{405, "E0000022",
                                         "The endpoint does not support the provided HTTP method"};
     static const CatalogueEntry kMissing{400, "E0000028",
@@ -33,16 +37,17 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kSearch{400, "E0000031", "Invalid search criteria."};
     static const CatalogueEntry kUnlock{403, "E0000032", "Unlock is not allowed for this user."};
     static const CatalogueEntry kBoth{
-        400, "E0000033", "Bad request. Can't specify a search query and filter in the same request."};
+        400, "E0000033",
+        "Bad request. Can't specify a search query and filter in the same request."};
     static const CatalogueEntry kForgot{403, "E0000034",
                                         "Forgot password not allowed on specified user."};
     static const CatalogueEntry kChange{403, "E0000035",
                                         "Change password not allowed on specified user."};
-    static const CatalogueEntry kRecovery{403, "E0000036",
-                                          "Change recovery question not allowed on specified user."};
+    static const CatalogueEntry kRecovery{
+        403, "E0000036", "Change recovery question not allowed on specified user."};
     static const CatalogueEntry kType{400, "E0000037", "Type mismatch exception. {0}"};
-    static const CatalogueEntry kStatus{403, "E0000038",
-                                        "This operation is not allowed in the user's current status."};
+    static const CatalogueEntry kStatus{
+        403, "E0000038", "This operation is not allowed in the user's current status."};
     static const CatalogueEntry kRate{429, "E0000047",
                                       "API call exceeded rate limit due to too many requests."};
     static const CatalogueEntry kLogFilter{400, "E0000053", "Invalid parameter: {0}"};
@@ -65,41 +70,76 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kEtagBad{400, "E0000242", "Invalid ETag value."};
 
     switch (code) {
-        case ErrorCode::ValidationFailed: return kValidation;
-        case ErrorCode::InvalidRequest: return kInvalid;
-        case ErrorCode::MalformedBody: return kMalformed;
-        case ErrorCode::InvalidSession: return kSession;
-        case ErrorCode::PermissionDenied: return kPermission;
-        case ErrorCode::NotFound: return kNotFound;
-        case ErrorCode::PathNotFound: return kPath;
-        case ErrorCode::InternalError: return kInternal;
-        case ErrorCode::Unavailable: return kUnavailable;
-        case ErrorCode::InvalidToken: return kToken;
-        case ErrorCode::CredentialsUpdateFailed: return kCred;
-        case ErrorCode::AlreadyActive: return kActive;
-        case ErrorCode::ResetPasswordFailed: return kReset;
-        case ErrorCode::UnsupportedMediaType: return kMedia;
-        case ErrorCode::MethodNotAllowed: return kMethod;
-        case ErrorCode::MissingParameter: return kMissing;
-        case ErrorCode::InvalidPaging: return kPaging;
-        case ErrorCode::InvalidDate: return kDate;
-        case ErrorCode::InvalidSearch: return kSearch;
-        case ErrorCode::UnlockNotAllowed: return kUnlock;
-        case ErrorCode::SearchAndFilter: return kBoth;
-        case ErrorCode::ForgotPasswordNotAllowed: return kForgot;
-        case ErrorCode::ChangePasswordNotAllowed: return kChange;
-        case ErrorCode::ChangeRecoveryNotAllowed: return kRecovery;
-        case ErrorCode::TypeMismatch: return kType;
-        case ErrorCode::OperationNotAllowed: return kStatus;
-        case ErrorCode::RateLimited: return kRate;
-        case ErrorCode::InvalidLogFilter: return kLogFilter;
-        case ErrorCode::RecoveryAnswerMismatch: return kAnswer;
-        case ErrorCode::UserInTransition: return kTransition;
-        case ErrorCode::NextLoginNeedsPassword: return kNeedPw;
-        case ErrorCode::NextLoginNeedsActivate: return kNeedActivate;
-        case ErrorCode::PayloadTooLarge: return kTooLarge;
-        case ErrorCode::EtagMismatch: return kEtag;
-        case ErrorCode::EtagMalformed: return kEtagBad;
+        case ErrorCode::ValidationFailed:
+            return kValidation;
+        case ErrorCode::InvalidRequest:
+            return kInvalid;
+        case ErrorCode::MalformedBody:
+            return kMalformed;
+        case ErrorCode::InvalidSession:
+            return kSession;
+        case ErrorCode::PermissionDenied:
+            return kPermission;
+        case ErrorCode::NotFound:
+            return kNotFound;
+        case ErrorCode::PathNotFound:
+            return kPath;
+        case ErrorCode::InternalError:
+            return kInternal;
+        case ErrorCode::Unavailable:
+            return kUnavailable;
+        case ErrorCode::InvalidToken:
+            return kToken;
+        case ErrorCode::CredentialsUpdateFailed:
+            return kCred;
+        case ErrorCode::AlreadyActive:
+            return kActive;
+        case ErrorCode::ResetPasswordFailed:
+            return kReset;
+        case ErrorCode::UnsupportedMediaType:
+            return kMedia;
+        case ErrorCode::MethodNotAllowed:
+            return kMethod;
+        case ErrorCode::MissingParameter:
+            return kMissing;
+        case ErrorCode::InvalidPaging:
+            return kPaging;
+        case ErrorCode::InvalidDate:
+            return kDate;
+        case ErrorCode::InvalidSearch:
+            return kSearch;
+        case ErrorCode::UnlockNotAllowed:
+            return kUnlock;
+        case ErrorCode::SearchAndFilter:
+            return kBoth;
+        case ErrorCode::ForgotPasswordNotAllowed:
+            return kForgot;
+        case ErrorCode::ChangePasswordNotAllowed:
+            return kChange;
+        case ErrorCode::ChangeRecoveryNotAllowed:
+            return kRecovery;
+        case ErrorCode::TypeMismatch:
+            return kType;
+        case ErrorCode::OperationNotAllowed:
+            return kStatus;
+        case ErrorCode::RateLimited:
+            return kRate;
+        case ErrorCode::InvalidLogFilter:
+            return kLogFilter;
+        case ErrorCode::RecoveryAnswerMismatch:
+            return kAnswer;
+        case ErrorCode::UserInTransition:
+            return kTransition;
+        case ErrorCode::NextLoginNeedsPassword:
+            return kNeedPw;
+        case ErrorCode::NextLoginNeedsActivate:
+            return kNeedActivate;
+        case ErrorCode::PayloadTooLarge:
+            return kTooLarge;
+        case ErrorCode::EtagMismatch:
+            return kEtag;
+        case ErrorCode::EtagMalformed:
+            return kEtagBad;
     }
     return kInternal;
 }

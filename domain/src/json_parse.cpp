@@ -9,12 +9,18 @@ Json convert(simdjson::dom::element e, int depth) {
     using simdjson::dom::element_type;
     if (depth > 64) throw std::runtime_error("nesting too deep");
     switch (e.type()) {
-        case element_type::NULL_VALUE: return Json(nullptr);
-        case element_type::BOOL: return Json(bool(e.get_bool().value()));
-        case element_type::INT64: return Json(int64_t(e.get_int64().value()));
-        case element_type::UINT64: return Json(double(e.get_uint64().value()));
-        case element_type::DOUBLE: return Json(double(e.get_double().value()));
-        case element_type::STRING: return Json(std::string(e.get_string().value()));
+        case element_type::NULL_VALUE:
+            return Json(nullptr);
+        case element_type::BOOL:
+            return Json(bool(e.get_bool().value()));
+        case element_type::INT64:
+            return Json(int64_t(e.get_int64().value()));
+        case element_type::UINT64:
+            return Json(double(e.get_uint64().value()));
+        case element_type::DOUBLE:
+            return Json(double(e.get_double().value()));
+        case element_type::STRING:
+            return Json(std::string(e.get_string().value()));
         case element_type::ARRAY: {
             // Bind the array to a local: iterating `e.get_array().value()` directly would keep
             // a reference into a temporary that dies before the loop body runs.

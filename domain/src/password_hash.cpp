@@ -15,8 +15,7 @@ std::optional<std::string> base64_decode(const std::string& in) {
     std::string out(in.size(), '\0');
     size_t len = 0;
     if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(),
-                          in.size(), "\n\r ", &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL) != 0)
+                          in.size(), "\n\r ", &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
         return std::nullopt;
     out.resize(len);
     return out;
@@ -43,8 +42,7 @@ const EVP_MD* digest_for(std::string_view algorithm) {
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool verify_digest(const Secret& pw, const StoredPassword& s) {
@@ -52,8 +50,8 @@ bool verify_digest(const Secret& pw, const StoredPassword& s) {
     auto expected = base64_decode(s.value);
     if (!md || !expected) return false;
     std::string input;
-    std::optional<std::string> salt = s.salt.empty() ? std::optional<std::string>("")
-                                                     : base64_decode(s.salt);
+    std::optional<std::string> salt =
+        s.salt.empty() ? std::optional<std::string>("") : base64_decode(s.salt);
     if (!salt) salt = s.salt;  // some exporters hand over a raw salt string
     input = s.salt_order == "POSTFIX" ? pw.reveal() + *salt : *salt + pw.reveal();
     unsigned char out[EVP_MAX_MD_SIZE];
@@ -74,7 +72,7 @@ bool verify_bcrypt(const Secret& pw, const StoredPassword& s) {
 }
 
 bool verify_pbkdf2(const Secret& pw, const StoredPassword& s) {
-    const EVP_MD* md = s.digest_algorithm == "SHA512_HMAC" ? EVP_sha512()
+    const EVP_MD* md = s.digest_algorithm == "SHA512_HMAC"   ? EVP_sha512()
                        : s.digest_algorithm == "SHA256_HMAC" ? EVP_sha256()
                                                              : nullptr;
     auto salt = base64_decode(s.salt);
@@ -197,6 +195,5 @@ std::string token_digest(const std::string& token) {
     }
     return hex;
 }
-
 
 }  // namespace idledger::domain

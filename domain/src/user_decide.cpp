@@ -34,7 +34,8 @@ Json merge_profile(const Json& current, const Json& patch) {
 
 Result<std::vector<Event>> decide_create(const CreateUserCommand& cmd, bool login_taken) {
     if (login_taken)
-        return validation("login", "An object with this field already exists in the current organization");
+        return validation("login",
+                          "An object with this field already exists in the current organization");
     if (cmd.expire_password && !cmd.password) return fail(ErrorCode::NextLoginNeedsPassword);
     if (cmd.expire_password && !cmd.activate) return fail(ErrorCode::NextLoginNeedsActivate);
 
@@ -74,7 +75,8 @@ Result<std::vector<Event>> decide_update(const User& u, const UpdateUserCommand&
     std::vector<Event> events;
     if (cmd.profile && *cmd.profile != u.profile) {
         if (login_taken)
-            return validation("login", "An object with this field already exists in the current organization");
+            return validation(
+                "login", "An object with this field already exists in the current organization");
         Json d = Json::object();
         d.set("profile", *cmd.profile);
         events.push_back(Event{std::string(ev::kProfileReplaced), std::move(d)});
@@ -114,13 +116,15 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
     switch (cmd.op) {
         case LifecycleOp::Activate:
             if (s == S::Active) return fail(ErrorCode::AlreadyActive);
-            if (s != S::Staged && s != S::Deprovisioned) return fail(ErrorCode::OperationNotAllowed);
+            if (s != S::Staged && s != S::Deprovisioned)
+                return fail(ErrorCode::OperationNotAllowed);
             out.push_back(status_event(ev::kActivated, has_password || is_federated(u.provider_type)
                                                            ? S::Active
                                                            : S::Provisioned));
             return out;
         case LifecycleOp::Reactivate:
-            if (s != S::Provisioned && s != S::Recovery) return fail(ErrorCode::OperationNotAllowed);
+            if (s != S::Provisioned && s != S::Recovery)
+                return fail(ErrorCode::OperationNotAllowed);
             out.push_back(status_event(ev::kReactivated, S::Provisioned));
             return out;
         case LifecycleOp::Deactivate:
@@ -160,8 +164,7 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
             return out;
         case LifecycleOp::ExpirePassword: {
             if (!has_password && !cmd.temp_password) return fail(ErrorCode::OperationNotAllowed);
-            if (s != S::Active && s != S::PasswordExpired && s != S::Recovery &&
-                s != S::LockedOut)
+            if (s != S::Active && s != S::PasswordExpired && s != S::Recovery && s != S::LockedOut)
                 return fail(ErrorCode::OperationNotAllowed);
             Event e = status_event(ev::kPasswordExpired, S::PasswordExpired);
             if (cmd.temp_password) e.data.set("password", cmd.temp_password->to_json());

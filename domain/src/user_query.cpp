@@ -8,7 +8,7 @@
 namespace idledger::domain {
 namespace {
 
-constexpr std::string_view kDateAttributes[] = {"created", "activated", "statusChanged",
+constexpr std::string_view kDateAttributes[] = {"created",     "activated",       "statusChanged",
                                                 "lastUpdated", "passwordChanged", "lastLogin"};
 
 bool is_date_attribute(std::string_view a) {
@@ -22,18 +22,19 @@ std::unexpected<Error> invalid(std::string cause) {
 }
 
 class Parser {
-public:
+  public:
     Parser(std::string_view text, QueryMode mode) : s_(text), mode_(mode) {}
 
     Result<QueryNode> parse() {
         auto node = parse_or();
         if (!node) return node;
         skip_ws();
-        if (pos_ != s_.size()) return invalid("Unexpected text at position " + std::to_string(pos_));
+        if (pos_ != s_.size())
+            return invalid("Unexpected text at position " + std::to_string(pos_));
         return node;
     }
 
-private:
+  private:
     void skip_ws() {
         while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
     }
@@ -42,8 +43,8 @@ private:
     std::string_view word() {
         skip_ws();
         size_t start = pos_;
-        while (pos_ < s_.size() &&
-               (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' || s_[pos_] == '_'))
+        while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
+                                    s_[pos_] == '.' || s_[pos_] == '_'))
             ++pos_;
         return s_.substr(start, pos_ - start);
     }
@@ -108,7 +109,8 @@ private:
     Result<QueryNode> parse_comparison() {
         QueryNode node;
         node.attribute = std::string(word());
-        if (node.attribute.empty()) return invalid("Expected an attribute at position " + std::to_string(pos_));
+        if (node.attribute.empty())
+            return invalid("Expected an attribute at position " + std::to_string(pos_));
         std::string op = normalize_login(word());
         static const std::pair<std::string_view, QueryOp> kOps[] = {
             {"eq", QueryOp::Eq}, {"ne", QueryOp::Ne}, {"gt", QueryOp::Gt}, {"ge", QueryOp::Ge},
@@ -158,20 +160,21 @@ private:
         const std::string& a = node.attribute;
         const bool is_profile = a.starts_with("profile.") && a.size() > 8;
         if (mode_ == QueryMode::Filter) {
-            static const std::string_view kAllowed[] = {"status", "lastUpdated", "id", "profile.login",
-                                                        "profile.email", "profile.firstName",
-                                                        "profile.lastName"};
+            static const std::string_view kAllowed[] = {
+                "status",          "lastUpdated",   "id",
+                "profile.login",   "profile.email", "profile.firstName",
+                "profile.lastName"};
             bool ok = false;
             for (auto k : kAllowed) ok = ok || a == k;
             if (!ok) return invalid("The attribute '" + a + "' is not supported in a filter");
-            bool range = node.op == QueryOp::Gt || node.op == QueryOp::Ge || node.op == QueryOp::Lt ||
-                         node.op == QueryOp::Le;
+            bool range = node.op == QueryOp::Gt || node.op == QueryOp::Ge ||
+                         node.op == QueryOp::Lt || node.op == QueryOp::Le;
             if (node.op != QueryOp::Eq && !(range && a == "lastUpdated"))
                 return invalid("The operator is not supported for '" + a + "' in a filter");
         } else {
-            static const std::string_view kTop[] = {"id", "status", "created", "activated",
-                                                    "statusChanged", "lastUpdated", "passwordChanged",
-                                                    "type.id"};
+            static const std::string_view kTop[] = {
+                "id",          "status",          "created", "activated", "statusChanged",
+                "lastUpdated", "passwordChanged", "type.id"};
             bool ok = is_profile;
             for (auto k : kTop) ok = ok || a == k;
             if (!ok) return invalid("The attribute '" + a + "' is not searchable");
@@ -179,7 +182,8 @@ private:
                 return invalid("The operator is not supported in a search");
             if (node.op == QueryOp::Co && a != "profile.firstName" && a != "profile.lastName" &&
                 a != "profile.email" && a != "profile.login")
-                return invalid("'co' is supported only on profile.firstName, lastName, email and login");
+                return invalid(
+                    "'co' is supported only on profile.firstName, lastName, email and login");
         }
         if (is_date_attribute(a) && node.op != QueryOp::Pr) {
             if (!node.value.is_string()) return invalid("'" + a + "' takes a date");
@@ -212,13 +216,20 @@ bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitiv
     if (actual.is_number() && n.value.is_number()) {
         double a = actual.as_double(), b = n.value.as_double();
         switch (n.op) {
-            case QueryOp::Eq: return a == b;
-            case QueryOp::Ne: return a != b;
-            case QueryOp::Gt: return a > b;
-            case QueryOp::Ge: return a >= b;
-            case QueryOp::Lt: return a < b;
-            case QueryOp::Le: return a <= b;
-            default: return false;
+            case QueryOp::Eq:
+                return a == b;
+            case QueryOp::Ne:
+                return a != b;
+            case QueryOp::Gt:
+                return a > b;
+            case QueryOp::Ge:
+                return a >= b;
+            case QueryOp::Lt:
+                return a < b;
+            case QueryOp::Le:
+                return a <= b;
+            default:
+                return false;
         }
     }
     if (actual.is_bool() && n.value.is_bool()) {
@@ -232,16 +243,26 @@ bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitiv
         b = normalize_login(b);
     }
     switch (n.op) {
-        case QueryOp::Eq: return a == b;
-        case QueryOp::Ne: return a != b;
-        case QueryOp::Gt: return a > b;
-        case QueryOp::Ge: return a >= b;
-        case QueryOp::Lt: return a < b;
-        case QueryOp::Le: return a <= b;
-        case QueryOp::Sw: return a.starts_with(b);
-        case QueryOp::Ew: return a.ends_with(b);
-        case QueryOp::Co: return a.find(b) != std::string::npos;
-        case QueryOp::Pr: return true;
+        case QueryOp::Eq:
+            return a == b;
+        case QueryOp::Ne:
+            return a != b;
+        case QueryOp::Gt:
+            return a > b;
+        case QueryOp::Ge:
+            return a >= b;
+        case QueryOp::Lt:
+            return a < b;
+        case QueryOp::Le:
+            return a <= b;
+        case QueryOp::Sw:
+            return a.starts_with(b);
+        case QueryOp::Ew:
+            return a.ends_with(b);
+        case QueryOp::Co:
+            return a.find(b) != std::string::npos;
+        case QueryOp::Pr:
+            return true;
     }
     return false;
 }
@@ -249,7 +270,8 @@ bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitiv
 }  // namespace
 
 Result<QueryNode> parse_user_query(std::string_view text, QueryMode mode) {
-    if (text.find_first_not_of(" \t") == std::string_view::npos) return invalid("The expression is empty");
+    if (text.find_first_not_of(" \t") == std::string_view::npos)
+        return invalid("The expression is empty");
     return Parser(text, mode).parse();
 }
 
@@ -275,20 +297,28 @@ bool matches(const QueryNode& n, const User& u, QueryMode mode) {
             for (const auto& c : n.children)
                 if (matches(c, u, mode)) return true;
             return false;
-        case QueryNode::Kind::Compare: break;
+        case QueryNode::Kind::Compare:
+            break;
     }
     if (is_date_attribute(n.attribute)) {
         auto d = date_of(u, n.attribute);
         if (n.op == QueryOp::Pr) return d.has_value();
         if (!d || !n.date) return false;
         switch (n.op) {
-            case QueryOp::Eq: return *d == *n.date;
-            case QueryOp::Ne: return *d != *n.date;
-            case QueryOp::Gt: return *d > *n.date;
-            case QueryOp::Ge: return *d >= *n.date;
-            case QueryOp::Lt: return *d < *n.date;
-            case QueryOp::Le: return *d <= *n.date;
-            default: return false;
+            case QueryOp::Eq:
+                return *d == *n.date;
+            case QueryOp::Ne:
+                return *d != *n.date;
+            case QueryOp::Gt:
+                return *d > *n.date;
+            case QueryOp::Ge:
+                return *d >= *n.date;
+            case QueryOp::Lt:
+                return *d < *n.date;
+            case QueryOp::Le:
+                return *d <= *n.date;
+            default:
+                return false;
         }
     }
     Json actual = user_attribute(u, n.attribute);

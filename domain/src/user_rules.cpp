@@ -13,15 +13,15 @@ struct Limit {
 
 // Okta's base profile attributes with their maximum lengths (0: no explicit limit).
 constexpr Limit kBaseAttributes[] = {
-    {"login", 100},          {"email", 100},          {"firstName", 50},
-    {"lastName", 50},        {"secondEmail", 100},    {"middleName", 0},
-    {"honorificPrefix", 0},  {"honorificSuffix", 0},  {"title", 0},
-    {"displayName", 0},      {"nickName", 0},         {"profileUrl", 0},
-    {"organization", 0},     {"division", 0},         {"department", 0},
-    {"costCenter", 0},       {"employeeNumber", 0},   {"manager", 0},
-    {"managerId", 0},        {"userType", 0},         {"mobilePhone", 100},
-    {"primaryPhone", 100},   {"streetAddress", 1024}, {"city", 128},
-    {"state", 128},          {"zipCode", 50},         {"countryCode", 2},
+    {"login", 100},          {"email", 100},           {"firstName", 50},
+    {"lastName", 50},        {"secondEmail", 100},     {"middleName", 0},
+    {"honorificPrefix", 0},  {"honorificSuffix", 0},   {"title", 0},
+    {"displayName", 0},      {"nickName", 0},          {"profileUrl", 0},
+    {"organization", 0},     {"division", 0},          {"department", 0},
+    {"costCenter", 0},       {"employeeNumber", 0},    {"manager", 0},
+    {"managerId", 0},        {"userType", 0},          {"mobilePhone", 100},
+    {"primaryPhone", 100},   {"streetAddress", 1024},  {"city", 128},
+    {"state", 128},          {"zipCode", 50},          {"countryCode", 2},
     {"postalAddress", 4096}, {"preferredLanguage", 0}, {"locale", 0},
     {"timezone", 0},
 };
@@ -101,8 +101,10 @@ std::vector<ErrorCause> validate_profile(const Json& profile) {
         if (s.empty()) continue;  // reported above when required
         size_t len = utf8_length(s);
         if (key == "login") {
-            if (len < 5 || len > 100) add(key, "Username must be between 5 and 100 characters");
-            else if (!is_email(s)) add(key, "Username must be in the form of an email address");
+            if (len < 5 || len > 100)
+                add(key, "Username must be between 5 and 100 characters");
+            else if (!is_email(s))
+                add(key, "Username must be in the form of an email address");
         } else if (key == "email" || key == "secondEmail") {
             if (len < 5 || len > 100 || !is_email(s)) add(key, "Does not match required pattern");
         } else if (key == "countryCode") {
@@ -115,7 +117,8 @@ std::vector<ErrorCause> validate_profile(const Json& profile) {
 }
 
 std::string describe_policy(const PasswordPolicy& p) {
-    std::string s = "Password requirements: at least " + std::to_string(p.min_length) + " characters";
+    std::string s =
+        "Password requirements: at least " + std::to_string(p.min_length) + " characters";
     if (p.require_lowercase) s += ", a lowercase letter";
     if (p.require_uppercase) s += ", an uppercase letter";
     if (p.require_number) s += ", a number";
@@ -130,10 +133,14 @@ std::vector<ErrorCause> check_password_policy(const PasswordPolicy& p, const Sec
     const std::string& pw = password.reveal();
     bool lower = false, upper = false, digit = false, symbol = false;
     for (unsigned char c : pw) {
-        if (std::islower(c)) lower = true;
-        else if (std::isupper(c)) upper = true;
-        else if (std::isdigit(c)) digit = true;
-        else symbol = true;
+        if (std::islower(c))
+            lower = true;
+        else if (std::isupper(c))
+            upper = true;
+        else if (std::isdigit(c))
+            digit = true;
+        else
+            symbol = true;
     }
     bool ok = int(utf8_length(pw)) >= p.min_length && (!p.require_lowercase || lower) &&
               (!p.require_uppercase || upper) && (!p.require_number || digit) &&
@@ -149,8 +156,10 @@ std::vector<ErrorCause> check_password_policy(const PasswordPolicy& p, const Sec
             part.clear();
         };
         for (char c : local) {
-            if (c == ',' || c == '.' || c == '_' || c == '#' || c == '-') check_part();
-            else part.push_back(c);
+            if (c == ',' || c == '.' || c == '_' || c == '#' || c == '-')
+                check_part();
+            else
+                part.push_back(c);
         }
         check_part();
     }

@@ -8,14 +8,10 @@ namespace idledger::domain {
 namespace {
 
 constexpr std::pair<UserStatus, std::string_view> kStatusNames[] = {
-    {UserStatus::Staged, "STAGED"},
-    {UserStatus::Provisioned, "PROVISIONED"},
-    {UserStatus::Active, "ACTIVE"},
-    {UserStatus::Recovery, "RECOVERY"},
-    {UserStatus::LockedOut, "LOCKED_OUT"},
-    {UserStatus::PasswordExpired, "PASSWORD_EXPIRED"},
-    {UserStatus::Suspended, "SUSPENDED"},
-    {UserStatus::Deprovisioned, "DEPROVISIONED"},
+    {UserStatus::Staged, "STAGED"},        {UserStatus::Provisioned, "PROVISIONED"},
+    {UserStatus::Active, "ACTIVE"},        {UserStatus::Recovery, "RECOVERY"},
+    {UserStatus::LockedOut, "LOCKED_OUT"}, {UserStatus::PasswordExpired, "PASSWORD_EXPIRED"},
+    {UserStatus::Suspended, "SUSPENDED"},  {UserStatus::Deprovisioned, "DEPROVISIONED"},
 };
 
 std::string str(const Json& j, std::string_view k) {
@@ -184,10 +180,10 @@ void evolve(User& u, const Event& e, Millis at) {
     } else if (e.type == ev::kRecoveryQuestionSet) {
         u.recovery_question = opt_str(d, "question");
         u.recovery_answer_hash = opt_str(d, "answerHash");
-    } else if (e.type == ev::kActivated || e.type == ev::kUnsuspended ||
-               e.type == ev::kUnlocked || e.type == ev::kSuspended ||
-               e.type == ev::kDeactivated || e.type == ev::kReactivated ||
-               e.type == ev::kPasswordReset || e.type == ev::kPasswordExpired) {
+    } else if (e.type == ev::kActivated || e.type == ev::kUnsuspended || e.type == ev::kUnlocked ||
+               e.type == ev::kSuspended || e.type == ev::kDeactivated ||
+               e.type == ev::kReactivated || e.type == ev::kPasswordReset ||
+               e.type == ev::kPasswordExpired) {
         if (auto s = opt_str(d, "status"); s && parse_user_status(*s))
             change_status(u, *parse_user_status(*s), at);
         if (e.type == ev::kPasswordExpired) {

@@ -25,7 +25,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
 namespace detail {
 
 Error to_error(const rocksdb::Status& s) {
-    Errc code = s.IsCorruption() ? Errc::Corruption
+    Errc code = s.IsCorruption()        ? Errc::Corruption
                 : s.IsInvalidArgument() ? Errc::InvalidArgument
                                         : Errc::Io;
     return Error{code, s.ToString()};
@@ -215,7 +215,8 @@ uint64_t RocksStore::wait_for(uint64_t position, std::chrono::steady_clock::time
 Result<void> RocksStore::clear_column_family(std::string_view name) {
     std::lock_guard lock(cf_mu_);
     auto it = cfs_.find(name);
-    if (it == cfs_.end()) return std::unexpected(Error{Errc::InvalidArgument, "unknown column family"});
+    if (it == cfs_.end())
+        return std::unexpected(Error{Errc::InvalidArgument, "unknown column family"});
     rocksdb::ColumnFamilyHandle* old = it->second;
     auto s = db_->DropColumnFamily(old);
     if (!s.ok()) return std::unexpected(to_error(s));

@@ -17,7 +17,7 @@ namespace idledger::eventstore::detail {
 Error to_error(const rocksdb::Status& s);
 
 class RocksStore final : public EventStore {
-public:
+  public:
     explicit RocksStore(Options options) : options_(std::move(options)) {}
     ~RocksStore() override { close(); }
 
@@ -44,7 +44,7 @@ public:
     rocksdb::DB* db() const { return db_.get(); }
     int64_t clock_now() const { return options_.clock(); }
 
-private:
+  private:
     struct Pending {
         Command command;
         std::promise<Result<CommitInfo>> promise;

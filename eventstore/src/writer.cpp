@@ -9,13 +9,17 @@ namespace idledger::eventstore::detail {
 namespace {
 
 class BatchTransaction final : public Transaction {
-public:
+  public:
     BatchTransaction(RocksStore& store, rocksdb::WriteBatchWithIndex& wb, uint64_t& next_position,
                      int64_t now, bool allow_append)
-        : store_(store), wb_(wb), next_position_(next_position), now_(now),
+        : store_(store),
+          wb_(wb),
+          next_position_(next_position),
+          now_(now),
           allow_append_(allow_append) {}
 
-    Result<std::optional<std::string>> get(std::string_view cf_name, std::string_view key) override {
+    Result<std::optional<std::string>> get(std::string_view cf_name,
+                                           std::string_view key) override {
         auto* h = handle(cf_name);
         std::string value;
         auto s = wb_.GetFromBatchAndDB(store_.db(), {}, h, rocksdb::Slice(key.data(), key.size()),
@@ -44,7 +48,8 @@ public:
     Result<AppendResult> append(std::string_view stream, uint64_t expected,
                                 std::vector<EventData> events,
                                 std::string_view idempotency_key) override {
-        if (!allow_append_) return std::unexpected(Error{Errc::ReadOnly, "append not allowed here"});
+        if (!allow_append_)
+            return std::unexpected(Error{Errc::ReadOnly, "append not allowed here"});
         if (stream.empty() || stream.find('\0') != std::string_view::npos)
             return std::unexpected(Error{Errc::InvalidArgument, "bad stream name"});
         if (!idempotency_key.empty()) {
@@ -90,7 +95,7 @@ public:
     const std::vector<RecordedEvent>& appended() const override { return appended_; }
     std::vector<RecordedEvent> take_appended() { return std::move(appended_); }
 
-private:
+  private:
     rocksdb::ColumnFamilyHandle* handle(std::string_view cf_name) {
         auto* h = store_.cf(cf_name);
         if (!h) throw std::logic_error("unknown column family: " + std::string(cf_name));

@@ -27,7 +27,7 @@ Result<std::optional<UserRow>> Reader::find_user(std::string_view id_or_login) c
         auto r = user(id_or_login);
         if (!r || *r) return r;
     }
-    auto id = store_.get(cf::kUsersByLogin, domain::normalize_login(id_or_login));
+    auto id = store_.get(cf::kUsersByLogin, login_key(id_or_login));
     if (!id) return std::unexpected(id.error());
     if (!*id) return std::optional<UserRow>{};
     return user(**id);
@@ -75,8 +75,9 @@ Result<std::vector<domain::ApiToken>> Reader::tokens() const {
         return true;
     });
     if (!r) return std::unexpected(r.error());
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a.created != b.created ? a.created < b.created : a.id < b.id; });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.created != b.created ? a.created < b.created : a.id < b.id;
+    });
     return out;
 }
 

@@ -12,7 +12,7 @@ constexpr size_t kChunk = 4096;
 
 /// Reads user keys from `keys_from` while writing projections into the wrapped transaction.
 class KeySourceTx final : public Transaction {
-public:
+  public:
     KeySourceTx(Transaction& inner, eventstore::EventStore& keys_from)
         : inner_(inner), keys_(keys_from) {}
     Result<std::optional<std::string>> get(std::string_view c, std::string_view k) override {
@@ -25,21 +25,26 @@ public:
     void del(std::string_view c, std::string_view k) override {
         if (c != cf::kUserKeys) inner_.del(c, k);
     }
-    Result<uint64_t> stream_version(std::string_view s) override { return inner_.stream_version(s); }
+    Result<uint64_t> stream_version(std::string_view s) override {
+        return inner_.stream_version(s);
+    }
     Result<eventstore::AppendResult> append(std::string_view, uint64_t,
                                             std::vector<eventstore::EventData>,
                                             std::string_view) override {
         return std::unexpected(eventstore::Error{eventstore::Errc::ReadOnly, "replay"});
     }
     int64_t now_ms() const override { return inner_.now_ms(); }
-    const std::vector<eventstore::RecordedEvent>& appended() const override { return inner_.appended(); }
+    const std::vector<eventstore::RecordedEvent>& appended() const override {
+        return inner_.appended();
+    }
 
-private:
+  private:
     Transaction& inner_;
     eventstore::EventStore& keys_;
 };
 
-eventstore::Result<ReplayReport> fold(eventstore::EventStore& source, eventstore::EventStore& target) {
+eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
+                                      eventstore::EventStore& target) {
     ReplayReport report;
     auto start = std::chrono::steady_clock::now();
     uint64_t from = 1;
@@ -101,8 +106,10 @@ eventstore::Result<std::vector<std::string>> verify_against(eventstore::EventSto
         size_t missing = 0, extra = 0, differ = 0;
         for (const auto& [k, v] : live) {
             auto it = rebuilt.find(k);
-            if (it == rebuilt.end()) ++missing;
-            else if (it->second != v) ++differ;
+            if (it == rebuilt.end())
+                ++missing;
+            else if (it->second != v)
+                ++differ;
         }
         for (const auto& [k, v] : rebuilt)
             if (!live.count(k)) ++extra;

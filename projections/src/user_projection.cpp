@@ -2,6 +2,7 @@
 
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/json_parse.hpp"
+#include "idledger/domain/password_hash.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/projections/read_model.hpp"
 
@@ -11,9 +12,8 @@ using eventstore::decode_u64;
 using eventstore::encode_u64;
 
 std::vector<std::string> projection_column_families() {
-    return {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
-            std::string(cf::kUsersBySeq), std::string(cf::kApiTokens),
-            std::string(cf::kTokensByDigest)};
+    return {std::string(cf::kUsers), std::string(cf::kUsersByLogin), std::string(cf::kUsersBySeq),
+            std::string(cf::kApiTokens), std::string(cf::kTokensByDigest)};
 }
 
 std::vector<std::string> all_column_families() {
@@ -44,12 +44,19 @@ Result<std::optional<UserRow>> load_user(Transaction& tx, std::string_view id) {
     if (!v) return std::unexpected(v.error());
     if (!*v) return std::optional<UserRow>{};
     auto row = decode_user_row(**v);
-    if (!row) return std::unexpected(eventstore::Error{eventstore::Errc::Corruption, "bad user row"});
+    if (!row)
+        return std::unexpected(eventstore::Error{eventstore::Errc::Corruption, "bad user row"});
     return std::optional<UserRow>(std::move(*row));
 }
 
+std::string login_key(std::string_view login) {
+    // A digest, not the login: keys end up in RocksDB's index blocks and MANIFEST boundaries,
+    // where a deleted user's login would outlive the user.
+    return domain::token_digest(domain::normalize_login(login));
+}
+
 Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string_view login) {
-    return tx.get(cf::kUsersByLogin, domain::normalize_login(login));
+    return tx.get(cf::kUsersByLogin, login_key(login));
 }
 
 Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
@@ -63,7 +70,7 @@ void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
     namespace ev = domain::user_event;
     if (event.type == ev::kDeleted) {
         if (row) {
-            tx.del(cf::kUsersByLogin, domain::normalize_login(row->user.login()));
+            tx.del(cf::kUsersByLogin, login_key(row->user.login()));
             tx.del(cf::kUsersBySeq, encode_u64(row->seq));
             tx.del(cf::kUsers, row->user.id);
         }
@@ -82,8 +89,8 @@ void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
     domain::evolve(row->user, event, rec.timestamp_ms);
     const std::string new_login = domain::normalize_login(row->user.login());
     if (old_login != new_login) {
-        if (!old_login.empty()) tx.del(cf::kUsersByLogin, old_login);
-        tx.put(cf::kUsersByLogin, new_login, row->user.id);
+        if (!old_login.empty()) tx.del(cf::kUsersByLogin, login_key(old_login));
+        tx.put(cf::kUsersByLogin, login_key(new_login), row->user.id);
     }
     tx.put(cf::kUsers, row->user.id, encode_user_row(*row));
 }
@@ -111,8 +118,9 @@ Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& re
         if (!key) return std::unexpected(key.error());
         auto payload = domain::decode_payload(rec.payload, *key, rec.stream);
         if (payload.state == domain::PayloadState::Corrupt)
-            return std::unexpected(eventstore::Error{eventstore::Errc::Corruption,
-                                                     "undecodable event at " + std::to_string(rec.position)});
+            return std::unexpected(
+                eventstore::Error{eventstore::Errc::Corruption,
+                                  "undecodable event at " + std::to_string(rec.position)});
         if (payload.state == domain::PayloadState::Shredded &&
             rec.type != domain::user_event::kDeleted)
             return {};  // the user's data is gone; so is every read model row of it
@@ -124,7 +132,8 @@ Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& re
     if (rec.stream.starts_with("apitoken-")) {
         auto payload = domain::decode_payload(rec.payload, {}, rec.stream);
         if (payload.state != domain::PayloadState::Plain)
-            return std::unexpected(eventstore::Error{eventstore::Errc::Corruption, "bad token event"});
+            return std::unexpected(
+                eventstore::Error{eventstore::Errc::Corruption, "bad token event"});
         apply_token_event(tx, rec, domain::Event{rec.type, std::move(payload.data)});
         return {};
     }

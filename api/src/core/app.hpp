@@ -28,8 +28,13 @@ struct AppConfig {
 
 struct App {
     App(eventstore::EventStore& s, domain::Clock& c, domain::IdSource& i, AppConfig cfg)
-        : store(s), reader(s), clock(c), ids(i), config(std::move(cfg)),
-          limiter(config.rate_limits), pool(config.handler_threads) {}
+        : store(s),
+          reader(s),
+          clock(c),
+          ids(i),
+          config(std::move(cfg)),
+          limiter(config.rate_limits),
+          pool(config.handler_threads) {}
 
     eventstore::EventStore& store;
     projections::Reader reader;

@@ -33,12 +33,15 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
 bool permitted(const Principal& p, Perm perm) {
     switch (perm) {
         case Perm::Public:
-        case Perm::Authenticated: return true;
-        case Perm::UsersRead: return p.has_any_role();
+        case Perm::Authenticated:
+            return true;
+        case Perm::UsersRead:
+            return p.has_any_role();
         case Perm::UsersManage:
             return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN") ||
                    p.has_role("USER_ADMIN") || p.has_role("HELP_DESK_ADMIN");
-        case Perm::SuperAdmin: return p.has_role("SUPER_ADMIN");
+        case Perm::SuperAdmin:
+            return p.has_role("SUPER_ADMIN");
     }
     return false;
 }

@@ -7,7 +7,8 @@
 
 namespace idledger::api {
 
-eventstore::Result<BootstrapResult> bootstrap_org(App& app, const std::optional<std::string>& preset_token) {
+eventstore::Result<BootstrapResult> bootstrap_org(App& app,
+                                                  const std::optional<std::string>& preset_token) {
     BootstrapResult result;
     domain::CreateUserCommand admin;
     admin.id = app.ids.next(domain::id_prefix::kUser);
@@ -38,8 +39,9 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app, const std::optional<
     std::optional<eventstore::Error> error;
 
     auto fut = app.store.submit([&](eventstore::Transaction& tx) {
-        auto org = tx.append("org", eventstore::kNoStream,
-                             {{"OrgBootstrapped", domain::encode_payload_plain(domain::Json::object()), metadata}});
+        auto org = tx.append(
+            "org", eventstore::kNoStream,
+            {{"OrgBootstrapped", domain::encode_payload_plain(domain::Json::object()), metadata}});
         if (!org) {
             if (org.error().code != eventstore::Errc::WrongExpectedVersion) error = org.error();
             return eventstore::Outcome::Abort;  // already bootstrapped

@@ -9,12 +9,13 @@
 namespace idledger::api {
 
 struct BootstrapResult {
-    bool created = false;         // false: the org existed already
+    bool created = false;  // false: the org existed already
     std::string admin_user_id;
     std::optional<std::string> token;  // clear token, only when freshly generated (print once)
 };
 
 /// `preset_token`: IDLEDGER_BOOTSTRAP_TOKEN if set. Idempotent: the org stream guards it.
-eventstore::Result<BootstrapResult> bootstrap_org(App& app, const std::optional<std::string>& preset_token);
+eventstore::Result<BootstrapResult> bootstrap_org(App& app,
+                                                  const std::optional<std::string>& preset_token);
 
 }  // namespace idledger::api

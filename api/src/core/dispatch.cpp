@@ -71,8 +71,8 @@ Dispatcher::Dispatcher(App& app) : app_(app) { check_unique_routes(); }
 void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)> respond) {
     auto started = std::chrono::steady_clock::now();
     auto req = std::make_shared<HttpRequest>(std::move(req_in));
-    auto ctx = std::make_shared<RequestContext>(RequestContext{app_, new_request_id(), {}, {}, {},
-                                                               req->remote_ip, {}});
+    auto ctx = std::make_shared<RequestContext>(
+        RequestContext{app_, new_request_id(), {}, {}, {}, req->remote_ip, {}});
     {
         const std::string* host = req->header("host");
         const std::string* proto = req->header("x-forwarded-proto");
@@ -117,14 +117,16 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         }
     }
     if (!route) {
-        if (allowed.empty()) return fail_now(domain::Error{domain::ErrorCode::PathNotFound, {}, {}});
+        if (allowed.empty())
+            return fail_now(domain::Error{domain::ErrorCode::PathNotFound, {}, {}});
         return fail_now(domain::Error{domain::ErrorCode::MethodNotAllowed, {}, {}});
     }
     route_label = std::string(route->operation_id);
     match(route->pattern, segs, &ctx->path_params);
 
     if (req->header("x-idledger-body-too-large"))
-        return fail_now(domain::Error{domain::ErrorCode::PayloadTooLarge, "request body",
+        return fail_now(domain::Error{domain::ErrorCode::PayloadTooLarge,
+                                      "request body",
                                       {{"body: The request body exceeds the size limit"}}});
 
     if (route->perm != Perm::Public) {
@@ -134,7 +136,8 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         rate = app_.limiter.check(route->family, ctx->principal.token_id, app_.clock.now_ms());
         rated = true;
         if (!rate.allowed) {
-            HttpResponse res = error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}});
+            HttpResponse res =
+                error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}});
             return finish(std::move(res), route_label, rate, rated);
         }
         if (!permitted(ctx->principal, route->perm))

@@ -10,12 +10,12 @@
 namespace idledger::api {
 
 class Dispatcher {
-public:
+  public:
     explicit Dispatcher(App& app);
     /// Thread-safe; calls `respond` exactly once.
     void handle(HttpRequest&& req, std::function<void(HttpResponse&&)> respond);
 
-private:
+  private:
     App& app_;
 };
 

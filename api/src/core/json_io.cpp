@@ -63,7 +63,8 @@ domain::Error store_failure(const eventstore::Error& e) {
     std::cerr << "store error: " << e.message << "\n";
     return domain::Error{e.code == eventstore::Errc::Closed ? domain::ErrorCode::Unavailable
                                                             : domain::ErrorCode::InternalError,
-                         {}, {}};
+                         {},
+                         {}};
 }
 
 }  // namespace idledger::api

@@ -21,7 +21,8 @@ std::string Metrics::render(const eventstore::Stats& s) const {
     out += "# TYPE idledger_http_requests_total counter\n";
     std::lock_guard lock(mu_);
     for (const auto& [key, n] : requests_) {
-        std::snprintf(buf, sizeof buf, "idledger_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+        std::snprintf(buf, sizeof buf,
+                      "idledger_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
                       key.first.c_str(), key.second, (unsigned long long)n);
         out += buf;
     }
@@ -29,17 +30,19 @@ std::string Metrics::render(const eventstore::Stats& s) const {
     out += "# TYPE idledger_http_request_duration_seconds histogram\n";
     for (const auto& [route, h] : latency_) {
         for (size_t i = 0; i < kBuckets.size(); ++i) {
-            std::snprintf(buf, sizeof buf,
-                          "idledger_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-                          route.c_str(), kBuckets[i], (unsigned long long)h.buckets[i]);
+            std::snprintf(
+                buf, sizeof buf,
+                "idledger_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+                route.c_str(), kBuckets[i], (unsigned long long)h.buckets[i]);
             out += buf;
         }
-        std::snprintf(buf, sizeof buf,
-                      "idledger_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
-                      "idledger_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-                      "idledger_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-                      route.c_str(), (unsigned long long)h.count, route.c_str(), h.sum,
-                      route.c_str(), (unsigned long long)h.count);
+        std::snprintf(
+            buf, sizeof buf,
+            "idledger_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+            "idledger_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+            "idledger_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+            route.c_str(), (unsigned long long)h.count, route.c_str(), h.sum, route.c_str(),
+            (unsigned long long)h.count);
         out += buf;
     }
     auto counter = [&](const char* name, const char* help, uint64_t v) {

@@ -15,14 +15,14 @@
 namespace idledger::api {
 
 class Metrics {
-public:
+  public:
     static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                         0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
     /// Thread-safe.
     void observe(const std::string& route, int status, double seconds);
     std::string render(const eventstore::Stats& store_stats) const;
 
-private:
+  private:
     struct Histogram {
         std::array<uint64_t, kBuckets.size()> buckets{};
         uint64_t count = 0;

@@ -2,7 +2,8 @@
 
 namespace idledger::api {
 
-RateDecision RateLimiter::check(std::string_view family, std::string_view token_id, int64_t now_ms) {
+RateDecision RateLimiter::check(std::string_view family, std::string_view token_id,
+                                int64_t now_ms) {
     auto it = config_.per_minute.find(family);
     int64_t limit = it != config_.per_minute.end() ? it->second : config_.per_minute.at("other");
     std::string key(family);

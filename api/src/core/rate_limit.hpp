@@ -13,8 +13,7 @@ struct RateLimitConfig {
     /// Requests per minute per family and token. Defaults are far above Okta's so that
     /// provisioning pipelines are never throttled; `--rate-limit FAMILY=N` lowers them.
     std::map<std::string, int64_t, std::less<>> per_minute = {
-        {"users", 6'000'000}, {"user", 6'000'000}, {"api-tokens", 600'000},
-        {"other", 1'200'000}};
+        {"users", 6'000'000}, {"user", 6'000'000}, {"api-tokens", 600'000}, {"other", 1'200'000}};
 };
 
 struct RateDecision {
@@ -25,12 +24,12 @@ struct RateDecision {
 };
 
 class RateLimiter {
-public:
+  public:
     explicit RateLimiter(const RateLimitConfig& config) : config_(config) {}
     /// Counts one request. Thread-safe.
     RateDecision check(std::string_view family, std::string_view token_id, int64_t now_ms);
 
-private:
+  private:
     struct Window {
         int64_t start_ms = 0;
         int64_t used = 0;

@@ -12,7 +12,7 @@
 namespace idledger::api {
 
 class WorkPool {
-public:
+  public:
     explicit WorkPool(int threads) {
         for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
     }
@@ -32,7 +32,7 @@ public:
         cv_.notify_one();
     }
 
-private:
+  private:
     void run() {
         for (;;) {
             std::function<void()> job;

@@ -44,8 +44,8 @@ std::string percent_encode(std::string_view s) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '.' || c == '_' || c == '~') {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
             out.push_back(char(c));
         } else {
             out.push_back('%');
@@ -67,8 +67,9 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view q)
         auto k = percent_decode(part.substr(0, eq), true);
         auto v = eq == std::string_view::npos ? std::optional<std::string>("")
                                               : percent_decode(part.substr(eq + 1), true);
-        out.emplace_back(k.value_or(std::string(part.substr(0, eq))),
-                         v.value_or(std::string(eq == std::string_view::npos ? "" : part.substr(eq + 1))));
+        out.emplace_back(
+            k.value_or(std::string(part.substr(0, eq))),
+            v.value_or(std::string(eq == std::string_view::npos ? "" : part.substr(eq + 1))));
     }
     return out;
 }

@@ -15,9 +15,9 @@ struct Header {
 };
 
 struct HttpRequest {
-    std::string method;  // "GET", "POST", ...
-    std::string target;  // as received: path and query
-    std::string path;    // raw (still percent-encoded) path
+    std::string method;                                      // "GET", "POST", ...
+    std::string target;                                      // as received: path and query
+    std::string path;                                        // raw (still percent-encoded) path
     std::vector<std::pair<std::string, std::string>> query;  // decoded
     std::vector<Header> headers;
     std::string body;

@@ -1,12 +1,11 @@
 #include "http/server.hpp"
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <condition_variable>
 #include <iostream>
 #include <list>
@@ -36,7 +35,7 @@ struct Shared {
 };
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
 
     void start() {
@@ -49,7 +48,7 @@ public:
         });
     }
 
-private:
+  private:
     void read() {
         if (shared_.stopping) return close();
         parser_.emplace();
@@ -70,7 +69,8 @@ private:
         req.target = std::string(msg.target());
         auto qpos = req.target.find('?');
         req.path = req.target.substr(0, qpos);
-        if (qpos != std::string::npos) req.query = parse_query(std::string_view(req.target).substr(qpos + 1));
+        if (qpos != std::string::npos)
+            req.query = parse_query(std::string_view(req.target).substr(qpos + 1));
         for (const auto& f : msg) {
             std::string name(f.name_string());
             for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -103,10 +103,9 @@ private:
         msg->version(version_);
         msg->result(static_cast<unsigned>(res.status));
         for (auto& h : res.headers) msg->insert(h.name, h.value);
-        if (res.json) {
-            msg->set(http::field::content_type, "application/json");
-            msg->body() = std::move(res.body);
-        }
+        // Bodiless answers carry no Content-Type (Okta's SDKs parse any JSON-typed body).
+        if (res.json) msg->set(http::field::content_type, "application/json");
+        msg->body() = std::move(res.body);
         msg->keep_alive(keep_alive_ && !shared_.stopping);
         msg->prepare_payload();
         stream_.expires_after(shared_.config.read_timeout);
@@ -169,7 +168,8 @@ struct HttpServer::Impl {
     }
 };
 
-HttpServer::HttpServer(ServerConfig config, RequestHandler handler) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(ServerConfig config, RequestHandler handler)
+    : impl_(std::make_unique<Impl>()) {
     impl_->shared.config = std::move(config);
     impl_->shared.handler = std::move(handler);
 }

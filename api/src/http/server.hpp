@@ -26,7 +26,7 @@ using RequestHandler =
     std::function<void(HttpRequest&& request, std::function<void(HttpResponse&&)> respond)>;
 
 class HttpServer {
-public:
+  public:
     HttpServer(ServerConfig config, RequestHandler handler);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -39,7 +39,7 @@ public:
     /// Stops accepting, lets in-flight requests finish (bounded), closes connections, joins.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -73,7 +73,8 @@ R revoke_by_id(RequestContext& ctx, const std::string& id) {
             return eventstore::Outcome::Abort;
         }
         domain::Event e = domain::token_revoked_event();
-        auto appended = tx.append(stream, *version, {{e.type, domain::encode_payload_plain(e.data), metadata}});
+        auto appended =
+            tx.append(stream, *version, {{e.type, domain::encode_payload_plain(e.data), metadata}});
         if (!appended) {
             error = store_failure(appended.error());
             return eventstore::Outcome::Abort;
@@ -89,7 +90,8 @@ R revoke_by_id(RequestContext& ctx, const std::string& id) {
 
 }  // namespace
 
-eventstore::Result<void> append_token_created(eventstore::Transaction& tx, const domain::ApiToken& token,
+eventstore::Result<void> append_token_created(eventstore::Transaction& tx,
+                                              const domain::ApiToken& token,
                                               const std::string& metadata) {
     domain::Event e = domain::token_created_event(token);
     auto appended = tx.append(pj::token_stream(token.id), eventstore::kNoStream,
@@ -104,7 +106,8 @@ R list(RequestContext& ctx, const HttpRequest&) {
     if (!all) return std::unexpected(store_failure(all.error()));
     Json arr = Json::array();
     for (const auto& t : *all)
-        if (visible_to(ctx.principal, t)) arr.push(render(t, ctx.base_url, display_name(ctx, t.user_id)));
+        if (visible_to(ctx.principal, t))
+            arr.push(render(t, ctx.base_url, display_name(ctx, t.user_id)));
     return json_response(200, arr);
 }
 
@@ -117,9 +120,13 @@ R get(RequestContext& ctx, const HttpRequest&) {
     return json_response(200, render(**t, ctx.base_url, display_name(ctx, (*t)->user_id)));
 }
 
-R revoke(RequestContext& ctx, const HttpRequest&) { return revoke_by_id(ctx, ctx.param("apiTokenId")); }
+R revoke(RequestContext& ctx, const HttpRequest&) {
+    return revoke_by_id(ctx, ctx.param("apiTokenId"));
+}
 
-R revoke_current(RequestContext& ctx, const HttpRequest&) { return revoke_by_id(ctx, ctx.principal.token_id); }
+R revoke_current(RequestContext& ctx, const HttpRequest&) {
+    return revoke_by_id(ctx, ctx.principal.token_id);
+}
 
 R create(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
@@ -128,11 +135,14 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     const Json* user_id = body->find("userId");
     if (!name || !name->is_string() || name->as_string().empty())
         return domain::validation("name", "The field cannot be left blank");
-    if (name->as_string().size() > 255) return domain::validation("name", "The field cannot exceed 255 characters");
-    std::string uid = user_id && user_id->is_string() ? user_id->as_string() : ctx.principal.user_id;
+    if (name->as_string().size() > 255)
+        return domain::validation("name", "The field cannot exceed 255 characters");
+    std::string uid =
+        user_id && user_id->is_string() ? user_id->as_string() : ctx.principal.user_id;
     auto owner = find_user_or_404(ctx, uid);
     if (!owner) return std::unexpected(owner.error());
-    if (owner->user.status == domain::UserStatus::Deprovisioned || owner->user.status == domain::UserStatus::Suspended)
+    if (owner->user.status == domain::UserStatus::Deprovisioned ||
+        owner->user.status == domain::UserStatus::Suspended)
         return domain::validation("userId", "Tokens can only be issued for users who can act");
 
     domain::ApiToken token;

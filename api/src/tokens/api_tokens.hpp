@@ -9,14 +9,15 @@ namespace idledger::api::tokens {
 
 using R = domain::Result<HttpResponse>;
 
-R list(RequestContext&, const HttpRequest&);    // GET    /api/v1/api-tokens
-R get(RequestContext&, const HttpRequest&);     // GET    /api/v1/api-tokens/{apiTokenId}
-R revoke(RequestContext&, const HttpRequest&);  // DELETE /api/v1/api-tokens/{apiTokenId}
+R list(RequestContext&, const HttpRequest&);            // GET    /api/v1/api-tokens
+R get(RequestContext&, const HttpRequest&);             // GET    /api/v1/api-tokens/{apiTokenId}
+R revoke(RequestContext&, const HttpRequest&);          // DELETE /api/v1/api-tokens/{apiTokenId}
 R revoke_current(RequestContext&, const HttpRequest&);  // DELETE /api/v1/api-tokens/current
-R create(RequestContext&, const HttpRequest&);  // POST   /api/v1/api-tokens (extension)
+R create(RequestContext&, const HttpRequest&);          // POST   /api/v1/api-tokens (extension)
 
 /// Token creation on the writer thread (also used by bootstrap). Returns the new token's id.
-eventstore::Result<void> append_token_created(eventstore::Transaction& tx, const domain::ApiToken& token,
+eventstore::Result<void> append_token_created(eventstore::Transaction& tx,
+                                              const domain::ApiToken& token,
                                               const std::string& metadata);
 
 }  // namespace idledger::api::tokens

@@ -68,20 +68,25 @@ R create(RequestContext& ctx, const HttpRequest& req) {
             const Json* type = p->find("type");
             const Json* name = p->find("name");
             std::string t = type && type->is_string() ? type->as_string() : "OKTA";
-            static const char* kTypes[] = {"OKTA", "ACTIVE_DIRECTORY", "LDAP", "FEDERATION", "SOCIAL", "IMPORT"};
+            static const char* kTypes[] = {"OKTA",       "ACTIVE_DIRECTORY", "LDAP",
+                                           "FEDERATION", "SOCIAL",           "IMPORT"};
             bool known = false;
             for (auto* k : kTypes) known = known || t == k;
             if (!known) return domain::fail(domain::ErrorCode::MalformedBody);
             if (t != "OKTA" && !*provider)
-                return domain::validation("provider", "Setting a provider requires the provider=true query parameter");
+                return domain::validation(
+                    "provider", "Setting a provider requires the provider=true query parameter");
             cmd.provider_type = t;
             cmd.provider_name = name && name->is_string() ? name->as_string() : t;
             if ((t == "FEDERATION" || t == "SOCIAL") && password)
-                return domain::validation("password", "Users with a federated provider cannot have a password");
+                return domain::validation("password",
+                                          "Users with a federated provider cannot have a password");
         }
     }
-    if (cmd.expire_password && !password) return domain::fail(domain::ErrorCode::NextLoginNeedsPassword);
-    if (cmd.expire_password && !cmd.activate) return domain::fail(domain::ErrorCode::NextLoginNeedsActivate);
+    if (cmd.expire_password && !password)
+        return domain::fail(domain::ErrorCode::NextLoginNeedsPassword);
+    if (cmd.expire_password && !cmd.activate)
+        return domain::fail(domain::ErrorCode::NextLoginNeedsActivate);
 
     const std::string login = profile->find("login")->as_string();
     if (password) {
@@ -98,8 +103,8 @@ R create(RequestContext& ctx, const HttpRequest& req) {
 
     auto result = run_user_command(
         ctx, cmd.id, /*create=*/true,
-        [&](const std::optional<projections::UserRow>&, eventstore::Transaction& tx)
-            -> domain::Result<std::vector<domain::Event>> {
+        [&](const std::optional<projections::UserRow>&,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             auto taken = projections::user_id_by_login(tx, login);
             if (!taken) return std::unexpected(store_failure(taken.error()));
             return domain::decide_create(cmd, taken->has_value());

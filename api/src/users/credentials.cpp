@@ -1,4 +1,5 @@
-// POST /api/v1/users/{userId}/credentials/{change_password|change_recovery_question|forgot_password}
+// POST
+// /api/v1/users/{userId}/credentials/{change_password|change_recovery_question|forgot_password}
 
 #include "core/json_io.hpp"
 #include "idledger/domain/user_decide.hpp"
@@ -72,7 +73,8 @@ R change_password(RequestContext& ctx, const HttpRequest& req) {
         auto stored = prepare_password(ctx.app, **next_input, user.login());
         if (!stored) {
             auto e = stored.error();
-            if (e.code == domain::ErrorCode::ValidationFailed) e.code = domain::ErrorCode::CredentialsUpdateFailed;
+            if (e.code == domain::ErrorCode::ValidationFailed)
+                e.code = domain::ErrorCode::CredentialsUpdateFailed;
             return std::unexpected(e);
         }
         auto result = run_user_command(
@@ -116,7 +118,8 @@ R change_recovery_question(RequestContext& ctx, const HttpRequest& req) {
 R forgot_password(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req, /*allow_empty=*/true);
     if (!body) return std::unexpected(body.error());
-    const bool with_answer = body->find("recovery_question") != nullptr || body->find("password") != nullptr;
+    const bool with_answer =
+        body->find("recovery_question") != nullptr || body->find("password") != nullptr;
 
     if (with_answer) {
         const Json* rq = body->find("recovery_question");
@@ -125,7 +128,8 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
         if (!next) return std::unexpected(next.error());
         if (!answer || !answer->is_string())
             return domain::validation("recovery_question", "The answer cannot be left blank");
-        if (!*next || !(*next)->value) return domain::validation("password", "The field cannot be left blank");
+        if (!*next || !(*next)->value)
+            return domain::validation("password", "The field cannot be left blank");
         domain::Secret answer_secret(answer->as_string());
         return with_verified_user(ctx, [&](const domain::User& user) -> R {
             auto allowed = domain::decide_forgot_password_reset(user, domain::StoredPassword{});
@@ -155,8 +159,8 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
     return with_verified_user(ctx, [&](const domain::User& user) -> R {
         auto result = run_user_command(
             ctx, user.id, false,
-            [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&)
-                -> domain::Result<std::vector<domain::Event>> {
+            [&](const std::optional<projections::UserRow>& r,
+                eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
                 auto events = domain::decide_forgot_password(r->user, digest, expires);
                 if (events)
                     for (auto& e : *events) e.data.set("sendEmail", *send_email);

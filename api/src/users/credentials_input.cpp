@@ -46,11 +46,13 @@ domain::Result<std::optional<RecoveryInput>> read_recovery(const Json* rq, bool 
     in.question = q->as_string();
     if (a && a->is_string() && !a->as_string().empty()) {
         if (a->as_string().size() > 100)
-            return domain::validation("recovery_question", "The answer cannot exceed 100 characters");
+            return domain::validation("recovery_question",
+                                      "The answer cannot exceed 100 characters");
         if (domain::normalize_login(q->as_string()).find(domain::normalize_login(a->as_string())) !=
             std::string::npos)
-            return domain::validation("recovery_question",
-                                      "The security question answer must not be part of the question");
+            return domain::validation(
+                "recovery_question",
+                "The security question answer must not be part of the question");
         in.answer = domain::Secret(a->as_string());
     } else if (answer_required) {
         return domain::validation("recovery_question", "The answer cannot be left blank");

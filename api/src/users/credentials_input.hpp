@@ -13,7 +13,7 @@
 namespace idledger::api {
 
 struct PasswordInput {
-    std::optional<domain::Secret> value;           // clear text to hash (never stored)
+    std::optional<domain::Secret> value;             // clear text to hash (never stored)
     std::optional<domain::StoredPassword> imported;  // hash or hook
     bool is_import() const { return imported.has_value(); }
 };
@@ -27,7 +27,8 @@ struct RecoveryInput {
     std::string question;
     std::optional<domain::Secret> answer;
 };
-domain::Result<std::optional<RecoveryInput>> read_recovery(const domain::Json* rq, bool answer_required);
+domain::Result<std::optional<RecoveryInput>> read_recovery(const domain::Json* rq,
+                                                           bool answer_required);
 
 /// Applies the password policy for `login` and hashes (argon2id), or passes an import through.
 domain::Result<domain::StoredPassword> prepare_password(App& app, const PasswordInput& in,

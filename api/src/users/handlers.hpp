@@ -7,12 +7,12 @@ namespace idledger::api::users {
 
 using R = domain::Result<HttpResponse>;
 
-R create(RequestContext&, const HttpRequest&);           // POST   /api/v1/users
-R get(RequestContext&, const HttpRequest&);              // GET    /api/v1/users/{userId}
-R list(RequestContext&, const HttpRequest&);             // GET    /api/v1/users
-R update_partial(RequestContext&, const HttpRequest&);   // POST   /api/v1/users/{userId}
-R replace(RequestContext&, const HttpRequest&);          // PUT    /api/v1/users/{userId}
-R remove(RequestContext&, const HttpRequest&);           // DELETE /api/v1/users/{userId}
+R create(RequestContext&, const HttpRequest&);          // POST   /api/v1/users
+R get(RequestContext&, const HttpRequest&);             // GET    /api/v1/users/{userId}
+R list(RequestContext&, const HttpRequest&);            // GET    /api/v1/users
+R update_partial(RequestContext&, const HttpRequest&);  // POST   /api/v1/users/{userId}
+R replace(RequestContext&, const HttpRequest&);         // PUT    /api/v1/users/{userId}
+R remove(RequestContext&, const HttpRequest&);          // DELETE /api/v1/users/{userId}
 
 R activate(RequestContext&, const HttpRequest&);
 R reactivate(RequestContext&, const HttpRequest&);

@@ -30,14 +30,15 @@ OneTimeToken new_one_time_token() {
     return t;
 }
 
-domain::Result<UserCommandResult> run_op(RequestContext& ctx, domain::LifecycleCommand cmd,
-                                         const std::function<void(std::vector<domain::Event>&)>& decorate = {}) {
+domain::Result<UserCommandResult> run_op(
+    RequestContext& ctx, domain::LifecycleCommand cmd,
+    const std::function<void(std::vector<domain::Event>&)>& decorate = {}) {
     auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!row) return std::unexpected(row.error());
     return run_user_command(
         ctx, row->user.id, /*create=*/false,
-        [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&)
-            -> domain::Result<std::vector<domain::Event>> {
+        [&](const std::optional<projections::UserRow>& r,
+            eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
             auto events = domain::decide_lifecycle(r->user, cmd);
             if (events && decorate) decorate(*events);
             return events;
@@ -47,7 +48,8 @@ domain::Result<UserCommandResult> run_op(RequestContext& ctx, domain::LifecycleC
 R empty_object() { return json_response(200, Json::object()); }
 
 /// activate and reactivate answer alike: {} when e-mailed, else the activation link and token.
-R activation_answer(RequestContext& ctx, const HttpRequest& req, LifecycleOp op, bool send_email_default) {
+R activation_answer(RequestContext& ctx, const HttpRequest& req, LifecycleOp op,
+                    bool send_email_default) {
     auto send_email = bool_param(req, "sendEmail", send_email_default);
     if (!send_email) return std::unexpected(send_email.error());
     OneTimeToken token = new_one_time_token();
@@ -139,13 +141,14 @@ R reset_password(RequestContext& ctx, const HttpRequest& req) {
     if (auto s = bool_param(req, "revokeSessions", false); !s) return std::unexpected(s.error());
     OneTimeToken token = new_one_time_token();
     const domain::Millis expires = ctx.app.clock.now_ms() + kResetTokenTtl;
-    auto r = run_op(ctx, {LifecycleOp::ResetPassword, std::nullopt}, [&](std::vector<domain::Event>& events) {
-        for (auto& e : events) {
-            e.data.set("resetTokenDigest", token.digest);
-            e.data.set("resetTokenExpiresAt", expires);
-            e.data.set("sendEmail", *send_email);
-        }
-    });
+    auto r = run_op(ctx, {LifecycleOp::ResetPassword, std::nullopt},
+                    [&](std::vector<domain::Event>& events) {
+                        for (auto& e : events) {
+                            e.data.set("resetTokenDigest", token.digest);
+                            e.data.set("resetTokenExpiresAt", expires);
+                            e.data.set("sendEmail", *send_email);
+                        }
+                    });
     if (!r) return std::unexpected(r.error());
     if (*send_email) return empty_object();
     Json body = Json::object();

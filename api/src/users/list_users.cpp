@@ -51,12 +51,14 @@ domain::Result<uint64_t> read_seq_cursor(const HttpRequest& req) {
     uint64_t seq = 0;
     if (after->size() < 2 || (*after)[0] != 's' ||
         std::from_chars(after->data() + 1, after->data() + after->size(), seq).ec != std::errc())
-        return domain::fail(domain::ErrorCode::InvalidPaging, {}, {{"after: The cursor is not valid"}});
+        return domain::fail(domain::ErrorCode::InvalidPaging, {},
+                            {{"after: The cursor is not valid"}});
     return seq;
 }
 
-R page_response(RequestContext& ctx, const HttpRequest& req, const std::vector<const domain::User*>& users,
-                size_t limit, const std::optional<std::string>& next) {
+R page_response(RequestContext& ctx, const HttpRequest& req,
+                const std::vector<const domain::User*>& users, size_t limit,
+                const std::optional<std::string>& next) {
     Json arr = Json::array();
     arr.as_array().reserve(users.size());
     for (const auto* u : users) arr.push(render_user(*u, ctx.base_url, LinkSet::SelfOnly));
@@ -74,7 +76,8 @@ R find_by_q(RequestContext& ctx, const HttpRequest& req, const std::string& q) {
         if (row.user.status == UserStatus::Deprovisioned) return true;
         for (const char* field : {"firstName", "lastName", "email"}) {
             const Json* v = row.user.profile.find(field);
-            if (v && v->is_string() && domain::normalize_login(v->as_string()).starts_with(needle)) {
+            if (v && v->is_string() &&
+                domain::normalize_login(v->as_string()).starts_with(needle)) {
                 found.push_back(row);
                 break;
             }
@@ -127,7 +130,9 @@ R sorted_search(RequestContext& ctx, const HttpRequest& req, const domain::Query
     auto r = ctx.app.reader.scan_users(0, [&](const UserRow& row) {
         if (domain::matches(query, row.user, domain::QueryMode::Search)) {
             Json v = domain::user_attribute(row.user, sort_by);
-            std::string key = v.is_string() ? domain::normalize_login(v.as_string()) : v.is_null() ? "" : v.dump();
+            std::string key = v.is_string() ? domain::normalize_login(v.as_string())
+                              : v.is_null() ? ""
+                                            : v.dump();
             items.push_back({std::move(key), row});
         }
         return items.size() < 50'000;
@@ -141,17 +146,22 @@ R sorted_search(RequestContext& ctx, const HttpRequest& req, const domain::Query
     size_t start = 0;
     if (const std::string* after = req.param("after"); after && !after->empty()) {
         auto dot = after->find('.');
-        auto key = dot == std::string::npos ? std::nullopt : unhex(std::string_view(*after).substr(0, dot));
-        if (!key) return domain::fail(domain::ErrorCode::InvalidPaging, {}, {{"after: The cursor is not valid"}});
+        auto key = dot == std::string::npos ? std::nullopt
+                                            : unhex(std::string_view(*after).substr(0, dot));
+        if (!key)
+            return domain::fail(domain::ErrorCode::InvalidPaging, {},
+                                {{"after: The cursor is not valid"}});
         Item pivot{*key, UserRow{0, domain::User{}}};
         pivot.row.user.id = after->substr(dot + 1);
         start = size_t(std::upper_bound(items.begin(), items.end(), pivot, less) - items.begin());
     }
     std::vector<const domain::User*> users;
-    for (size_t i = start; i < items.size() && users.size() < *limit; ++i) users.push_back(&items[i].row.user);
+    for (size_t i = start; i < items.size() && users.size() < *limit; ++i)
+        users.push_back(&items[i].row.user);
     std::optional<std::string> next;
     size_t end = start + users.size();
-    if (end < items.size() && !users.empty()) next = hex(items[end - 1].key) + "." + items[end - 1].row.user.id;
+    if (end < items.size() && !users.empty())
+        next = hex(items[end - 1].key) + "." + items[end - 1].row.user.id;
     return page_response(ctx, req, users, *limit, next);
 }
 

@@ -57,7 +57,8 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
         const Json* id = type->find("id");
         if (id && id->is_string()) {
             if (id->as_string() != domain::kDefaultUserTypeId)
-                return domain::validation("type", "The user type does not exist: " + id->as_string());
+                return domain::validation("type",
+                                          "The user type does not exist: " + id->as_string());
             type_id = id->as_string();
         }
     }
@@ -73,15 +74,19 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
         domain::UpdateUserCommand cmd;
         cmd.type_id = type_id;
         if (profile && profile->is_object()) {
-            Json next = mode == Mode::Merge ? domain::merge_profile(current.profile, *profile) : *profile;
+            Json next =
+                mode == Mode::Merge ? domain::merge_profile(current.profile, *profile) : *profile;
             if (auto causes = domain::validate_profile(next); !causes.empty())
                 return std::unexpected(domain::validation_error(std::move(causes)));
             cmd.profile = std::move(next);
         }
-        const std::string login = cmd.profile ? cmd.profile->find("login")->as_string() : current.login();
+        const std::string login =
+            cmd.profile ? cmd.profile->find("login")->as_string() : current.login();
         if (password) {
             if (*strict && password->value) {
-                if (auto r = check_password_reuse(ctx.app, current, *password->value, /*strict=*/true); !r)
+                if (auto r =
+                        check_password_reuse(ctx.app, current, *password->value, /*strict=*/true);
+                    !r)
                     return std::unexpected(r.error());
             }
             auto stored = prepare_password(ctx.app, *password, login);
@@ -94,10 +99,11 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
         const std::string id = current.id;
         auto result = run_user_command(
             ctx, id, /*create=*/false,
-            [&](const std::optional<projections::UserRow>& r, eventstore::Transaction& tx)
-                -> domain::Result<std::vector<domain::Event>> {
+            [&](const std::optional<projections::UserRow>& r,
+                eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
                 bool taken = false;
-                if (cmd.profile && domain::normalize_login(login) != domain::normalize_login(r->user.login())) {
+                if (cmd.profile &&
+                    domain::normalize_login(login) != domain::normalize_login(r->user.login())) {
                     auto owner = projections::user_id_by_login(tx, login);
                     if (!owner) return std::unexpected(store_failure(owner.error()));
                     taken = owner->has_value() && **owner != id;
@@ -118,7 +124,9 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
 
 }  // namespace
 
-R update_partial(RequestContext& ctx, const HttpRequest& req) { return update(ctx, req, Mode::Merge); }
+R update_partial(RequestContext& ctx, const HttpRequest& req) {
+    return update(ctx, req, Mode::Merge);
+}
 R replace(RequestContext& ctx, const HttpRequest& req) { return update(ctx, req, Mode::Replace); }
 
 }  // namespace idledger::api::users

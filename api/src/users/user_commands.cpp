@@ -8,11 +8,12 @@ namespace idledger::api {
 
 namespace pj = projections;
 
-domain::Error conflict_error() { return domain::Error{domain::ErrorCode::Unavailable, "conflict", {}}; }
+domain::Error conflict_error() {
+    return domain::Error{domain::ErrorCode::Unavailable, "conflict", {}};
+}
 bool is_conflict(const domain::Error& e) {
     return e.code == domain::ErrorCode::Unavailable && e.detail == "conflict";
 }
-
 
 eventstore::Result<std::optional<pj::UserRow>> append_user_events(
     eventstore::Transaction& tx, const std::string& user_id, bool create,
@@ -64,7 +65,8 @@ domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const st
         };
         auto row = pj::load_user(tx, user_id);
         if (!row) return fail_with(store_failure(row.error()));
-        if (create && *row) return fail_with(domain::Error{domain::ErrorCode::InternalError, {}, {}});
+        if (create && *row)
+            return fail_with(domain::Error{domain::ErrorCode::InternalError, {}, {}});
         if (!create && !*row) return fail_with(domain::not_found(user_id, "User").error());
         if (expected_version && *row && (*row)->user.version != *expected_version)
             return fail_with(conflict_error());
@@ -76,7 +78,8 @@ domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const st
         }
         auto state = append_user_events(tx, user_id, create, *row, *events, metadata);
         if (!state) {
-            if (state.error().code == eventstore::Errc::WrongExpectedVersion) return fail_with(conflict_error());
+            if (state.error().code == eventstore::Errc::WrongExpectedVersion)
+                return fail_with(conflict_error());
             return fail_with(store_failure(state.error()));
         }
         shared->result.row = std::move(*state);

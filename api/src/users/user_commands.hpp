@@ -44,7 +44,8 @@ domain::Error conflict_error();
 bool is_conflict(const domain::Error& e);
 
 /// Reads a user by id or login for a handler, mapping absence to 404 E0000007.
-domain::Result<projections::UserRow> find_user_or_404(RequestContext& ctx, const std::string& id_or_login);
+domain::Result<projections::UserRow> find_user_or_404(RequestContext& ctx,
+                                                      const std::string& id_or_login);
 
 /// `me` resolves to the caller.
 std::string resolve_user_ref(const RequestContext& ctx, const std::string& ref);

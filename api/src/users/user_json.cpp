@@ -25,7 +25,9 @@ Json user_links(const domain::User& u, const std::string& base, LinkSet set) {
     if (set == LinkSet::SelfOnly) return links;
     const std::string lc = self + "/lifecycle/";
     const std::string cr = self + "/credentials/";
-    auto add = [&](const char* name, const std::string& href) { links.set(name, link(href, "POST")); };
+    auto add = [&](const char* name, const std::string& href) {
+        links.set(name, link(href, "POST"));
+    };
     const bool pw = u.password.has_value();
     const bool federated = u.provider_type == "FEDERATION" || u.provider_type == "SOCIAL";
     switch (u.status) {
@@ -116,6 +118,8 @@ Json render_user(const domain::User& u, const std::string& base, LinkSet links) 
     return j;
 }
 
-std::string user_etag(const domain::User& u) { return "\"" + u.id + "-" + std::to_string(u.version) + "\""; }
+std::string user_etag(const domain::User& u) {
+    return "\"" + u.id + "-" + std::to_string(u.version) + "\"";
+}
 
 }  // namespace idledger::api

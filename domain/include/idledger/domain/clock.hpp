@@ -14,14 +14,14 @@ namespace idledger::domain {
 using Millis = int64_t;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     /// Thread-safe.
     virtual Millis now_ms() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     Millis now_ms() const override {
         return std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
@@ -31,13 +31,13 @@ public:
 
 /// A clock tests move by hand.
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(Millis start) : now_(start) {}
     Millis now_ms() const override { return now_.load(); }
     void advance(Millis ms) { now_ += ms; }
     void set(Millis ms) { now_ = ms; }
 
-private:
+  private:
     std::atomic<Millis> now_;
 };
 

@@ -9,41 +9,41 @@
 namespace idledger::domain {
 
 enum class ErrorCode {
-    ValidationFailed,         // E0000001 400
-    InvalidRequest,           // E0000002 400
-    MalformedBody,            // E0000003 400
-    InvalidSession,           // E0000005 403
-    PermissionDenied,         // E0000006 403
-    NotFound,                 // E0000007 404
-    PathNotFound,             // E0000008 404
-    InternalError,            // E0000009 500
-    InvalidToken,             // E0000011 401
-    CredentialsUpdateFailed,  // E0000014 403
-    AlreadyActive,            // E0000016 403
-    ResetPasswordFailed,      // E0000017 403
-    UnsupportedMediaType,     // E0000021 415 (Okta sends 400 E0000019/21; see table)
-    MethodNotAllowed,         // E0000022 405
-    MissingParameter,         // E0000028 400
-    InvalidPaging,            // E0000029 400
-    InvalidDate,              // E0000030 400
-    InvalidSearch,            // E0000031 400
-    UnlockNotAllowed,         // E0000032 403
-    SearchAndFilter,          // E0000033 400
-    ForgotPasswordNotAllowed, // E0000034 403
-    ChangePasswordNotAllowed, // E0000035 403
-    ChangeRecoveryNotAllowed, // E0000036 403
-    TypeMismatch,             // E0000037 400
-    OperationNotAllowed,      // E0000038 403
-    RateLimited,              // E0000047 429
-    InvalidLogFilter,         // E0000053 400
-    RecoveryAnswerMismatch,   // E0000087 403
-    NextLoginNeedsPassword,   // E0000124 400
-    NextLoginNeedsActivate,   // E0000125 400
-    UserInTransition,         // E0000112 409
-    PayloadTooLarge,          // E0000001-like, 413
-    EtagMismatch,             // E0000231 412
-    EtagMalformed,            // E0000242 400
-    Unavailable,              // E0000010 503
+    ValidationFailed,          // E0000001 400
+    InvalidRequest,            // E0000002 400
+    MalformedBody,             // E0000003 400
+    InvalidSession,            // E0000005 403
+    PermissionDenied,          // E0000006 403
+    NotFound,                  // E0000007 404
+    PathNotFound,              // E0000008 404
+    InternalError,             // E0000009 500
+    InvalidToken,              // E0000011 401
+    CredentialsUpdateFailed,   // E0000014 403
+    AlreadyActive,             // E0000016 403
+    ResetPasswordFailed,       // E0000017 403
+    UnsupportedMediaType,      // E0000021 415 (Okta sends 400 E0000019/21; see table)
+    MethodNotAllowed,          // E0000022 405
+    MissingParameter,          // E0000028 400
+    InvalidPaging,             // E0000029 400
+    InvalidDate,               // E0000030 400
+    InvalidSearch,             // E0000031 400
+    UnlockNotAllowed,          // E0000032 403
+    SearchAndFilter,           // E0000033 400
+    ForgotPasswordNotAllowed,  // E0000034 403
+    ChangePasswordNotAllowed,  // E0000035 403
+    ChangeRecoveryNotAllowed,  // E0000036 403
+    TypeMismatch,              // E0000037 400
+    OperationNotAllowed,       // E0000038 403
+    RateLimited,               // E0000047 429
+    InvalidLogFilter,          // E0000053 400
+    RecoveryAnswerMismatch,    // E0000087 403
+    NextLoginNeedsPassword,    // E0000124 400
+    NextLoginNeedsActivate,    // E0000125 400
+    UserInTransition,          // E0000112 409
+    PayloadTooLarge,           // E0000001-like, 413
+    EtagMismatch,              // E0000231 412
+    EtagMalformed,             // E0000242 400
+    Unavailable,               // E0000010 503
 };
 
 struct ErrorCause {
@@ -53,8 +53,8 @@ struct ErrorCause {
 /// A domain failure: which catalogue entry, the detail substituted into its summary, and causes.
 struct Error {
     ErrorCode code = ErrorCode::InternalError;
-    std::string detail;                // substituted for {0} in the summary
-    std::vector<ErrorCause> causes;    // "field: message"
+    std::string detail;              // substituted for {0} in the summary
+    std::vector<ErrorCause> causes;  // "field: message"
 };
 
 struct CatalogueEntry {

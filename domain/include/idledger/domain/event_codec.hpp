@@ -14,9 +14,9 @@ namespace idledger::domain {
 
 /// Who did it and through which request: stored beside every event, never sealed.
 struct EventMetadata {
-    std::string actor_id;     // user id of the token's owner, or "system"
-    std::string request_id;   // X-Okta-Request-Id
-    std::string token_id;     // API token used, if any
+    std::string actor_id;    // user id of the token's owner, or "system"
+    std::string request_id;  // X-Okta-Request-Id
+    std::string token_id;    // API token used, if any
     std::string ip;
     std::string user_agent;
 
@@ -35,6 +35,7 @@ struct DecodedPayload {
 };
 
 /// `key` may be empty (destroyed): sealed payloads then decode as Shredded.
-DecodedPayload decode_payload(std::string_view bytes, std::string_view key, std::string_view stream);
+DecodedPayload decode_payload(std::string_view bytes, std::string_view key,
+                              std::string_view stream);
 
 }  // namespace idledger::domain

@@ -17,7 +17,7 @@ inline constexpr std::string_view kRequestId = "req";
 }  // namespace id_prefix
 
 class IdSource {
-public:
+  public:
     virtual ~IdSource() = default;
     /// A fresh id `prefix` + `length` base62 characters. Thread-safe.
     virtual std::string next(std::string_view prefix, size_t length = 17) = 0;
@@ -25,7 +25,7 @@ public:
 
 /// libsodium's CSPRNG.
 class RandomIdSource final : public IdSource {
-public:
+  public:
     std::string next(std::string_view prefix, size_t length = 17) override;
 };
 

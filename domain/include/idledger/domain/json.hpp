@@ -20,7 +20,7 @@ using JsonArray = std::vector<Json>;
 using JsonObject = std::vector<std::pair<std::string, Json>>;
 
 class Json {
-public:
+  public:
     using Storage =
         std::variant<std::nullptr_t, bool, int64_t, double, std::string, JsonArray, JsonObject>;
 
@@ -50,7 +50,9 @@ public:
 
     bool as_bool() const { return std::get<bool>(v_); }
     int64_t as_int() const { return std::get<int64_t>(v_); }
-    double as_double() const { return is_int() ? double(std::get<int64_t>(v_)) : std::get<double>(v_); }
+    double as_double() const {
+        return is_int() ? double(std::get<int64_t>(v_)) : std::get<double>(v_);
+    }
     const std::string& as_string() const { return std::get<std::string>(v_); }
     const JsonArray& as_array() const { return std::get<JsonArray>(v_); }
     JsonArray& as_array() { return std::get<JsonArray>(v_); }
@@ -74,7 +76,7 @@ public:
     std::string dump() const;
     void dump_to(std::string& out) const;
 
-private:
+  private:
     Storage v_;
 };
 

@@ -14,13 +14,13 @@ namespace idledger::domain {
 
 /// What a user's password credential is stored as. `algorithm` is ARGON2ID for our own hashes.
 struct StoredPassword {
-    std::string algorithm;     // ARGON2ID | BCRYPT | SHA-512 | SHA-256 | SHA-1 | MD5 | PBKDF2 | HOOK
-    std::string value;         // argon2 encoded string, or the imported digest (base64/radix-64)
-    std::string salt;          // imported hashes
-    std::string salt_order;    // PREFIX | POSTFIX
-    int work_factor = 0;       // BCRYPT
-    int iteration_count = 0;   // PBKDF2
-    int key_size = 0;          // PBKDF2 bytes
+    std::string algorithm;    // ARGON2ID | BCRYPT | SHA-512 | SHA-256 | SHA-1 | MD5 | PBKDF2 | HOOK
+    std::string value;        // argon2 encoded string, or the imported digest (base64/radix-64)
+    std::string salt;         // imported hashes
+    std::string salt_order;   // PREFIX | POSTFIX
+    int work_factor = 0;      // BCRYPT
+    int iteration_count = 0;  // PBKDF2
+    int key_size = 0;         // PBKDF2 bytes
     std::string digest_algorithm;  // PBKDF2: SHA256_HMAC | SHA512_HMAC
 
     Json to_json() const;

@@ -9,7 +9,7 @@
 namespace idledger::domain {
 
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string value) : value_(std::move(value)) {}
     Secret(const Secret&) = default;
@@ -23,7 +23,7 @@ public:
     bool empty() const { return value_.empty(); }
     friend std::ostream& operator<<(std::ostream& os, const Secret&) { return os << "***"; }
 
-private:
+  private:
     std::string value_;
 };
 

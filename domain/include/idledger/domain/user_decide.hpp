@@ -26,7 +26,7 @@ struct CreateUserCommand {
     std::string provider_name = "OKTA";
     std::string type_id;
     bool activate = true;
-    bool expire_password = false;  // nextLogin=changePassword
+    bool expire_password = false;    // nextLogin=changePassword
     std::vector<std::string> roles;  // bootstrap only
 };
 

@@ -22,8 +22,8 @@ struct QueryNode {
     std::vector<QueryNode> children;  // And / Or
     std::string attribute;            // Compare
     QueryOp op = QueryOp::Eq;
-    Json value;                       // Compare (null for pr)
-    std::optional<Millis> date;       // value parsed, for date attributes
+    Json value;                  // Compare (null for pr)
+    std::optional<Millis> date;  // value parsed, for date attributes
 };
 
 /// Parses and validates. Errors: 400 E0000031 (Invalid search criteria) with a cause.

@@ -18,8 +18,8 @@ struct PasswordPolicy {
     bool require_number = true;
     bool require_symbol = false;
     bool exclude_username = true;
-    int history_count = 4;       // enforced on change_password and with strict=true
-    int min_age_minutes = 0;     // enforced only with strict=true
+    int history_count = 4;    // enforced on change_password and with strict=true
+    int min_age_minutes = 0;  // enforced only with strict=true
 };
 
 /// "Password requirements: at least 8 characters, a lowercase letter, ..." for this policy.

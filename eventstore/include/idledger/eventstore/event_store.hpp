@@ -67,7 +67,7 @@ struct Options {
 /// The view a command gets on the writer thread: reads see the committed database plus every
 /// write made earlier in the same group commit. Valid only during the command's call.
 class Transaction {
-public:
+  public:
     virtual ~Transaction() = default;
     virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;
     virtual void put(std::string_view cf, std::string_view key, std::string_view value) = 0;
@@ -89,8 +89,8 @@ enum class Outcome { Commit, Abort };
 using Command = std::function<Outcome(Transaction&)>;
 
 struct CommitInfo {
-    uint64_t last_position = 0;  // log head after the batch that carried the command
-    bool aborted = false;        // the command chose Abort: none of its writes happened
+    uint64_t last_position = 0;         // log head after the batch that carried the command
+    bool aborted = false;               // the command chose Abort: none of its writes happened
     std::vector<RecordedEvent> events;  // what the command appended
 };
 
@@ -102,7 +102,7 @@ struct Stats {
 };
 
 class EventStore {
-public:
+  public:
     static Result<std::unique_ptr<EventStore>> open(Options options);
     virtual ~EventStore() = default;
 
@@ -113,9 +113,10 @@ public:
     /// Committed reads. Thread-safe.
     virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;
     /// Visits keys >= start that begin with `prefix`, in key order, until `visit` returns false.
-    virtual Result<void> scan(std::string_view cf, std::string_view prefix, std::string_view start,
-                              const std::function<bool(std::string_view key, std::string_view value)>& visit,
-                              bool reverse = false) = 0;
+    virtual Result<void> scan(
+        std::string_view cf, std::string_view prefix, std::string_view start,
+        const std::function<bool(std::string_view key, std::string_view value)>& visit,
+        bool reverse = false) = 0;
     virtual Result<std::vector<RecordedEvent>> read_stream(std::string_view stream,
                                                            uint64_t from_version,
                                                            size_t max_count) = 0;
@@ -124,7 +125,8 @@ public:
     /// Position of the last durable event (0 for an empty log).
     virtual uint64_t head() const = 0;
     /// Blocks until head() >= position or the deadline passes. Returns head().
-    virtual uint64_t wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) = 0;
+    virtual uint64_t wait_for(uint64_t position,
+                              std::chrono::steady_clock::time_point deadline) = 0;
 
     /// Replay support: write directly, without appending events and without the writer queue.
     /// Not to be used while commands are submitted. `sync` controls the final fsync.

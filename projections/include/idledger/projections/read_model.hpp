@@ -17,10 +17,10 @@
 namespace idledger::projections {
 
 namespace cf {
-inline constexpr std::string_view kUsers = "users";                 // id -> seq(8) + state
-inline constexpr std::string_view kUsersByLogin = "users_by_login";  // lower(login) -> id
+inline constexpr std::string_view kUsers = "users";                  // id -> seq(8) + state
+inline constexpr std::string_view kUsersByLogin = "users_by_login";  // login_key(login) -> id
 inline constexpr std::string_view kUsersBySeq = "users_by_seq";      // seq(8) -> id
-inline constexpr std::string_view kApiTokens = "api_tokens";          // id -> state
+inline constexpr std::string_view kApiTokens = "api_tokens";         // id -> state
 inline constexpr std::string_view kTokensByDigest = "api_tokens_by_digest";  // digest -> id
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
 inline constexpr std::string_view kUserKeys = "user_keys";
@@ -45,6 +45,8 @@ using eventstore::Transaction;
 // ---- writer side -------------------------------------------------------------------------
 
 Result<std::optional<UserRow>> load_user(Transaction& tx, std::string_view id);
+/// The login index key: SHA-256 of the case-folded login (no personal data in keys).
+std::string login_key(std::string_view login);
 Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string_view login);
 /// The user's data key, or "" when it has none (never created, or shredded).
 Result<std::string> data_key(Transaction& tx, std::string_view user_id);
@@ -62,7 +64,7 @@ Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& re
 // ---- reader side -------------------------------------------------------------------------
 
 class Reader {
-public:
+  public:
     explicit Reader(eventstore::EventStore& store) : store_(store) {}
 
     Result<std::optional<UserRow>> user(std::string_view id) const;
@@ -76,7 +78,7 @@ public:
     Result<std::optional<domain::ApiToken>> token_by_digest(std::string_view digest) const;
     Result<std::vector<domain::ApiToken>> tokens() const;
 
-private:
+  private:
     eventstore::EventStore& store_;
 };
 

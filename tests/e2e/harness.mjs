@@ -1,0 +1,105 @@
+// Starts a real idledger server on 127.0.0.1, port 0, in a fresh data directory, and offers a
+// small HTTP client for tests. Every test file gets its own server.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const BIN = process.env.IDLEDGER_BIN ?? new URL('../../build/idledger', import.meta.url).pathname;
+
+export async function startServer({ dataDir, token, args = [] } = {}) {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'idledger-e2e-'));
+  const tok = token ?? 'e2e-' + randomBytes(16).toString('hex');
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir,
+                            '--argon2-memory-kib', '8192', '--argon2-iterations', '1', ...args], {
+    env: { ...process.env, IDLEDGER_BOOTSTRAP_TOKEN: tok },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out + stderr)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  child.stdout.resume();
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base, port, token: tok, dir, child,
+    stderr: () => stderr,
+    async stop({ keepData = false, signal = 'SIGTERM' } = {}) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill(signal);
+        await exited;
+      }
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
+    },
+    client(tokenOverride) { return new Client(base, tokenOverride ?? tok); },
+  };
+}
+
+export class Client {
+  constructor(base, token) { this.base = base; this.token = token; }
+
+  async request(method, path, { body, headers = {}, raw = false } = {}) {
+    const h = { Accept: 'application/json', ...headers };
+    if (this.token !== null) h.Authorization = `SSWS ${this.token}`;
+    let payload;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      h['Content-Type'] ??= 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload });
+    const text = await res.text();
+    let json;
+    if (text.length && (res.headers.get('content-type') ?? '').includes('json')) json = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body: json, text };
+  }
+  get(p, o) { return this.request('GET', p, o); }
+  post(p, body, o = {}) { return this.request('POST', p, { ...o, body }); }
+  put(p, body, o = {}) { return this.request('PUT', p, { ...o, body }); }
+  delete(p, o) { return this.request('DELETE', p, o); }
+
+  /// Creates a user with a unique login; returns the response body.
+  async createUser({ activate, password, profile = {}, query = '', recovery } = {}) {
+    const login = profile.login ?? `user-${randomBytes(6).toString('hex')}@example.com`;
+    const body = {
+      profile: { firstName: 'Test', lastName: 'User', email: login, login, ...profile },
+    };
+    if (password || recovery) body.credentials = {};
+    if (password) body.credentials.password = { value: password };
+    if (recovery) body.credentials.recovery_question = recovery;
+    const qs = [activate === undefined ? '' : `activate=${activate}`, query].filter(Boolean).join('&');
+    const res = await this.post('/api/v1/users' + (qs ? `?${qs}` : ''), body);
+    if (res.status !== 200) throw new Error(`create failed ${res.status}: ${res.text}`);
+    return res.body;
+  }
+}
+
+/// Okta's error object shape.
+export function assertOktaError(assert, res, status, code) {
+  assert.equal(res.status, status, res.text);
+  assert.equal(res.body.errorCode, code, res.text);
+  assert.equal(res.body.errorLink, code);
+  assert.match(res.body.errorId, /^oae[A-Za-z0-9]{22}$/);
+  assert.ok(Array.isArray(res.body.errorCauses));
+  assert.equal(typeof res.body.errorSummary, 'string');
+}
+
+/// All `Link` header values (fetch joins repeated headers with ", ").
+export function links(res) {
+  const out = {};
+  const raw = res.headers.get('link') ?? '';
+  for (const m of raw.matchAll(/<([^>]+)>;\s*rel="([^"]+)"/g)) out[m[2]] = m[1];
+  return out;
+}
+
+export const STRONG_PASSWORD = 'Tr0ub4dor-Horse-9';

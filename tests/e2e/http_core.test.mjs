@@ -1,0 +1,67 @@
+// The HTTP core: authentication, errors, headers, limits, API tokens, operational endpoints.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, assertOktaError } from './harness.mjs';
+
+let server, api;
+before(async () => { server = await startServer({ args: ['--rate-limit', 'api-tokens=5'] }); api = server.client(); });
+after(async () => { await server?.stop(); });
+
+test('no Authorization header is 403 E0000005; an unknown token is 401 E0000011', async () => {
+  assertOktaError(assert, await new Client(server.base, null).get('/api/v1/users'), 403, 'E0000005');
+  assertOktaError(assert, await new Client(server.base, 'bogus').get('/api/v1/users'), 401, 'E0000011');
+  const bearer = await fetch(server.base + '/api/v1/users', { headers: { Authorization: 'Bearer abc' } });
+  assert.equal(bearer.status, 401);
+});
+
+test('every response carries X-Okta-Request-Id, Date, and rate-limit headers', async () => {
+  const res = await api.get('/api/v1/users');
+  assert.match(res.headers.get('x-okta-request-id'), /^[A-Za-z0-9]{24}$/);
+  assert.match(res.headers.get('date'), /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/);
+  assert.ok(Number(res.headers.get('x-rate-limit-limit')) > 0);
+  assert.ok(Number(res.headers.get('x-rate-limit-remaining')) >= 0);
+  assert.ok(Number(res.headers.get('x-rate-limit-reset')) > Date.now() / 1000);
+  const other = await api.get('/api/v1/users');
+  assert.notEqual(other.headers.get('x-okta-request-id'), res.headers.get('x-okta-request-id'));
+});
+
+test('unknown path is 404 E0000008; wrong method is 405 E0000022', async () => {
+  assertOktaError(assert, await api.get('/api/v1/nothing-here'), 404, 'E0000008');
+  assertOktaError(assert, await api.request('PATCH', '/api/v1/users'), 405, 'E0000022');
+});
+
+test('a body over the limit is refused without a crash', async () => {
+  const huge = JSON.stringify({ profile: { login: 'big@example.com', blob: 'x'.repeat(2 * 1024 * 1024) } });
+  const res = await api.post('/api/v1/users', huge);
+  assert.equal(res.status, 413);
+  assert.equal(res.body.errorCode, 'E0000001');
+  assert.equal((await api.get('/healthz')).status, 200);
+});
+
+test('a non-JSON Content-Type on a body is refused', async () => {
+  const res = await api.post('/api/v1/users', 'a=b', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.status, 415);
+});
+
+test('over the rate limit: 429 E0000047 with Remaining 0, Reset and Date', async () => {
+  let last;
+  for (let i = 0; i < 7; i++) last = await api.get('/api/v1/api-tokens');
+  assertOktaError(assert, last, 429, 'E0000047');
+  assert.equal(last.headers.get('x-rate-limit-remaining'), '0');
+  assert.equal(last.headers.get('x-rate-limit-limit'), '5');
+  assert.ok(Number(last.headers.get('x-rate-limit-reset')) > 0);
+  assert.ok(last.headers.get('date'));
+  // Other families are unaffected.
+  assert.equal((await api.get('/api/v1/users')).status, 200);
+});
+
+test('healthz, readyz and metrics', async () => {
+  assert.deepEqual((await new Client(server.base, null).get('/healthz')).body, { status: 'ok' });
+  assert.equal((await new Client(server.base, null).get('/readyz')).body.status, 'ready');
+  const m = await fetch(server.base + '/metrics').then((r) => r.text());
+  assert.match(m, /idledger_http_requests_total\{route="User_listUsers",status="200"\} \d+/);
+  assert.match(m, /idledger_http_request_duration_seconds_bucket\{route="User_listUsers",le="\+Inf"\} \d+/);
+  assert.match(m, /idledger_eventstore_fsyncs_total \d+/);
+  assert.match(m, /idledger_eventstore_appended_events_total \d+/);
+});
