@@ -61,10 +61,25 @@ bool digits(std::string_view s, size_t pos, size_t n, unsigned& out) {
 
 std::string format_iso8601(Millis ms) {
     Parts p = split(ms);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)p.y, p.mo,
-                  p.d, p.h, p.mi, p.s, p.ms);
-    return buf;
+    if (p.y < 0 || p.y > 9999) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)p.y,
+                      p.mo, p.d, p.h, p.mi, p.s, p.ms);
+        return buf;
+    }
+    // Hot path (every timestamp of every user rendered): no printf.
+    char b[25] = "0000-00-00T00:00:00.000Z";
+    auto put = [&](size_t at, unsigned v, int width) {
+        for (int i = width - 1; i >= 0; --i, v /= 10) b[at + size_t(i)] = char('0' + v % 10);
+    };
+    put(0, unsigned(p.y), 4);
+    put(5, p.mo, 2);
+    put(8, p.d, 2);
+    put(11, p.h, 2);
+    put(14, p.mi, 2);
+    put(17, p.s, 2);
+    put(20, p.ms, 3);
+    return std::string(b, 24);
 }
 
 std::string format_rfc1123(Millis ms) {

@@ -19,6 +19,12 @@ Json* Json::find(std::string_view key) {
     return nullptr;
 }
 
+Json& Json::add(std::string_view key, Json value) {
+    auto& obj = as_object();
+    obj.emplace_back(std::string(key), std::move(value));
+    return obj.back().second;
+}
+
 Json& Json::set(std::string_view key, Json value) {
     if (Json* existing = find(key)) {
         *existing = std::move(value);
@@ -38,7 +44,12 @@ void Json::erase(std::string_view key) {
 void json_escape_to(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
-    for (unsigned char c : s) {
+    size_t run = 0;  // start of the pending run of characters that need no escaping
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -62,15 +73,12 @@ void json_escape_to(std::string& out, std::string_view s) {
                 out += "\\f";
                 break;
             default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out.push_back(kHex[c >> 4]);
-                    out.push_back(kHex[c & 0xf]);
-                } else {
-                    out.push_back(char(c));
-                }
+                out += "\\u00";
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 0xf]);
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out.push_back('"');
 }
 

@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "idledger/domain/ids.hpp"
+
 namespace idledger::domain {
 namespace {
 
@@ -127,7 +129,7 @@ std::optional<StoredPassword> StoredPassword::from_json(const Json& j) {
 }
 
 std::string argon2id_hash(const Secret& password, const Argon2Params& params) {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    ensure_sodium();
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str_alg(out, password.reveal().data(), password.reveal().size(),
                               params.iterations, params.memory_bytes,
@@ -137,6 +139,7 @@ std::string argon2id_hash(const Secret& password, const Argon2Params& params) {
 }
 
 bool verify_password(const Secret& password, const StoredPassword& s) {
+    ensure_sodium();
     if (s.algorithm == "ARGON2ID")
         return crypto_pwhash_str_verify(s.value.c_str(), password.reveal().data(),
                                         password.reveal().size()) == 0;

@@ -22,6 +22,23 @@ Result<std::optional<UserRow>> Reader::user(std::string_view id) const {
     return std::optional<UserRow>(std::move(*row));
 }
 
+Result<std::optional<Reader::RawUserRow>> Reader::find_user_row(
+    std::string_view id_or_login) const {
+    using Out = std::optional<RawUserRow>;
+    if (id_or_login.size() == 20 && id_or_login.starts_with("00u")) {
+        auto r = store_.get(cf::kUsers, id_or_login);
+        if (!r) return std::unexpected(r.error());
+        if (*r) return Out(RawUserRow{std::string(id_or_login), std::move(**r)});
+    }
+    auto id = store_.get(cf::kUsersByLogin, login_key(id_or_login));
+    if (!id) return std::unexpected(id.error());
+    if (!*id) return Out{};
+    auto r = store_.get(cf::kUsers, **id);
+    if (!r) return std::unexpected(r.error());
+    if (!*r) return Out{};
+    return Out(RawUserRow{std::move(**id), std::move(**r)});
+}
+
 Result<std::optional<UserRow>> Reader::find_user(std::string_view id_or_login) const {
     if (id_or_login.size() == 20 && id_or_login.starts_with("00u")) {
         auto r = user(id_or_login);

@@ -22,9 +22,13 @@ std::vector<std::string> all_column_families() {
     return all;
 }
 
+uint64_t user_row_version(std::string_view bytes) {
+    return bytes.size() < 16 ? 0 : decode_u64(bytes.substr(8, 8));
+}
+
 std::optional<UserRow> decode_user_row(std::string_view bytes) {
-    if (bytes.size() < 8) return std::nullopt;
-    auto j = domain::parse_json(bytes.substr(8));
+    if (bytes.size() < 16) return std::nullopt;
+    auto j = domain::parse_json(bytes.substr(16));
     if (!j) return std::nullopt;
     auto u = domain::User::from_state_json(*j);
     if (!u) return std::nullopt;
@@ -34,6 +38,7 @@ std::optional<UserRow> decode_user_row(std::string_view bytes) {
 namespace {
 std::string encode_user_row(const UserRow& row) {
     std::string out = encode_u64(row.seq);
+    out += encode_u64(row.user.version);
     row.user.to_state_json().dump_to(out);
     return out;
 }

@@ -22,6 +22,8 @@ test('every response carries X-Okta-Request-Id, Date, and rate-limit headers', a
   assert.ok(Number(res.headers.get('x-rate-limit-limit')) > 0);
   assert.ok(Number(res.headers.get('x-rate-limit-remaining')) >= 0);
   assert.ok(Number(res.headers.get('x-rate-limit-reset')) > Date.now() / 1000);
+  for (const refused of [await new Client(server.base, null).get('/api/v1/users'), await api.get('/nope')])
+    assert.ok(Number(refused.headers.get('x-rate-limit-limit')) > 0, 'rate-limit headers on errors too');
   const other = await api.get('/api/v1/users');
   assert.notEqual(other.headers.get('x-okta-request-id'), res.headers.get('x-okta-request-id'));
 });

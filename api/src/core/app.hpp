@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/auth_cache.hpp"
 #include "core/metrics.hpp"
 #include "core/rate_limit.hpp"
+#include "core/render_cache.hpp"
 #include "core/work_pool.hpp"
 #include "idledger/domain/clock.hpp"
 #include "idledger/domain/ids.hpp"
@@ -34,7 +36,11 @@ struct App {
           ids(i),
           config(std::move(cfg)),
           limiter(config.rate_limits),
+          metrics(route_labels()),
           pool(config.handler_threads) {}
+
+    /// Metric labels: the route table's operation ids, in table order.
+    static std::vector<std::string> route_labels();
 
     eventstore::EventStore& store;
     projections::Reader reader;
@@ -43,6 +49,8 @@ struct App {
     AppConfig config;
     RateLimiter limiter;
     Metrics metrics;
+    AuthCache auth_cache;
+    RenderCache rendered_users;
     WorkPool pool;  // runs handlers that block (writes, hashing)
 };
 

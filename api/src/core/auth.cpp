@@ -14,6 +14,10 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
     }
     std::string token(v.substr(5));
     while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+    if (auto cached = app.auth_cache.find(token))
+        return Principal{std::move(cached->user_id), std::move(cached->token_id),
+                         std::move(cached->roles)};
+    const uint64_t generation = app.auth_cache.generation();
     auto found = app.reader.token_by_digest(domain::token_digest(token));
     if (!found) return std::unexpected(store_failure(found.error()));
     if (!*found) return domain::fail(domain::ErrorCode::InvalidToken);
@@ -27,6 +31,7 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
     p.user_id = (*user)->user.id;
     p.token_id = (*found)->id;
     p.roles = (*user)->user.roles;
+    app.auth_cache.put(token, CachedPrincipal{p.user_id, p.token_id, p.roles}, generation);
     return p;
 }
 

@@ -1,5 +1,6 @@
 #include "core/dispatch.hpp"
 
+#include <array>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -12,8 +13,15 @@
 namespace idledger::api {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> out;
+/// Up to 16 path segments, without allocating.
+struct Segments {
+    std::array<std::string_view, 16> items;
+    size_t size = 0;
+    bool overflow = false;
+};
+
+Segments split_path(std::string_view path) {
+    Segments out;
     size_t i = 0;
     while (i < path.size()) {
         if (path[i] == '/') {
@@ -22,37 +30,42 @@ std::vector<std::string_view> split_path(std::string_view path) {
         }
         size_t j = path.find('/', i);
         if (j == std::string_view::npos) j = path.size();
-        out.push_back(path.substr(i, j - i));
+        if (out.size == out.items.size()) {
+            out.overflow = true;
+            break;
+        }
+        out.items[out.size++] = path.substr(i, j - i);
         i = j;
     }
     return out;
 }
 
-bool match(std::string_view pattern, const std::vector<std::string_view>& segs,
-           std::vector<std::pair<std::string, std::string>>* params) {
-    auto pat = split_path(pattern);
-    if (pat.size() != segs.size()) return false;
-    for (size_t i = 0; i < pat.size(); ++i) {
-        if (pat[i].starts_with('{')) {
-            if (params) {
-                auto decoded = percent_decode(segs[i], false);
-                params->emplace_back(std::string(pat[i].substr(1, pat[i].size() - 2)),
-                                     decoded.value_or(std::string(segs[i])));
-            }
-        } else if (pat[i] != segs[i]) {
-            return false;
+}  // namespace
+
+/// A route's pattern split once at start-up.
+struct CompiledRoute {
+    const Route* route;
+    std::vector<std::string_view> segments;  // "{name}" marks a parameter
+    int literals = 0;                        // literal segments beat parameters
+
+    bool matches(const Segments& path) const {
+        if (path.overflow || path.size != segments.size()) return false;
+        for (size_t i = 0; i < segments.size(); ++i)
+            if (!segments[i].starts_with('{') && segments[i] != path.items[i]) return false;
+        return true;
+    }
+    void bind(const Segments& path,
+              std::vector<std::pair<std::string, std::string>>& params) const {
+        for (size_t i = 0; i < segments.size(); ++i) {
+            if (!segments[i].starts_with('{')) continue;
+            auto decoded = percent_decode(path.items[i], false);
+            params.emplace_back(std::string(segments[i].substr(1, segments[i].size() - 2)),
+                                decoded.value_or(std::string(path.items[i])));
         }
     }
-    return true;
-}
+};
 
-/// Literal segments beat parameters: /users/me/... style paths resolve to the literal route.
-int specificity(std::string_view pattern) {
-    int n = 0;
-    for (auto s : split_path(pattern))
-        if (!s.starts_with('{')) ++n;
-    return n;
-}
+namespace {
 
 void check_unique_routes() {
     std::set<std::pair<std::string_view, std::string_view>> seen;
@@ -64,9 +77,33 @@ void check_unique_routes() {
 
 std::string new_request_id() { return domain::random_base62(24); }
 
+/// The Date header changes once a second: format it once a second per thread.
+const std::string& http_date(domain::Millis now) {
+    thread_local domain::Millis second = -1;
+    thread_local std::string text;
+    if (now / 1000 != second) {
+        second = now / 1000;
+        text = domain::format_rfc1123(now);
+    }
+    return text;
+}
+
 }  // namespace
 
-Dispatcher::Dispatcher(App& app) : app_(app) { check_unique_routes(); }
+Dispatcher::Dispatcher(App& app) : app_(app) {
+    check_unique_routes();
+    for (const auto& r : route_table()) {
+        CompiledRoute c{&r, {}, 0};
+        auto segs = split_path(r.pattern);
+        for (size_t i = 0; i < segs.size; ++i) {
+            c.segments.push_back(segs.items[i]);
+            if (!segs.items[i].starts_with('{')) ++c.literals;
+        }
+        routes_.push_back(std::move(c));
+    }
+}
+
+Dispatcher::~Dispatcher() = default;
 
 void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)> respond) {
     auto started = std::chrono::steady_clock::now();
@@ -80,15 +117,15 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
                         (host ? *host : std::string("127.0.0.1"));
         if (const std::string* ua = req->header("user-agent")) ctx->user_agent = *ua;
     }
-    std::string route_label = "unmatched";
+    size_t route_index = 0;  // metrics slot: 0 = unmatched, else 1 + position in the table
     RateDecision rate{};
     bool rated = false;
 
     auto finish = [this, ctx, started, respond = std::move(respond)](
-                      HttpResponse&& res, const std::string& label, const RateDecision& rd,
+                      HttpResponse&& res, size_t label, const RateDecision& rd,
                       bool has_rate) mutable {
         res.add_header("X-Okta-Request-Id", ctx->request_id);
-        res.add_header("Date", domain::format_rfc1123(app_.clock.now_ms()));
+        res.add_header("Date", http_date(app_.clock.now_ms()));
         if (has_rate) {
             res.add_header("X-Rate-Limit-Limit", std::to_string(rd.limit));
             res.add_header("X-Rate-Limit-Remaining", std::to_string(rd.remaining));
@@ -100,29 +137,32 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         respond(std::move(res));
     };
 
+    // Requests refused before a token is known count against their client address, so that
+    // every response carries rate-limit headers and a flood of bad requests is limited too.
     auto fail_now = [&](const domain::Error& e) {
-        finish(error_response(e), route_label, rate, rated);
+        if (!rated) {
+            rate = app_.limiter.check("other", "ip:" + req->remote_ip, app_.clock.now_ms());
+            rated = true;
+        }
+        finish(error_response(e), route_index, rate, rated);
     };
 
     // Route.
     auto segs = split_path(req->path);
-    const Route* route = nullptr;
-    std::vector<std::string_view> allowed;
-    for (const auto& r : route_table()) {
-        if (!match(r.pattern, segs, nullptr)) continue;
-        if (r.method == req->method) {
-            if (!route || specificity(r.pattern) > specificity(route->pattern)) route = &r;
-        } else {
-            allowed.push_back(r.method);
-        }
+    const CompiledRoute* best = nullptr;
+    bool path_exists = false;
+    for (const auto& c : routes_) {
+        if (!c.matches(segs)) continue;
+        path_exists = true;
+        if (c.route->method == req->method && (!best || c.literals > best->literals)) best = &c;
     }
-    if (!route) {
-        if (allowed.empty())
-            return fail_now(domain::Error{domain::ErrorCode::PathNotFound, {}, {}});
+    if (!best) {
+        if (!path_exists) return fail_now(domain::Error{domain::ErrorCode::PathNotFound, {}, {}});
         return fail_now(domain::Error{domain::ErrorCode::MethodNotAllowed, {}, {}});
     }
-    route_label = std::string(route->operation_id);
-    match(route->pattern, segs, &ctx->path_params);
+    const Route* route = best->route;
+    route_index = size_t(route - route_table().data()) + 1;
+    best->bind(segs, ctx->path_params);
 
     if (req->header("x-idledger-body-too-large"))
         return fail_now(domain::Error{domain::ErrorCode::PayloadTooLarge,
@@ -138,7 +178,7 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         if (!rate.allowed) {
             HttpResponse res =
                 error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}});
-            return finish(std::move(res), route_label, rate, rated);
+            return finish(std::move(res), route_index, rate, rated);
         }
         if (!permitted(ctx->principal, route->perm))
             return fail_now(domain::Error{domain::ErrorCode::PermissionDenied, {}, {}});
@@ -147,16 +187,16 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         ct && !req->body.empty() && ct->find("json") == std::string::npos)
         return fail_now(domain::Error{domain::ErrorCode::UnsupportedMediaType, {}, {}});
 
-    auto run = [ctx, req, route, route_label, rate, rated, finish]() mutable {
+    auto run = [ctx, req, route, route_index, rate, rated, finish]() mutable {
         HttpResponse res;
         try {
             auto r = route->handler(*ctx, *req);
             res = r ? std::move(*r) : error_response(r.error());
         } catch (const std::exception& ex) {
-            std::cerr << "handler " << route_label << " failed: " << ex.what() << "\n";
+            std::cerr << "handler " << route->operation_id << " failed: " << ex.what() << "\n";
             res = error_response(domain::Error{domain::ErrorCode::InternalError, {}, {}});
         }
-        finish(std::move(res), route_label, rate, rated);
+        finish(std::move(res), route_index, rate, rated);
     };
     if (route->exec == Exec::Inline) {
         run();

@@ -1,14 +1,13 @@
 #pragma once
 // Prometheus metrics: requests by route and status, latency histograms by route, and the event
-// store's appends, fsyncs and batch sizes.
+// store's appends, fsyncs and batch sizes. Lock-free on the request path (atomics per route).
 
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "idledger/eventstore/event_store.hpp"
 
@@ -18,19 +17,24 @@ class Metrics {
   public:
     static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                         0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-    /// Thread-safe.
-    void observe(const std::string& route, int status, double seconds);
+    static constexpr std::array<int, 18> kStatuses = {200, 201, 202, 204, 400, 401, 403, 404, 405,
+                                                      409, 412, 413, 415, 429, 500, 503, 0,   0};
+
+    /// One slot per route (by the route's operation id) plus "unmatched" at index 0.
+    explicit Metrics(const std::vector<std::string>& routes);
+    /// Thread-safe, lock-free.
+    void observe(size_t route, int status, double seconds);
     std::string render(const eventstore::Stats& store_stats) const;
 
   private:
-    struct Histogram {
-        std::array<uint64_t, kBuckets.size()> buckets{};
-        uint64_t count = 0;
-        double sum = 0;
+    struct RouteStats {
+        std::string name;
+        std::array<std::atomic<uint64_t>, kStatuses.size()> by_status{};  // last slot: other
+        std::array<std::atomic<uint64_t>, kBuckets.size()> buckets{};
+        std::atomic<uint64_t> count{0};
+        std::atomic<uint64_t> sum_micros{0};
     };
-    mutable std::mutex mu_;
-    std::map<std::pair<std::string, int>, uint64_t> requests_;
-    std::map<std::string, Histogram> latency_;
+    std::vector<std::unique_ptr<RouteStats>> routes_;
 };
 
 }  // namespace idledger::api

@@ -71,3 +71,13 @@ const std::vector<Route>& route_table() {
 }
 
 }  // namespace idledger::api
+
+namespace idledger::api {
+
+std::vector<std::string> App::route_labels() {
+    std::vector<std::string> out;
+    for (const auto& r : route_table()) out.emplace_back(r.operation_id);
+    return out;
+}
+
+}  // namespace idledger::api

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
@@ -92,9 +93,11 @@ class Session : public std::enable_shared_from_this<Session> {
         shared_.in_flight.fetch_add(1);
         stream_.expires_never();
         auto self = shared_from_this();
+        // dispatch: an inline handler answers on this strand at once; a pool thread's answer is
+        // queued to the strand.
         shared_.handler(std::move(req), [self](HttpResponse&& res) {
-            asio::post(self->stream_.get_executor(),
-                       [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+            asio::dispatch(self->stream_.get_executor(),
+                           [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
         });
     }
 

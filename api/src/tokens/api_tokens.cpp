@@ -85,6 +85,7 @@ R revoke_by_id(RequestContext& ctx, const std::string& id) {
     auto done = fut.get();
     if (!done) return std::unexpected(store_failure(done.error()));
     if (error) return std::unexpected(*error);
+    ctx.app.auth_cache.invalidate();
     return empty_response(204);
 }
 

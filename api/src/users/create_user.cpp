@@ -110,7 +110,7 @@ R create(RequestContext& ctx, const HttpRequest& req) {
             return domain::decide_create(cmd, taken->has_value());
         });
     if (!result) return std::unexpected(result.error());
-    return json_response(200, render_user(result->row->user, ctx.base_url, LinkSet::Full));
+    return user_response(ctx, result->row->user);
 }
 
 }  // namespace idledger::api::users

@@ -8,13 +8,23 @@
 namespace idledger::api::users {
 
 R get(RequestContext& ctx, const HttpRequest&) {
-    auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
-    if (!row) return std::unexpected(row.error());
-    if (!ctx.principal.has_any_role() && row->user.id != ctx.principal.user_id)
+    const std::string ref = resolve_user_ref(ctx, ctx.param("userId"));
+    auto raw = ctx.app.reader.find_user_row(ref);
+    if (!raw) return std::unexpected(store_failure(raw.error()));
+    if (!*raw) return domain::not_found(ctx.param("userId"), "User");
+    if (!ctx.principal.has_any_role() && (*raw)->id != ctx.principal.user_id)
         return domain::fail(domain::ErrorCode::PermissionDenied);
-    auto res = json_response(200, render_user(row->user, ctx.base_url, LinkSet::Full));
-    res.add_header("ETag", user_etag(row->user));
-    return res;
+    // An unchanged user is served from its earlier rendering, without decoding the row.
+    const uint64_t version = projections::user_row_version((*raw)->bytes);
+    if (auto body = ctx.app.rendered_users.find((*raw)->id, version, ctx.base_url)) {
+        HttpResponse res;
+        res.body = std::move(*body);
+        res.add_header("ETag", user_etag((*raw)->id, version));
+        return res;
+    }
+    auto row = projections::decode_user_row((*raw)->bytes);
+    if (!row) return domain::fail(domain::ErrorCode::InternalError);
+    return user_response(ctx, row->user);
 }
 
 }  // namespace idledger::api::users

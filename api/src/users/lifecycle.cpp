@@ -162,7 +162,7 @@ R expire_password(RequestContext& ctx, const HttpRequest& req) {
     if (*temp) return expire_with_temp(ctx);
     auto r = run_op(ctx, {LifecycleOp::ExpirePassword, std::nullopt});
     if (!r) return std::unexpected(r.error());
-    return json_response(200, render_user(r->row->user, ctx.base_url, LinkSet::Full));
+    return user_response(ctx, r->row->user);
 }
 
 R expire_password_with_temp(RequestContext& ctx, const HttpRequest& req) {

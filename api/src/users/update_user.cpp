@@ -115,9 +115,7 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
             if (is_conflict(result.error())) continue;
             return std::unexpected(result.error());
         }
-        auto res = json_response(200, render_user(result->row->user, ctx.base_url, LinkSet::Full));
-        res.add_header("ETag", user_etag(result->row->user));
-        return res;
+        return user_response(ctx, result->row->user);
     }
     return domain::fail(domain::ErrorCode::Unavailable);
 }

@@ -8,6 +8,14 @@ namespace idledger::api {
 
 namespace pj = projections;
 
+bool changes_authorization(std::string_view event_type) {
+    namespace ev = domain::user_event;
+    return event_type != ev::kCreated && event_type != ev::kProfileReplaced &&
+           event_type != ev::kPasswordSet && event_type != ev::kRecoveryQuestionSet &&
+           event_type != ev::kForgotPasswordRequested && event_type != ev::kFactorsReset &&
+           event_type != ev::kTypeChanged;
+}
+
 domain::Error conflict_error() {
     return domain::Error{domain::ErrorCode::Unavailable, "conflict", {}};
 }
@@ -89,6 +97,11 @@ domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const st
     if (!committed) return std::unexpected(store_failure(committed.error()));
     if (shared->error) return std::unexpected(*shared->error);
     shared->result.events = std::move(committed->events);
+    for (const auto& e : shared->result.events)
+        if (changes_authorization(e.type)) {
+            ctx.app.auth_cache.invalidate();
+            break;
+        }
     return std::move(shared->result);
 }
 

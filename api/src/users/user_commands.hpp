@@ -39,6 +39,10 @@ eventstore::Result<std::optional<projections::UserRow>> append_user_events(
     const std::optional<projections::UserRow>& row, const std::vector<domain::Event>& events,
     const std::string& metadata);
 
+/// Whether a committed event can change who may act (status, roles, deletion): such events
+/// invalidate the authentication cache.
+bool changes_authorization(std::string_view event_type);
+
 /// The retryable failure run_user_command reports when expected_version no longer holds.
 domain::Error conflict_error();
 bool is_conflict(const domain::Error& e);

@@ -13,20 +13,20 @@ Json ts(const std::optional<domain::Millis>& v) {
 
 Json link(const std::string& href, const char* method = nullptr) {
     Json l = Json::object();
-    l.set("href", href);
-    if (method) l.set("method", method);
+    l.add("href", href);
+    if (method) l.add("method", method);
     return l;
 }
 
 Json user_links(const domain::User& u, const std::string& base, LinkSet set) {
     Json links = Json::object();
     const std::string self = base + "/api/v1/users/" + u.id;
-    links.set("self", link(self));
+    links.add("self", link(self));
     if (set == LinkSet::SelfOnly) return links;
     const std::string lc = self + "/lifecycle/";
     const std::string cr = self + "/credentials/";
     auto add = [&](const char* name, const std::string& href) {
-        links.set(name, link(href, "POST"));
+        links.add(name, link(href, "POST"));
     };
     const bool pw = u.password.has_value();
     const bool federated = u.provider_type == "FEDERATION" || u.provider_type == "SOCIAL";
@@ -76,8 +76,8 @@ Json user_links(const domain::User& u, const std::string& base, LinkSet set) {
             add("activate", lc + "activate");
             break;
     }
-    links.set("schema", link(base + "/api/v1/meta/schemas/user/oscidledgerdefault01"));
-    links.set("type", link(base + "/api/v1/meta/types/user/" + u.type_id));
+    links.add("schema", link(base + "/api/v1/meta/schemas/user/oscidledgerdefault01"));
+    links.add("type", link(base + "/api/v1/meta/types/user/" + u.type_id));
     return links;
 }
 
@@ -85,37 +85,52 @@ Json user_links(const domain::User& u, const std::string& base, LinkSet set) {
 
 Json render_credentials(const domain::User& u) {
     Json c = Json::object();
-    if (u.password) c.set("password", Json::object());
+    if (u.password) c.add("password", Json::object());
     if (u.recovery_question) {
         Json rq = Json::object();
-        rq.set("question", *u.recovery_question);
-        c.set("recovery_question", std::move(rq));
+        rq.add("question", *u.recovery_question);
+        c.add("recovery_question", std::move(rq));
     }
     Json provider = Json::object();
-    provider.set("type", u.provider_type);
-    provider.set("name", u.provider_name);
-    c.set("provider", std::move(provider));
+    provider.add("type", u.provider_type);
+    provider.add("name", u.provider_name);
+    c.add("provider", std::move(provider));
     return c;
 }
 
 Json render_user(const domain::User& u, const std::string& base, LinkSet links) {
     Json j = Json::object();
-    j.set("id", u.id);
-    j.set("status", domain::to_string(u.status));
-    if (u.transitioning_to) j.set("transitioningToStatus", domain::to_string(*u.transitioning_to));
-    j.set("created", domain::format_iso8601(u.created));
-    j.set("activated", ts(u.activated));
-    j.set("statusChanged", ts(u.status_changed));
-    j.set("lastLogin", ts(u.last_login));
-    j.set("lastUpdated", domain::format_iso8601(u.last_updated));
-    j.set("passwordChanged", ts(u.password_changed));
+    j.add("id", u.id);
+    j.add("status", domain::to_string(u.status));
+    if (u.transitioning_to) j.add("transitioningToStatus", domain::to_string(*u.transitioning_to));
+    j.add("created", domain::format_iso8601(u.created));
+    j.add("activated", ts(u.activated));
+    j.add("statusChanged", ts(u.status_changed));
+    j.add("lastLogin", ts(u.last_login));
+    j.add("lastUpdated", domain::format_iso8601(u.last_updated));
+    j.add("passwordChanged", ts(u.password_changed));
     Json type = Json::object();
-    type.set("id", u.type_id);
-    j.set("type", std::move(type));
-    j.set("profile", u.profile);
-    j.set("credentials", render_credentials(u));
-    j.set("_links", user_links(u, base, links));
+    type.add("id", u.type_id);
+    j.add("type", std::move(type));
+    j.add("profile", u.profile);
+    j.add("credentials", render_credentials(u));
+    j.add("_links", user_links(u, base, links));
     return j;
+}
+
+HttpResponse user_response(RequestContext& ctx, const domain::User& u, int status) {
+    std::string body;
+    render_user(u, std::string(RenderCache::kOrigin), LinkSet::Full).dump_to(body);
+    HttpResponse res;
+    res.status = status;
+    res.body = RenderCache::with_origin(body, ctx.base_url);
+    ctx.app.rendered_users.put(u.id, u.version, std::move(body));
+    res.add_header("ETag", user_etag(u));
+    return res;
+}
+
+std::string user_etag(std::string_view id, uint64_t version) {
+    return "\"" + std::string(id) + "-" + std::to_string(version) + "\"";
 }
 
 std::string user_etag(const domain::User& u) {

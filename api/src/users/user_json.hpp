@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/context.hpp"
 #include "idledger/domain/json.hpp"
 #include "idledger/domain/user.hpp"
 
@@ -18,5 +19,9 @@ domain::Json render_credentials(const domain::User& user);
 
 /// ETag for a user state.
 std::string user_etag(const domain::User& user);
+std::string user_etag(std::string_view id, uint64_t version);
+
+/// `status` + the full user (links per status) + ETag; remembers the rendering for later GETs.
+HttpResponse user_response(RequestContext& ctx, const domain::User& user, int status = 200);
 
 }  // namespace idledger::api

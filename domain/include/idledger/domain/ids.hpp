@@ -29,6 +29,9 @@ class RandomIdSource final : public IdSource {
     std::string next(std::string_view prefix, size_t length = 17) override;
 };
 
+/// Initialises libsodium once (with its user-space CSPRNG). Every crypto entry point calls it.
+void ensure_sodium();
+
 /// `length` random base62 characters (tokens, secrets).
 std::string random_base62(size_t length);
 

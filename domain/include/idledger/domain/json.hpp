@@ -64,6 +64,9 @@ class Json {
     Json* find(std::string_view key);
     /// Sets (replacing in place) or appends an object member. This must be an object.
     Json& set(std::string_view key, Json value);
+    /// Appends an object member without looking for an existing one (the caller knows the key is
+    /// new: building responses). This must be an object.
+    Json& add(std::string_view key, Json value);
     /// Removes an object member if present.
     void erase(std::string_view key);
     /// Appends to an array.

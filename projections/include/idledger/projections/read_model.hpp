@@ -68,6 +68,12 @@ class Reader {
     explicit Reader(eventstore::EventStore& store) : store_(store) {}
 
     Result<std::optional<UserRow>> user(std::string_view id) const;
+    /// The stored row of a user by id or login, undecoded (see decode_user_row), with its id.
+    struct RawUserRow {
+        std::string id;
+        std::string bytes;
+    };
+    Result<std::optional<RawUserRow>> find_user_row(std::string_view id_or_login) const;
     /// By id, or by login (case-insensitive).
     Result<std::optional<UserRow>> find_user(std::string_view id_or_login) const;
     /// Users in creation order with seq > after_seq, until `visit` returns false.
@@ -84,5 +90,7 @@ class Reader {
 
 /// Decodes a users-CF value.
 std::optional<UserRow> decode_user_row(std::string_view bytes);
+/// The user's version (its ETag) straight from a users-CF value, without decoding the state.
+uint64_t user_row_version(std::string_view bytes);
 
 }  // namespace idledger::projections

@@ -1,0 +1,49 @@
+#pragma once
+// Rendered users by (id, version): a GET of an unchanged user skips parsing its state and
+// rendering it. Bodies are stored with a placeholder origin and given the request's origin when
+// served. Bounded; a full shard is simply emptied. Thread-safe.
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace idledger::api {
+
+class RenderCache {
+  public:
+    /// Stands for scheme://host while rendering. Control characters in data are always escaped by
+    /// the JSON writer, so in a rendered body this marker appears only as kOriginEscaped, and only
+    /// where the renderer put it (a profile value holding these exact bytes would be escaped the
+    /// same way; it would show the origin instead — harmless).
+    static constexpr std::string_view kOrigin = "\x01\x02idledger-origin\x02\x01";
+    static constexpr std::string_view kOriginEscaped =
+        "\\u0001\\u0002idledger-origin\\u0002\\u0001";
+
+    /// `body` with every placeholder replaced by `origin`.
+    static std::string with_origin(std::string_view body, std::string_view origin);
+
+    std::optional<std::string> find(const std::string& id, uint64_t version,
+                                    std::string_view origin) const;
+    void put(const std::string& id, uint64_t version, std::string body_with_placeholder);
+
+  private:
+    struct Entry {
+        uint64_t version;
+        std::string body;
+    };
+    struct Shard {
+        mutable std::mutex mu;
+        std::unordered_map<std::string, Entry> entries;
+    };
+    static constexpr size_t kShards = 16;
+    static constexpr size_t kPerShard = 16'384;
+    Shard& shard(const std::string& id) const {
+        return shards_[std::hash<std::string>{}(id) % kShards];
+    }
+    mutable std::array<Shard, kShards> shards_;
+};
+
+}  // namespace idledger::api

@@ -1,0 +1,350 @@
+// idledger-bench: the project's benchmark. `run` measures, in one run on this machine,
+// idledger's durable creates and reads next to the two ceilings they stand on: raw RocksDB
+// synced WriteBatch appends (same record sizes, same batch size) and a minimal Beast server.
+
+#include <rocksdb/db.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "idledger/eventstore/event_store.hpp"
+#include "idledger/projections/read_model.hpp"
+#include "load.hpp"
+
+extern char** environ;
+
+namespace idledger::bench {
+int serve_http_ceiling(int threads);
+}
+
+using namespace idledger::bench;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Child {
+    pid_t pid = -1;
+    uint16_t port = 0;
+};
+
+/// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT").
+Child spawn_and_wait_port(std::vector<std::string> args,
+                          const std::vector<std::string>& extra_env) {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_store;
+    for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
+    for (const auto& e : extra_env) env_store.push_back(e);
+    std::vector<char*> envp;
+    for (auto& e : env_store) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    Child c;
+    if (posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0)
+        throw std::runtime_error("cannot start " + args[0]);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    FILE* in = fdopen(fds[0], "r");
+    char line[512];
+    while (std::fgets(line, sizeof line, in)) {
+        std::string s(line);
+        auto pos = s.find("listening on ");
+        if (pos == std::string::npos) continue;
+        auto colon = s.rfind(':');
+        std::string num =
+            colon != std::string::npos && colon > pos ? s.substr(colon + 1) : s.substr(pos + 13);
+        c.port = uint16_t(std::stoi(num));
+        break;
+    }
+    // Keep draining the child's stdout so it never blocks on a full pipe.
+    std::thread([in] {
+        char b[512];
+        while (std::fgets(b, sizeof b, in)) {
+        }
+        fclose(in);
+    }).detach();
+    if (!c.port) throw std::runtime_error("no port from " + args[0]);
+    return c;
+}
+
+void stop(Child& c, int sig = SIGTERM) {
+    if (c.pid > 0) {
+        kill(c.pid, sig);
+        int st = 0;
+        waitpid(c.pid, &st, 0);
+        c.pid = -1;
+    }
+}
+
+std::string http_request(const std::string& method, const std::string& path,
+                         const std::string& token, const std::string& body) {
+    std::string r =
+        method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n";
+    if (!token.empty()) r += "Authorization: SSWS " + token + "\r\n";
+    if (!body.empty() || method == "POST")
+        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n";
+    r += "\r\n" + body;
+    return r;
+}
+
+std::string fetch_once(uint16_t port, const std::string& path) {
+    LoadSpec spec;
+    spec.port = port;
+    spec.connections = 1;
+    spec.max_requests = 1;
+    spec.keep_bodies = true;
+    spec.make_request = [&](uint64_t) { return http_request("GET", path, "", ""); };
+    auto r = run_load(spec);
+    return r.bodies.empty() ? "" : r.bodies[0];
+}
+
+double metric(const std::string& text, const std::string& name) {
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+    return 0;
+}
+
+struct StorageCeiling {
+    double records_per_s = 0;
+};
+
+/// Raw RocksDB: batches of `batch` records of `record_bytes` each, WriteBatch with sync=true.
+StorageCeiling measure_storage(const fs::path& dir, size_t record_bytes, size_t batch,
+                               std::chrono::milliseconds duration) {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    auto s = rocksdb::DB::Open(o, dir.string(), &raw);
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string value(record_bytes, 'v');
+    std::mt19937_64 rng(42);
+    for (auto& ch : value) ch = char('a' + rng() % 26);
+    uint64_t key = 0, records = 0;
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    auto start = std::chrono::steady_clock::now();
+    auto deadline = start + duration;
+    while (std::chrono::steady_clock::now() < deadline) {
+        rocksdb::WriteBatch wb;
+        for (size_t i = 0; i < batch; ++i) {
+            uint64_t k = ++key;
+            char kb[8];
+            for (int b = 7; b >= 0; --b) kb[b] = char(k >> (8 * (7 - b)));
+            wb.Put(rocksdb::Slice(kb, 8), value);
+        }
+        if (!db->Write(wo, &wb).ok()) throw std::runtime_error("write failed");
+        records += batch;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {double(records) / secs};
+}
+
+int run(const std::map<std::string, std::string>& opt) {
+    const std::string idledger = opt.count("idledger") ? opt.at("idledger") : "build/idledger";
+    const std::string self = opt.at("self");
+    const int seconds = opt.count("seconds") ? std::stoi(opt.at("seconds")) : 5;
+    const int connections = opt.count("connections") ? std::stoi(opt.at("connections")) : 64;
+    const size_t batch = opt.count("batch") ? std::stoul(opt.at("batch")) : 64;
+    const auto duration = std::chrono::milliseconds(seconds * 1000);
+    fs::path work = fs::temp_directory_path() / ("idledger-bench-" + std::to_string(getpid()));
+    fs::remove_all(work);
+    fs::create_directories(work);
+    const std::string token = "bench-token-0123456789";
+
+    // 1. idledger: durable creates, then reads of the created users.
+    std::cerr << "idledger: creating users for " << seconds << " s on " << connections
+              << " connections...\n";
+    Child server = spawn_and_wait_port(
+        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", (work / "idledger").string()},
+        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    LoadSpec create;
+    create.port = server.port;
+    create.connections = connections;
+    create.duration = duration;
+    create.keep_bodies = true;
+    create.make_request = [&](uint64_t n) {
+        std::string login = "bench" + std::to_string(n) + "@example.com";
+        std::string body = R"({"profile":{"firstName":"Bench","lastName":"User)" +
+                           std::to_string(n) + R"(","email":")" + login + R"(","login":")" + login +
+                           R"("}})";
+        return http_request("POST", "/api/v1/users", token, body);
+    };
+    LoadResult created = run_load(create);
+    std::vector<std::string> ids;
+    for (const auto& b : created.bodies) {
+        auto p = b.find("\"id\":\"");
+        if (p != std::string::npos) ids.push_back(b.substr(p + 6, 20));
+    }
+    created.bodies.clear();
+    if (ids.empty()) throw std::runtime_error("no user was created");
+
+    std::cerr << "idledger: reading users for " << seconds << " s...\n";
+    LoadSpec get;
+    get.port = server.port;
+    get.connections = connections;
+    get.duration = duration;
+    get.make_request = [&](uint64_t n) {
+        return http_request("GET", "/api/v1/users/" + ids[n % ids.size()], token, "");
+    };
+    LoadResult read = run_load(get);
+    std::string metrics = fetch_once(server.port, "/metrics");
+    stop(server);
+    double fsyncs = metric(metrics, "idledger_eventstore_fsyncs_total");
+    double batched = metric(metrics, "idledger_eventstore_batched_commands_total");
+
+    // Mean event size and events per create, from the log itself.
+    size_t event_bytes = 0, events = 0;
+    {
+        idledger::eventstore::Options o;
+        o.path = (work / "idledger" / "store").string();
+        o.extra_column_families = idledger::projections::all_column_families();
+        auto store = idledger::eventstore::EventStore::open(std::move(o));
+        if (!store) throw std::runtime_error(store.error().message);
+        auto all = (*store)->read_all(1, 1'000'000'000);
+        for (const auto& e : *all) {
+            event_bytes +=
+                e.payload.size() + e.metadata.size() + e.type.size() + e.stream.size() + 17;
+            ++events;
+        }
+        (*store)->close();
+    }
+    const size_t mean_event = events ? event_bytes / events : 256;
+
+    // 2. Storage ceiling.
+    std::cerr << "storage ceiling: raw RocksDB, " << batch << " records of " << mean_event
+              << " bytes per synced batch...\n";
+    StorageCeiling storage = measure_storage(work / "raw-rocksdb", mean_event, batch, duration);
+
+    // 3. HTTP ceiling.
+    std::cerr << "HTTP ceiling: minimal Beast server, fixed 200-byte JSON...\n";
+    Child ceiling = spawn_and_wait_port({self, "http-ceiling"}, {});
+    LoadSpec fixed;
+    fixed.port = ceiling.port;
+    fixed.connections = connections;
+    fixed.duration = duration;
+    fixed.make_request = [&](uint64_t) { return http_request("GET", "/fixed", "", ""); };
+    LoadResult http = run_load(fixed);
+    stop(ceiling, SIGKILL);
+    fs::remove_all(work);
+
+    const double create_ceiling = std::min(storage.records_per_s, http.rate());
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
+    std::printf("\n");
+    std::printf("| measure (%d connections, %d s each) | idledger | baseline | ratio | target |\n",
+                connections, seconds);
+    std::printf("|---|---|---|---|---|\n");
+    std::printf(
+        "| durable POST /api/v1/users (creates/s) | %.0f | %.0f (min of the two ceilings) | %.2f | "
+        ">= 0.50 |\n",
+        created.rate(), create_ceiling, ratio(created.rate(), create_ceiling));
+    std::printf(
+        "| GET /api/v1/users/{id} (requests/s) | %.0f | %.0f (HTTP ceiling) | %.2f | >= 0.60 |\n",
+        read.rate(), http.rate(), ratio(read.rate(), http.rate()));
+    std::printf("| create latency p50 / p99 (ms) | %.2f / %.2f | | | p99 < 20 |\n",
+                created.percentile(50), created.percentile(99));
+    std::printf("| GET latency p50 / p99 (ms) | %.2f / %.2f | | | |\n", read.percentile(50),
+                read.percentile(99));
+    std::printf("\n");
+    std::printf("| ceiling | measured |\n|---|---|\n");
+    std::printf(
+        "| storage: raw RocksDB synced WriteBatch, %zu records of %zu bytes | %.0f records/s |\n",
+        batch, mean_event, storage.records_per_s);
+    std::printf("| HTTP: minimal Beast server, fixed 200-byte JSON | %.0f requests/s |\n",
+                http.rate());
+    std::printf("\n");
+    std::printf(
+        "idledger details: %llu creates (%llu non-2xx), %llu reads (%llu non-2xx), %.2f events per "
+        "create, "
+        "mean group commit %.1f commands per fsync\n",
+        (unsigned long long)created.requests, (unsigned long long)created.non_2xx,
+        (unsigned long long)read.requests, (unsigned long long)read.non_2xx,
+        ids.empty() ? 0.0 : double(events) / double(created.requests),
+        fsyncs > 0 ? batched / fsyncs : 0.0);
+    return 0;
+}
+
+/// Load against a server already running (for profiling): creates, or reads of created users.
+int load(const std::map<std::string, std::string>& opt) {
+    const uint16_t port = uint16_t(std::stoi(opt.at("port")));
+    const std::string token = opt.at("token");
+    const std::string mode = opt.count("mode") ? opt.at("mode") : "create";
+    const int seconds = opt.count("seconds") ? std::stoi(opt.at("seconds")) : 5;
+    LoadSpec spec;
+    spec.port = port;
+    spec.connections = opt.count("connections") ? std::stoi(opt.at("connections")) : 64;
+    spec.duration = std::chrono::milliseconds(seconds * 1000);
+    const std::string tag = std::to_string(getpid());
+    auto create_request = [&](uint64_t n) {
+        std::string login = "load" + tag + "-" + std::to_string(n) + "@example.com";
+        std::string body = R"({"profile":{"firstName":"Load","lastName":"User","email":")" + login +
+                           R"(","login":")" + login + R"("}})";
+        return http_request("POST", "/api/v1/users", token, body);
+    };
+    std::vector<std::string> ids;
+    if (mode == "get") {
+        LoadSpec seed = spec;
+        seed.max_requests = 2000;
+        seed.duration = std::chrono::milliseconds(60000);
+        seed.keep_bodies = true;
+        seed.make_request = create_request;
+        for (const auto& b : run_load(seed).bodies)
+            if (auto p = b.find("\"id\":\""); p != std::string::npos)
+                ids.push_back(b.substr(p + 6, 20));
+        spec.make_request = [&](uint64_t n) {
+            return http_request("GET", "/api/v1/users/" + ids[n % ids.size()], token, "");
+        };
+    } else {
+        spec.make_request = create_request;
+    }
+    auto r = run_load(spec);
+    std::printf("%s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %llu non-2xx\n", mode.c_str(),
+                r.rate(), r.percentile(50), r.percentile(99), (unsigned long long)r.non_2xx);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << "usage: idledger-bench run [--idledger PATH] [--seconds N] [--connections N] "
+                     "[--batch N]\n"
+                     "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
+                     "N] [--connections N]\n"
+                     "       idledger-bench http-ceiling [--threads N]\n";
+        return 2;
+    }
+    std::string cmd = argv[1];
+    std::map<std::string, std::string> opt;
+    for (int i = 2; i + 1 < argc; i += 2) opt[std::string(argv[i]).substr(2)] = argv[i + 1];
+    opt["self"] = fs::canonical("/proc/self/exe").string();
+    try {
+        if (cmd == "http-ceiling")
+            return serve_http_ceiling(opt.count("threads") ? std::stoi(opt["threads"]) : 2);
+        if (cmd == "run") return run(opt);
+        if (cmd == "load") return load(opt);
+    } catch (const std::exception& ex) {
+        std::cerr << "idledger-bench: " << ex.what() << "\n";
+        return 1;
+    }
+    return 2;
+}
