@@ -95,6 +95,7 @@ eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(const std
     eventstore::Options o;
     o.path = (fs::path(data_dir) / "store").string();
     o.extra_column_families = projections::all_column_families();
+    o.append_ordered_column_families = projections::append_ordered_column_families();
     o.clock = [&clock] { return clock.now_ms(); };
     return eventstore::EventStore::open(std::move(o));
 }
@@ -159,6 +160,7 @@ int serve(const Args& args) {
             sc, [&dispatcher](HttpRequest&& req, std::function<void(HttpResponse &&)> respond) {
                 dispatcher.handle(std::move(req), std::move(respond));
             });
+        app.io_post = [&server](std::function<void()> fn) { server.post(std::move(fn)); };
         uint16_t bound = 0;
         try {
             bound = server.start();
@@ -178,6 +180,7 @@ int serve(const Args& args) {
         server.wait_for_shutdown_signal();
         std::cout << "idledger: shutting down" << std::endl;
         server.stop();
+        app.io_post = nullptr;
     }
     (*store)->close();
     return code;
@@ -195,6 +198,7 @@ int replay(const Args& args) {
         eventstore::Options o;
         o.path = scratch.string();
         o.extra_column_families = projections::all_column_families();
+        o.append_ordered_column_families = projections::append_ordered_column_families();
         auto target = eventstore::EventStore::open(std::move(o));
         if (!target) return fail("cannot open scratch store: " + target.error().message);
         projections::ReplayReport report;

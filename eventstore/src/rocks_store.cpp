@@ -1,6 +1,7 @@
 #include "rocks_store.hpp"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include <chrono>
@@ -32,16 +33,32 @@ Error to_error(const rocksdb::Status& s) {
 }
 
 namespace {
-rocksdb::ColumnFamilyOptions cf_options(bool point_lookups) {
+/// `append_ordered`: keys arrive in increasing order (the log itself, creation-order indexes).
+rocksdb::ColumnFamilyOptions cf_options(bool append_ordered) {
     rocksdb::ColumnFamilyOptions o;
     rocksdb::BlockBasedTableOptions t;
-    if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    t.block_cache = nullptr;  // the shared default cache
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     o.write_buffer_size = 32 << 20;
+    // Commands mostly look up keys that do not exist yet (a new user's id, login, stream head):
+    // a whole-key bloom filter in the memtable answers those without walking the skiplist.
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+    o.memtable_whole_key_filtering = true;
+    if (append_ordered) {
+        // Inserting keys in order: remember the last insert position instead of searching from
+        // the top of the skiplist (keys share their first byte for the first 2^56 positions).
+        o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+    }
     return o;
 }
 }  // namespace
+
+bool RocksStore::append_ordered(std::string_view cf_name) const {
+    if (cf_name == kEventsCf) return true;
+    for (const auto& n : options_.append_ordered_column_families)
+        if (n == cf_name) return true;
+    return false;
+}
 
 Result<void> RocksStore::open() {
     rocksdb::DBOptions dbo;
@@ -57,7 +74,7 @@ Result<void> RocksStore::open() {
                                       std::string(kIdempotencyCf)};
     for (const auto& n : options_.extra_column_families) names.push_back(n);
     std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (const auto& n : names) descs.emplace_back(n, cf_options(n != kEventsCf));
+    for (const auto& n : names) descs.emplace_back(n, cf_options(append_ordered(n)));
 
     rocksdb::DB* raw = nullptr;
     rocksdb::Status s =
@@ -221,7 +238,7 @@ Result<void> RocksStore::clear_column_family(std::string_view name) {
     auto s = db_->DropColumnFamily(old);
     if (!s.ok()) return std::unexpected(to_error(s));
     rocksdb::ColumnFamilyHandle* fresh = nullptr;
-    s = db_->CreateColumnFamily(cf_options(true), std::string(name), &fresh);
+    s = db_->CreateColumnFamily(cf_options(append_ordered(name)), std::string(name), &fresh);
     if (!s.ok()) return std::unexpected(to_error(s));
     for (auto& h : handles_)
         if (h == old) h = fresh;

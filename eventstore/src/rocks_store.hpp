@@ -23,7 +23,8 @@ class RocksStore final : public EventStore {
 
     Result<void> open();
 
-    std::future<Result<CommitInfo>> submit(Command command) override;
+    using EventStore::submit;
+    void submit(Command command, Done done) override;
     Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) override;
     Result<void> scan(std::string_view cf, std::string_view prefix, std::string_view start,
                       const std::function<bool(std::string_view, std::string_view)>& visit,
@@ -42,12 +43,13 @@ class RocksStore final : public EventStore {
     /// nullptr for an unknown name (a programming error the callers check).
     rocksdb::ColumnFamilyHandle* cf(std::string_view name) const;
     rocksdb::DB* db() const { return db_.get(); }
+    bool append_ordered(std::string_view cf_name) const;
     int64_t clock_now() const { return options_.clock(); }
 
   private:
     struct Pending {
         Command command;
-        std::promise<Result<CommitInfo>> promise;
+        Done done;
     };
 
     void writer_loop();

@@ -112,19 +112,32 @@ class BatchTransaction final : public Transaction {
 
 }  // namespace
 
-std::future<Result<CommitInfo>> RocksStore::submit(Command command) {
-    Pending p{std::move(command), {}};
-    auto fut = p.promise.get_future();
+}  // namespace idledger::eventstore::detail
+
+namespace idledger::eventstore {
+
+std::future<Result<CommitInfo>> EventStore::submit(Command command) {
+    auto promise = std::make_shared<std::promise<Result<CommitInfo>>>();
+    auto fut = promise->get_future();
+    submit(std::move(command),
+           [promise](Result<CommitInfo> r) { promise->set_value(std::move(r)); });
+    return fut;
+}
+
+}  // namespace idledger::eventstore
+
+namespace idledger::eventstore::detail {
+
+void RocksStore::submit(Command command, Done done) {
     {
         std::lock_guard lock(queue_mu_);
-        if (stopping_) {
-            p.promise.set_value(std::unexpected(Error{Errc::Closed, "store is closing"}));
-            return fut;
+        if (!stopping_) {
+            queue_.push_back(Pending{std::move(command), std::move(done)});
+            queue_cv_.notify_one();
+            return;
         }
-        queue_.push_back(std::move(p));
     }
-    queue_cv_.notify_one();
-    return fut;
+    done(std::unexpected(Error{Errc::Closed, "store is closing"}));
 }
 
 void RocksStore::writer_loop() {
@@ -190,7 +203,7 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
     if (!s.ok()) {
         next_position_ = batch_start;
         Error err = to_error(s);
-        for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::unexpected(err));
+        for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::unexpected(err));
         return;
     }
     const uint64_t last = next_position_ - 1;
@@ -203,7 +216,7 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
     head_cv_.notify_all();
     for (size_t i = 0; i < batch.size(); ++i) {
         if (results[i]) results[i]->last_position = last;
-        batch[i].promise.set_value(std::move(results[i]));
+        batch[i].done(std::move(results[i]));
     }
 }
 

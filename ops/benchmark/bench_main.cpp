@@ -218,6 +218,7 @@ int run(const std::map<std::string, std::string>& opt) {
         idledger::eventstore::Options o;
         o.path = (work / "idledger" / "store").string();
         o.extra_column_families = idledger::projections::all_column_families();
+        o.append_ordered_column_families = idledger::projections::append_ordered_column_families();
         auto store = idledger::eventstore::EventStore::open(std::move(o));
         if (!store) throw std::runtime_error(store.error().message);
         auto all = (*store)->read_all(1, 1'000'000'000);

@@ -1,5 +1,7 @@
 // The users read models: state by id, login index, creation-order index.
 
+#include <span>
+
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/password_hash.hpp"
@@ -15,6 +17,8 @@ std::vector<std::string> projection_column_families() {
     return {std::string(cf::kUsers), std::string(cf::kUsersByLogin), std::string(cf::kUsersBySeq),
             std::string(cf::kApiTokens), std::string(cf::kTokensByDigest)};
 }
+
+std::vector<std::string> append_ordered_column_families() { return {std::string(cf::kUsersBySeq)}; }
 
 std::vector<std::string> all_column_families() {
     auto all = projection_column_families();
@@ -70,34 +74,54 @@ Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
     return v->value_or(std::string());
 }
 
-void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
-                      const eventstore::RecordedEvent& rec, const domain::Event& event) {
+void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
+                       std::span<const eventstore::RecordedEvent> recs,
+                       std::span<const domain::Event> events) {
     namespace ev = domain::user_event;
-    if (event.type == ev::kDeleted) {
-        if (row) {
-            tx.del(cf::kUsersByLogin, login_key(row->user.login()));
-            tx.del(cf::kUsersBySeq, encode_u64(row->seq));
-            tx.del(cf::kUsers, row->user.id);
+    // Fold every event first, then write each row once: a create is two events, and writing the
+    // user row twice would put both versions through the memtable.
+    const bool existed = row.has_value();
+    const std::string old_login =
+        existed ? domain::normalize_login(row->user.login()) : std::string();
+    const uint64_t old_seq = existed ? row->seq : 0;
+    bool deleted = false;
+    for (size_t i = 0; i < events.size(); ++i) {
+        const auto& rec = recs[i];
+        const auto& event = events[i];
+        if (event.type == ev::kDeleted) {
+            deleted = true;
+            row.reset();
+            continue;
+        }
+        if (!row) {
+            if (event.type != ev::kCreated) continue;  // events of a shredded user
+            row = UserRow{rec.position, domain::User{}};
+        }
+        domain::evolve(row->user, event, rec.timestamp_ms);
+    }
+    const std::string user_id = recs.empty() ? std::string() : recs.front().stream.substr(5);
+    if (deleted || !row) {
+        if (existed) {
+            tx.del(cf::kUsersByLogin, login_key(old_login));
+            tx.del(cf::kUsersBySeq, encode_u64(old_seq));
+            tx.del(cf::kUsers, user_id);
         }
         // Shred: without the key no sealed payload of this user can be read again.
-        tx.del(cf::kUserKeys, rec.stream.substr(5));
-        row.reset();
-        return;
+        if (deleted) tx.del(cf::kUserKeys, user_id);
+        if (!row) return;
     }
-    if (!row) {
-        if (event.type != ev::kCreated) return;  // events of a shredded user
-        row = UserRow{rec.position, domain::User{}};
-        tx.put(cf::kUsersBySeq, encode_u64(rec.position),
-               std::string_view(event.data.find("id")->as_string()));
-    }
-    const std::string old_login = domain::normalize_login(row->user.login());
-    domain::evolve(row->user, event, rec.timestamp_ms);
+    if (!existed) tx.put(cf::kUsersBySeq, encode_u64(row->seq), row->user.id);
     const std::string new_login = domain::normalize_login(row->user.login());
     if (old_login != new_login) {
-        if (!old_login.empty()) tx.del(cf::kUsersByLogin, login_key(old_login));
+        if (existed) tx.del(cf::kUsersByLogin, login_key(old_login));
         tx.put(cf::kUsersByLogin, login_key(new_login), row->user.id);
     }
     tx.put(cf::kUsers, row->user.id, encode_user_row(*row));
+}
+
+void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
+                      const eventstore::RecordedEvent& rec, const domain::Event& event) {
+    apply_user_events(tx, row, std::span(&rec, 1), std::span(&event, 1));
 }
 
 void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,

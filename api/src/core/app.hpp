@@ -2,7 +2,9 @@
 // Everything a handler can reach: the store, the read models, the clock, ids, configuration.
 // One App per server process; shared by all threads (every member is thread-safe).
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,35 @@ struct App {
     AuthCache auth_cache;
     RenderCache rendered_users;
     WorkPool pool;  // runs handlers that block (writes, hashing)
+    /// Posts to the HTTP I/O threads (set by `serve`).
+    std::function<void(std::function<void()>)> io_post;
+    /// Runs a continuation on an I/O thread (in place when no server is attached). The writer
+    /// completes a whole group commit at once: continuations queued meanwhile share one post, so
+    /// a batch wakes the I/O threads once rather than once per command.
+    void run_on_io(std::function<void()> fn) {
+        if (!io_post) return fn();
+        bool first = false;
+        {
+            std::lock_guard lock(io_mu_);
+            first = io_queue_.empty();
+            io_queue_.push_back(std::move(fn));
+        }
+        if (first) io_post([this] { drain_io_queue(); });
+    }
+
+  private:
+    void drain_io_queue() {
+        std::vector<std::function<void()>> jobs;
+        {
+            std::lock_guard lock(io_mu_);
+            jobs.swap(io_queue_);
+        }
+        for (auto& job : jobs) job();
+    }
+    std::mutex io_mu_;
+    std::vector<std::function<void()>> io_queue_;
+
+  public:
 };
 
 }  // namespace idledger::api

@@ -1,6 +1,8 @@
 #pragma once
 // Per-request context and the route table's types.
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,8 +42,17 @@ struct RequestContext {
 
 using Handler = domain::Result<HttpResponse> (*)(RequestContext&, const HttpRequest&);
 
+/// Completes an asynchronous handler; callable once, from any thread.
+using Reply = std::function<void(domain::Result<HttpResponse>)>;
+/// A handler that starts work and replies later (for example when the group commit holding its
+/// command is durable) without holding a thread meanwhile.
+using AsyncHandler = void (*)(std::shared_ptr<RequestContext>, std::shared_ptr<const HttpRequest>,
+                              Reply);
+
 enum class Perm { Public, Authenticated, UsersRead, UsersManage, SuperAdmin };
-enum class Exec { Inline, Blocking };
+/// Inline: on the I/O thread (reads). Blocking: on the work pool. Async: starts on the I/O thread
+/// and replies from wherever its work completes.
+enum class Exec { Inline, Blocking, Async };
 
 struct Route {
     std::string_view method;
@@ -51,6 +62,7 @@ struct Route {
     Perm perm;
     Exec exec;
     Handler handler;
+    AsyncHandler async_handler = nullptr;  // with Exec::Async
 };
 
 /// The API's inventory (routes.cpp). Start-up asserts (method, pattern) pairs are unique.

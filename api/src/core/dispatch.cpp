@@ -198,7 +198,18 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         }
         finish(std::move(res), route_index, rate, rated);
     };
-    if (route->exec == Exec::Inline) {
+    if (route->exec == Exec::Async) {
+        Reply reply = [route_index, rate, rated, finish](domain::Result<HttpResponse> r) mutable {
+            finish(r ? std::move(*r) : error_response(r.error()), route_index, rate, rated);
+        };
+        try {
+            route->async_handler(ctx, req, std::move(reply));
+        } catch (const std::exception& ex) {
+            std::cerr << "handler " << route->operation_id << " failed: " << ex.what() << "\n";
+            finish(error_response(domain::Error{domain::ErrorCode::InternalError, {}, {}}),
+                   route_index, rate, rated);
+        }
+    } else if (route->exec == Exec::Inline) {
         run();
     } else {
         app_.pool.post(std::move(run));

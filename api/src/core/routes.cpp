@@ -15,7 +15,8 @@ const std::vector<Route>& route_table() {
         {"GET", "/readyz", "readyz", "other", Public, Inline, system::readyz},
         {"GET", "/metrics", "metrics", "other", Public, Inline, system::metrics},
 
-        {"POST", "/api/v1/users", "User_createUser", "users", UsersManage, Blocking, users::create},
+        {"POST", "/api/v1/users", "User_createUser", "users", UsersManage, Async, nullptr,
+         users::create_async},
         {"GET", "/api/v1/users", "User_listUsers", "users", UsersRead, Inline, users::list},
         {"GET", "/api/v1/users/{userId}", "User_getUser", "user", Authenticated, Inline,
          users::get},

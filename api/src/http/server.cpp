@@ -194,6 +194,8 @@ uint16_t HttpServer::start() {
     return port;
 }
 
+void HttpServer::post(std::function<void()> fn) { asio::post(impl_->ioc, std::move(fn)); }
+
 void HttpServer::wait_for_shutdown_signal() {
     asio::io_context sig_ioc;
     asio::signal_set signals(sig_ioc, SIGINT, SIGTERM);

@@ -36,6 +36,8 @@ class HttpServer {
     uint16_t start();
     /// Blocks until SIGINT or SIGTERM arrives (or stop() is called from another thread).
     void wait_for_shutdown_signal();
+    /// Runs `fn` on one of the I/O threads. Thread-safe.
+    void post(std::function<void()> fn);
     /// Stops accepting, lets in-flight requests finish (bounded), closes connections, joins.
     void stop();
 

@@ -11,7 +11,19 @@ namespace idledger::api::users {
 
 using domain::Json;
 
-R create(RequestContext& ctx, const HttpRequest& req) {
+namespace {
+
+/// A create request checked and turned into a command; passwords still to be hashed.
+struct PreparedCreate {
+    domain::CreateUserCommand cmd;
+    std::string login;
+    std::optional<PasswordInput> password;
+    std::optional<RecoveryInput> recovery;
+};
+
+domain::Result<PreparedCreate> prepare(RequestContext& ctx, const HttpRequest& req) {
+    PreparedCreate out;
+    domain::CreateUserCommand& cmd = out.cmd;
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
     auto activate = bool_param(req, "activate", true);
@@ -22,7 +34,6 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     if (next_login && !next_login->empty() && *next_login != "changePassword")
         return domain::validation("nextLogin", "nextLogin must be changePassword");
 
-    domain::CreateUserCommand cmd;
     cmd.activate = *activate;
     cmd.expire_password = next_login && *next_login == "changePassword";
     cmd.type_id = std::string(domain::kDefaultUserTypeId);
@@ -55,8 +66,8 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     const Json* creds = body->find("credentials");
     if (creds && !creds->is_null() && !creds->is_object())
         return domain::fail(domain::ErrorCode::MalformedBody);
-    std::optional<PasswordInput> password;
-    std::optional<RecoveryInput> recovery;
+    std::optional<PasswordInput>& password = out.password;
+    std::optional<RecoveryInput>& recovery = out.recovery;
     if (creds && creds->is_object()) {
         auto pw = read_password(creds->find("password"));
         if (!pw) return std::unexpected(pw.error());
@@ -88,29 +99,56 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     if (cmd.expire_password && !cmd.activate)
         return domain::fail(domain::ErrorCode::NextLoginNeedsActivate);
 
-    const std::string login = profile->find("login")->as_string();
-    if (password) {
-        auto stored = prepare_password(ctx.app, *password, login);
+    out.login = profile->find("login")->as_string();
+    cmd.id = ctx.app.ids.next(domain::id_prefix::kUser);
+    return out;
+}
+
+/// Slow part, off the I/O thread: the password policy and argon2id, the recovery answer's hash.
+domain::Result<void> hash_secrets(App& app, PreparedCreate& p) {
+    if (p.password) {
+        auto stored = prepare_password(app, *p.password, p.login);
         if (!stored) return std::unexpected(stored.error());
-        cmd.password = std::move(*stored);
-        if (password->is_import()) {
-            cmd.provider_type = "IMPORT";
-            cmd.provider_name = "IMPORT";
+        p.cmd.password = std::move(*stored);
+        if (p.password->is_import()) {
+            p.cmd.provider_type = "IMPORT";
+            p.cmd.provider_name = "IMPORT";
         }
     }
-    if (recovery) cmd.recovery = prepare_recovery(ctx.app, *recovery);
-    cmd.id = ctx.app.ids.next(domain::id_prefix::kUser);
+    if (p.recovery) p.cmd.recovery = prepare_recovery(app, *p.recovery);
+    return {};
+}
 
-    auto result = run_user_command(
-        ctx, cmd.id, /*create=*/true,
-        [&](const std::optional<projections::UserRow>&,
+void commit(std::shared_ptr<RequestContext> ctx, std::shared_ptr<PreparedCreate> p, Reply reply) {
+    UserDecision decide =
+        [p](const std::optional<projections::UserRow>&,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto taken = projections::user_id_by_login(tx, login);
-            if (!taken) return std::unexpected(store_failure(taken.error()));
-            return domain::decide_create(cmd, taken->has_value());
-        });
-    if (!result) return std::unexpected(result.error());
-    return user_response(ctx, result->row->user);
+        auto taken = projections::user_id_by_login(tx, p->login);
+        if (!taken) return std::unexpected(store_failure(taken.error()));
+        return domain::decide_create(p->cmd, taken->has_value());
+    };
+    run_user_command_async(*ctx, p->cmd.id, /*create=*/true, std::move(decide), std::nullopt,
+                           [ctx, reply](domain::Result<UserCommandResult> r) mutable {
+                               // On the writer thread: render on an I/O thread instead.
+                               ctx->app.run_on_io([ctx, reply, r = std::move(r)]() mutable {
+                                   if (!r) return reply(std::unexpected(r.error()));
+                                   reply(user_response(*ctx, r->row->user));
+                               });
+                           });
+}
+
+}  // namespace
+
+void create_async(std::shared_ptr<RequestContext> ctx, std::shared_ptr<const HttpRequest> req,
+                  Reply reply) {
+    auto prepared = prepare(*ctx, *req);
+    if (!prepared) return reply(std::unexpected(prepared.error()));
+    auto p = std::make_shared<PreparedCreate>(std::move(*prepared));
+    if (!p->password && !p->recovery) return commit(std::move(ctx), std::move(p), std::move(reply));
+    ctx->app.pool.post([ctx, p, reply]() mutable {
+        if (auto r = hash_secrets(ctx->app, *p); !r) return reply(std::unexpected(r.error()));
+        commit(std::move(ctx), std::move(p), std::move(reply));
+    });
 }
 
 }  // namespace idledger::api::users

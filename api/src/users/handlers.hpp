@@ -7,7 +7,8 @@ namespace idledger::api::users {
 
 using R = domain::Result<HttpResponse>;
 
-R create(RequestContext&, const HttpRequest&);          // POST   /api/v1/users
+void create_async(std::shared_ptr<RequestContext>, std::shared_ptr<const HttpRequest>,
+                  Reply);                               // POST   /api/v1/users
 R get(RequestContext&, const HttpRequest&);             // GET    /api/v1/users/{userId}
 R list(RequestContext&, const HttpRequest&);            // GET    /api/v1/users
 R update_partial(RequestContext&, const HttpRequest&);  // POST   /api/v1/users/{userId}

@@ -1,5 +1,7 @@
 #include "users/user_commands.hpp"
 
+#include <future>
+
 #include "core/json_io.hpp"
 #include "idledger/domain/data_key.hpp"
 #include "idledger/domain/event_codec.hpp"
@@ -51,22 +53,21 @@ eventstore::Result<std::optional<pj::UserRow>> append_user_events(
     if (!appended) return std::unexpected(appended.error());
     std::optional<pj::UserRow> state = row;
     const auto& recs = tx.appended();
-    for (size_t i = 0; i < events.size(); ++i)
-        pj::apply_user_event(tx, state, recs[recs.size() - events.size() + i], events[i]);
+    pj::apply_user_events(tx, state, std::span(recs).subspan(recs.size() - events.size()), events);
     return state;
 }
 
-domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const std::string& user_id,
-                                                   bool create, const UserDecision& decide,
-                                                   std::optional<uint64_t> expected_version) {
+void run_user_command_async(RequestContext& ctx, const std::string& user_id, bool create,
+                            UserDecision decide, std::optional<uint64_t> expected_version,
+                            std::function<void(domain::Result<UserCommandResult>)> done) {
     struct Shared {
         std::optional<domain::Error> error;
         UserCommandResult result;
     };
     auto shared = std::make_shared<Shared>();
-    const std::string metadata = ctx.metadata().encode();
-
-    auto fut = ctx.app.store.submit([&, shared, metadata](eventstore::Transaction& tx) {
+    App& app = ctx.app;
+    auto command = [shared, user_id, create, decide = std::move(decide), expected_version,
+                    metadata = ctx.metadata().encode()](eventstore::Transaction& tx) {
         auto fail_with = [&](domain::Error e) {
             shared->error = std::move(e);
             return eventstore::Outcome::Abort;
@@ -92,17 +93,30 @@ domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const st
         }
         shared->result.row = std::move(*state);
         return eventstore::Outcome::Commit;
+    };
+    app.store.submit(std::move(command), [shared, &app, done = std::move(done)](
+                                             eventstore::Result<eventstore::CommitInfo> committed) {
+        if (!committed) return done(std::unexpected(store_failure(committed.error())));
+        if (shared->error) return done(std::unexpected(*shared->error));
+        shared->result.events = std::move(committed->events);
+        for (const auto& e : shared->result.events)
+            if (changes_authorization(e.type)) {
+                app.auth_cache.invalidate();
+                break;
+            }
+        done(std::move(shared->result));
     });
-    auto committed = fut.get();
-    if (!committed) return std::unexpected(store_failure(committed.error()));
-    if (shared->error) return std::unexpected(*shared->error);
-    shared->result.events = std::move(committed->events);
-    for (const auto& e : shared->result.events)
-        if (changes_authorization(e.type)) {
-            ctx.app.auth_cache.invalidate();
-            break;
-        }
-    return std::move(shared->result);
+}
+
+domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const std::string& user_id,
+                                                   bool create, const UserDecision& decide,
+                                                   std::optional<uint64_t> expected_version) {
+    std::promise<domain::Result<UserCommandResult>> promise;
+    auto fut = promise.get_future();
+    run_user_command_async(
+        ctx, user_id, create, decide, expected_version,
+        [&promise](domain::Result<UserCommandResult> r) { promise.set_value(std::move(r)); });
+    return fut.get();
 }
 
 domain::Result<pj::UserRow> find_user_or_404(RequestContext& ctx, const std::string& id_or_login) {

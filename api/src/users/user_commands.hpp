@@ -47,6 +47,13 @@ bool changes_authorization(std::string_view event_type);
 domain::Error conflict_error();
 bool is_conflict(const domain::Error& e);
 
+/// The same, without blocking: `done` runs on the writer thread once the command is durable or
+/// refused (keep it short; hop to another thread for real work). `decide` must stay valid until
+/// then (capture by value).
+void run_user_command_async(RequestContext& ctx, const std::string& user_id, bool create,
+                            UserDecision decide, std::optional<uint64_t> expected_version,
+                            std::function<void(domain::Result<UserCommandResult>)> done);
+
 /// Reads a user by id or login for a handler, mapping absence to 404 E0000007.
 domain::Result<projections::UserRow> find_user_or_404(RequestContext& ctx,
                                                       const std::string& id_or_login);

@@ -59,6 +59,8 @@ struct Options {
     std::string path;
     /// Column families for read models kept in the same database (written in the same batch).
     std::vector<std::string> extra_column_families;
+    /// Of those, the ones whose keys are written in increasing order (tuned for that).
+    std::vector<std::string> append_ordered_column_families;
     size_t max_batch_commands = 1024;
     bool read_only = false;
     std::function<int64_t()> clock;  // ms since epoch; defaults to the system clock
@@ -108,7 +110,11 @@ class EventStore {
 
     /// Queues `command` for the writer thread. The future resolves once the batch holding it is
     /// durable (or failed: then nothing of the command was written). Thread-safe.
-    virtual std::future<Result<CommitInfo>> submit(Command command) = 0;
+    std::future<Result<CommitInfo>> submit(Command command);
+    /// Callback form: `done` runs on the writer thread once the batch is durable (or failed). It
+    /// must be quick — hand real work to another thread. Thread-safe.
+    using Done = std::function<void(Result<CommitInfo>)>;
+    virtual void submit(Command command, Done done) = 0;
 
     /// Committed reads. Thread-safe.
     virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;

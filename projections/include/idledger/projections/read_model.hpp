@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ inline constexpr std::string_view kUserKeys = "user_keys";
 
 /// Every column family the server opens beyond the event store's own.
 std::vector<std::string> all_column_families();
+/// Of those, the ones whose keys grow with the log position.
+std::vector<std::string> append_ordered_column_families();
 /// The ones replay rebuilds (everything derived from events).
 std::vector<std::string> projection_column_families();
 
@@ -55,6 +58,10 @@ Result<std::string> data_key(Transaction& tx, std::string_view user_id);
 /// before the event (nullopt before creation) and is updated in place.
 void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
                       const eventstore::RecordedEvent& rec, const domain::Event& event);
+/// The same for consecutive events of one user, writing each read-model row once.
+void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
+                       std::span<const eventstore::RecordedEvent> recs,
+                       std::span<const domain::Event> events);
 void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
                        const domain::Event& event);
 
