@@ -1,0 +1,82 @@
+// Golden files: the stored shape of events and state must never change by accident. A deliberate
+// change of shape adds an upcaster and new golden files; set IDLEDGER_UPDATE_GOLDEN=1 to rewrite.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "idledger/domain/api_token.hpp"
+#include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/user_decide.hpp"
+
+using namespace idledger::domain;
+
+namespace {
+
+std::string golden_path(const std::string& name) { return std::string(GOLDEN_DIR) + "/" + name; }
+
+void expect_golden(const std::string& name, const std::string& actual) {
+    if (std::getenv("IDLEDGER_UPDATE_GOLDEN")) {
+        std::ofstream(golden_path(name)) << actual << "\n";
+        return;
+    }
+    std::ifstream in(golden_path(name));
+    ASSERT_TRUE(in) << "missing golden file " << name;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string expected = ss.str();
+    if (!expected.empty() && expected.back() == '\n') expected.pop_back();
+    EXPECT_EQ(actual, expected) << "the stored shape of " << name << " changed";
+}
+
+std::string lines(const std::vector<Event>& events) {
+    std::string out;
+    for (const auto& e : events) out += e.type + " " + e.data.dump() + "\n";
+    return out;
+}
+
+CreateUserCommand fixed_user() {
+    CreateUserCommand c;
+    c.id = "00u00000000000000001";
+    c.type_id = "otyidledgerdefault01";
+    c.profile.set("login", "isaac.brock@example.com");
+    c.profile.set("email", "isaac.brock@example.com");
+    c.profile.set("firstName", "Isaac");
+    c.profile.set("lastName", "Brock");
+    StoredPassword pw;
+    pw.algorithm = "ARGON2ID";
+    pw.value = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+    c.password = pw;
+    c.recovery =
+        RecoveryQuestion{"Favourite colour?", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$YW5zd2Vy"};
+    return c;
+}
+
+}  // namespace
+
+TEST(Golden, UserEventsAndState) {
+    auto created = decide_create(fixed_user(), false);
+    ASSERT_TRUE(created);
+    User u;
+    Millis t = 1'700'000'000'000;
+    for (const auto& e : *created) evolve(u, e, t);
+    auto suspended = decide_lifecycle(u, {LifecycleOp::Suspend, std::nullopt});
+    ASSERT_TRUE(suspended);
+    for (const auto& e : *suspended) evolve(u, e, t + 1000);
+    expect_golden("user_events.txt", lines(*created) + lines(*suspended));
+    expect_golden("user_state.json", u.to_state_json().dump());
+}
+
+TEST(Golden, TokenEventsAndMetadata) {
+    ApiToken t;
+    t.id = "00T00000000000000001";
+    t.name = "automation";
+    t.user_id = "00u00000000000000001";
+    t.digest = token_digest("00secret");
+    EventMetadata m{"00u00000000000000001", "reqId123", "00T00000000000000001", "127.0.0.1",
+                    "curl/8"};
+    expect_golden("token_events.txt",
+                  lines({token_created_event(t), token_revoked_event()}) + m.encode());
+}
