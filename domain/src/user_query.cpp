@@ -158,6 +158,7 @@ class Parser {
 
     Result<void> check(QueryNode& node) {
         const std::string& a = node.attribute;
+        if (mode_ == QueryMode::Log) return {};
         const bool is_profile = a.starts_with("profile.") && a.size() > 8;
         if (mode_ == QueryMode::Filter) {
             static const std::string_view kAllowed[] = {
@@ -267,7 +268,47 @@ bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitiv
     return false;
 }
 
+void collect(const Json& at, std::string_view path, std::vector<const Json*>& out) {
+    if (at.is_array()) {
+        for (const auto& e : at.as_array()) collect(e, path, out);
+        return;
+    }
+    if (path.empty()) {
+        out.push_back(&at);
+        return;
+    }
+    auto dot = path.find('.');
+    const Json* next = at.find(path.substr(0, dot));
+    if (!next) return;
+    collect(*next, dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1), out);
+}
+
 }  // namespace
+
+bool matches_json(const QueryNode& n, const Json& doc) {
+    switch (n.kind) {
+        case QueryNode::Kind::And:
+            for (const auto& c : n.children)
+                if (!matches_json(c, doc)) return false;
+            return true;
+        case QueryNode::Kind::Or:
+            for (const auto& c : n.children)
+                if (matches_json(c, doc)) return true;
+            return false;
+        case QueryNode::Kind::Compare:
+            break;
+    }
+    std::vector<const Json*> values;
+    collect(doc, n.attribute, values);
+    for (const Json* v : values) {
+        if (n.op == QueryOp::Pr) {
+            if (!v->is_null()) return true;
+            continue;
+        }
+        if (compare_scalar(*v, n, /*case_insensitive=*/false)) return true;
+    }
+    return false;
+}
 
 Result<QueryNode> parse_user_query(std::string_view text, QueryMode mode) {
     if (text.find_first_not_of(" \t") == std::string_view::npos)

@@ -90,6 +90,9 @@ Result<void> RocksStore::open() {
     it->SeekToLast();
     if (!it->status().ok()) return std::unexpected(to_error(it->status()));
     uint64_t last = it->Valid() ? decode_u64(it->key().ToStringView()) : 0;
+    if (it->Valid())
+        if (auto e = decode_record(last, it->value().ToStringView()))
+            last_timestamp_ = e->timestamp_ms;
     head_ = last;
     next_position_ = last + 1;
 
@@ -221,6 +224,46 @@ Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, 
     if (!r) return std::unexpected(r.error());
     if (corrupt) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
     return out;
+}
+
+Result<std::vector<RecordedEvent>> RocksStore::read_all_backwards(uint64_t from_position,
+                                                                  size_t max_count) {
+    std::vector<RecordedEvent> out;
+    bool corrupt = false;
+    uint64_t start = std::min(from_position, head());
+    if (start == 0) return out;
+    auto r = scan(
+        kEventsCf, "", encode_u64(start),
+        [&](std::string_view k, std::string_view v) {
+            auto e = decode_record(decode_u64(k), v);
+            if (!e) {
+                corrupt = true;
+                return false;
+            }
+            out.push_back(std::move(*e));
+            return out.size() < max_count;
+        },
+        /*reverse=*/true);
+    if (!r) return std::unexpected(r.error());
+    if (corrupt) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
+    return out;
+}
+
+Result<uint64_t> RocksStore::position_at(int64_t timestamp_ms) {
+    uint64_t lo = 1, hi = head() + 1;  // answer in [lo, hi]
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        auto v = get(kEventsCf, encode_u64(mid));
+        if (!v) return std::unexpected(v.error());
+        if (!*v) return std::unexpected(Error{Errc::Corruption, "gap in the log"});
+        auto e = decode_record(mid, **v);
+        if (!e) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
+        if (e->timestamp_ms >= timestamp_ms)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
 }
 
 uint64_t RocksStore::wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) {

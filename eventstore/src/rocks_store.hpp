@@ -32,6 +32,9 @@ class RocksStore final : public EventStore {
     Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
                                                    size_t max_count) override;
     Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max_count) override;
+    Result<std::vector<RecordedEvent>> read_all_backwards(uint64_t from_position,
+                                                          size_t max_count) override;
+    Result<uint64_t> position_at(int64_t timestamp_ms) override;
     uint64_t head() const override { return head_.load(std::memory_order_acquire); }
     uint64_t wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) override;
     Result<void> write_direct(const std::function<void(Transaction&)>& fill, bool sync) override;
@@ -63,6 +66,7 @@ class RocksStore final : public EventStore {
 
     std::atomic<uint64_t> head_{0};
     uint64_t next_position_ = 1;  // writer thread only
+    int64_t last_timestamp_ = 0;  // writer thread only: keeps event time monotonic
 
     std::mutex queue_mu_;
     std::condition_variable queue_cv_;

@@ -161,7 +161,8 @@ void RocksStore::writer_loop() {
 void RocksStore::run_batch(std::deque<Pending>& batch) {
     rocksdb::WriteBatchWithIndex wb(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
     const uint64_t batch_start = next_position_;
-    const int64_t now = options_.clock();
+    // Event time never goes backwards along the log, even if the wall clock does.
+    const int64_t now = std::max(options_.clock(), last_timestamp_);
     std::vector<Result<CommitInfo>> results;
     results.reserve(batch.size());
     size_t committed_commands = 0;
@@ -207,6 +208,7 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
         return;
     }
     const uint64_t last = next_position_ - 1;
+    if (last >= batch_start) last_timestamp_ = now;
     stats_.appended_events.fetch_add(last + 1 - batch_start, std::memory_order_relaxed);
     stats_.commands.fetch_add(batch.size(), std::memory_order_relaxed);
     {

@@ -68,6 +68,12 @@ Result<void> Reader::scan_users(uint64_t after_seq,
     return {};
 }
 
+Result<std::string> Reader::data_key(std::string_view user_id) const {
+    auto v = store_.get(cf::kUserKeys, user_id);
+    if (!v) return std::unexpected(v.error());
+    return v->value_or(std::string());
+}
+
 Result<std::optional<domain::ApiToken>> Reader::token(std::string_view id) const {
     auto v = store_.get(cf::kApiTokens, id);
     if (!v) return std::unexpected(v.error());

@@ -2,6 +2,7 @@
 
 #include "core/context.hpp"
 #include "core/system_handlers.hpp"
+#include "logs/system_log.hpp"
 #include "tokens/api_tokens.hpp"
 #include "users/handlers.hpp"
 
@@ -56,6 +57,10 @@ const std::vector<Route>& route_table() {
          users::change_recovery_question},
         {"POST", "/api/v1/users/{userId}/credentials/forgot_password", "UserCred_forgotPassword",
          "user", UsersManage, Blocking, users::forgot_password},
+
+        {"GET", "/api/v1/users/{userId}/history", "idledger_userHistory", "user", UsersRead, Inline,
+         users::history},
+        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Inline, logs::list},
 
         {"GET", "/api/v1/api-tokens", "ApiToken_listApiTokens", "api-tokens", Authenticated, Inline,
          tokens::list},

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -121,8 +122,27 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_write(beast::error_code ec, bool keep_alive) {
         busy_ = false;
         if (shared_.in_flight.fetch_sub(1) == 1) shared_.drain_cv.notify_all();
-        if (ec || !keep_alive) return close();
+        if (ec) return close();
+        if (!keep_alive) return linger();
         read();
+    }
+
+    /// A lingering close: stop sending, then read and discard whatever the client is still
+    /// sending (a refused oversized body) for a bounded time, so that it reads our answer
+    /// instead of a reset connection.
+    void linger() {
+        beast::error_code ignore;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignore);
+        stream_.expires_after(std::chrono::seconds(2));
+        drain();
+    }
+
+    void drain() {
+        stream_.async_read_some(asio::buffer(discard_),
+                                [self = shared_from_this()](beast::error_code ec, size_t) {
+                                    if (ec) return self->close();
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -133,6 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
+    std::array<char, 16384> discard_;
     std::optional<http::request_parser<http::string_body>> parser_;
     Shared& shared_;
     bool keep_alive_ = true;

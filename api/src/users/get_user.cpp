@@ -7,7 +7,11 @@
 
 namespace idledger::api::users {
 
-R get(RequestContext& ctx, const HttpRequest&) {
+R get(RequestContext& ctx, const HttpRequest& req) {
+    if (const std::string* as_of = req.param("asOf"); as_of && !as_of->empty()) {
+        if (!ctx.principal.has_any_role()) return domain::fail(domain::ErrorCode::PermissionDenied);
+        return get_as_of(ctx, *as_of);
+    }
     const std::string ref = resolve_user_ref(ctx, ctx.param("userId"));
     auto raw = ctx.app.reader.find_user_row(ref);
     if (!raw) return std::unexpected(store_failure(raw.error()));

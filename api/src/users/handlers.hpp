@@ -8,9 +8,13 @@ namespace idledger::api::users {
 using R = domain::Result<HttpResponse>;
 
 void create_async(std::shared_ptr<RequestContext>, std::shared_ptr<const HttpRequest>,
-                  Reply);                               // POST   /api/v1/users
-R get(RequestContext&, const HttpRequest&);             // GET    /api/v1/users/{userId}
-R list(RequestContext&, const HttpRequest&);            // GET    /api/v1/users
+                  Reply);                    // POST   /api/v1/users
+R get(RequestContext&, const HttpRequest&);  // GET    /api/v1/users/{userId}
+R list(RequestContext&, const HttpRequest&);
+R history(RequestContext&, const HttpRequest&);  // GET    /api/v1/users/{userId}/history
+R get_as_of(RequestContext&,
+            const std::string&
+                as_of);  // GET    /api/v1/users/{userId}?asOf=            // GET    /api/v1/users
 R update_partial(RequestContext&, const HttpRequest&);  // POST   /api/v1/users/{userId}
 R replace(RequestContext&, const HttpRequest&);         // PUT    /api/v1/users/{userId}
 R remove(RequestContext&, const HttpRequest&);          // DELETE /api/v1/users/{userId}

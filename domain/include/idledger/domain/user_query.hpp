@@ -14,7 +14,9 @@
 
 namespace idledger::domain {
 
-enum class QueryMode { Filter, Search };
+/// Filter/Search: the users endpoints' two languages. Log: the System Log's SCIM filter (any
+/// attribute path of a LogEvent, every operator, case-sensitive values).
+enum class QueryMode { Filter, Search, Log };
 enum class QueryOp { Eq, Ne, Gt, Ge, Lt, Le, Sw, Co, Ew, Pr };
 
 struct QueryNode {
@@ -31,6 +33,10 @@ Result<QueryNode> parse_user_query(std::string_view text, QueryMode mode);
 
 /// Whether `user` satisfies the expression.
 bool matches(const QueryNode& node, const User& user, QueryMode mode);
+
+/// Evaluates against a JSON document by dotted attribute paths; where a path crosses an array,
+/// any element may match (`target.id eq "..."`).
+bool matches_json(const QueryNode& node, const Json& document);
 
 /// The value of an attribute path (`status`, `profile.lastName`, `type.id`, ...) for sorting
 /// and comparison; null when absent. Dates come back as ISO-8601 strings (they sort correctly).

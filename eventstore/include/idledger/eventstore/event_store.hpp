@@ -41,8 +41,8 @@ struct EventData {
 struct RecordedEvent {
     uint64_t position = 0;  // global, gap-free, commit order, starting at 1
     std::string stream;
-    uint64_t version = 0;  // per stream, gap-free, starting at 1
-    int64_t timestamp_ms = 0;
+    uint64_t version = 0;      // per stream, gap-free, starting at 1
+    int64_t timestamp_ms = 0;  // never decreases along the log
     std::string type;
     std::string payload;
     std::string metadata;
@@ -128,6 +128,12 @@ class EventStore {
                                                            size_t max_count) = 0;
     virtual Result<std::vector<RecordedEvent>> read_all(uint64_t from_position,
                                                         size_t max_count) = 0;
+    /// Events at positions <= `from_position`, newest first.
+    virtual Result<std::vector<RecordedEvent>> read_all_backwards(uint64_t from_position,
+                                                                  size_t max_count) = 0;
+    /// The first position whose timestamp is >= `timestamp_ms` (head() + 1 if none). Event
+    /// timestamps never decrease along the log, so this is a binary search.
+    virtual Result<uint64_t> position_at(int64_t timestamp_ms) = 0;
     /// Position of the last durable event (0 for an empty log).
     virtual uint64_t head() const = 0;
     /// Blocks until head() >= position or the deadline passes. Returns head().

@@ -87,6 +87,9 @@ class Reader {
     Result<void> scan_users(uint64_t after_seq,
                             const std::function<bool(const UserRow&)>& visit) const;
 
+    /// The user's data key ("" once the user is permanently deleted).
+    Result<std::string> data_key(std::string_view user_id) const;
+
     Result<std::optional<domain::ApiToken>> token(std::string_view id) const;
     Result<std::optional<domain::ApiToken>> token_by_digest(std::string_view digest) const;
     Result<std::vector<domain::ApiToken>> tokens() const;

@@ -1,0 +1,119 @@
+#include "logs/event_view.hpp"
+
+namespace idledger::api {
+
+using domain::Json;
+
+namespace {
+
+std::string str(const Json& j, std::string_view k) {
+    const Json* v = j.find(k);
+    return v && v->is_string() ? v->as_string() : std::string();
+}
+
+domain::LogSubject subject_from_profile(const std::string& id, const Json& profile) {
+    domain::LogSubject s{id, "User", str(profile, "login"), str(profile, "firstName")};
+    std::string last = str(profile, "lastName");
+    if (!last.empty()) s.display_name += (s.display_name.empty() ? "" : " ") + last;
+    return s;
+}
+
+}  // namespace
+
+std::string EventView::key_for(const std::string& stream) {
+    if (!stream.starts_with("user-")) return {};
+    const std::string id = stream.substr(5);
+    auto it = keys_.find(id);
+    if (it != keys_.end()) return it->second;
+    auto key = ctx_.app.reader.data_key(id);
+    return keys_[id] = key ? *key : std::string();
+}
+
+domain::DecodedPayload EventView::payload(const eventstore::RecordedEvent& e) {
+    return domain::decode_payload(e.payload, key_for(e.stream), e.stream);
+}
+
+domain::LogSubject EventView::user_subject(const std::string& user_id) {
+    auto it = users_.find(user_id);
+    if (it != users_.end()) return it->second;
+    domain::LogSubject s{user_id, "User", "", ""};
+    if (auto row = ctx_.app.reader.user(user_id); row && *row)
+        s = subject_from_profile(user_id, (*row)->user.profile);
+    return users_[user_id] = s;
+}
+
+domain::LogSubject EventView::actor(const domain::EventMetadata& m) {
+    if (m.actor_id.empty() || m.actor_id == "system")
+        return domain::LogSubject{"system", "SystemPrincipal", "system@idledger", "idledger"};
+    return user_subject(m.actor_id);
+}
+
+std::optional<domain::LogSubject> EventView::target(const eventstore::RecordedEvent& e,
+                                                    const domain::DecodedPayload& p) {
+    if (e.stream.starts_with("user-")) {
+        const std::string id = e.stream.substr(5);
+        if (p.state == domain::PayloadState::Shredded)
+            return domain::LogSubject{id, "User", "", ""};
+        if (const Json* profile = p.data.find("profile"); profile && profile->is_object())
+            return subject_from_profile(id, *profile);
+        return user_subject(id);
+    }
+    if (e.stream.starts_with("apitoken-")) {
+        std::string name = str(p.data, "name");
+        return domain::LogSubject{e.stream.substr(9), "Token", name, name};
+    }
+    return std::nullopt;
+}
+
+Json EventView::profile_before(const eventstore::RecordedEvent& e) {
+    if (e.version <= 1) return Json(nullptr);
+    auto earlier = ctx_.app.store.read_stream(e.stream, 1, e.version - 1);
+    if (!earlier) return Json(nullptr);
+    for (auto it = earlier->rbegin(); it != earlier->rend(); ++it) {
+        if (it->type != domain::user_event::kCreated &&
+            it->type != domain::user_event::kProfileReplaced)
+            continue;
+        auto p = payload(*it);
+        if (const Json* profile = p.data.find("profile")) return *profile;
+        return Json(nullptr);
+    }
+    return Json(nullptr);
+}
+
+std::optional<Json> EventView::log_event(const eventstore::RecordedEvent& e) {
+    const domain::LogMapping* mapping = domain::log_mapping(e.type);
+    if (!mapping) return std::nullopt;
+    domain::LogEventInput in;
+    in.position = e.position;
+    in.published = e.timestamp_ms;
+    in.mapping = mapping;
+    in.metadata = domain::EventMetadata::decode(e.metadata);
+    in.actor = actor(in.metadata);
+    auto p = payload(e);
+    in.target = target(e, p);
+    if (e.type == domain::user_event::kProfileReplaced && p.state == domain::PayloadState::Sealed) {
+        Json before = profile_before(e);
+        const Json* after = p.data.find("profile");
+        if (after && after->is_object()) {
+            Json from = Json::object(), to = Json::object();
+            for (const auto& [k, v] : after->as_object()) {
+                const Json* old = before.is_object() ? before.find(k) : nullptr;
+                if (!old || !(*old == v)) {
+                    from.add(k, old ? *old : Json(nullptr));
+                    to.add(k, v);
+                }
+            }
+            if (before.is_object())
+                for (const auto& [k, v] : before.as_object())
+                    if (!after->find(k)) {
+                        from.add(k, v);
+                        to.add(k, nullptr);
+                    }
+            in.change_from = std::move(from);
+            in.change_to = std::move(to);
+        }
+    }
+    return domain::to_log_event(in);
+}
+
+}  // namespace idledger::api

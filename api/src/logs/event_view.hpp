@@ -1,0 +1,38 @@
+#pragma once
+// Reading stored events for people: unsealing payloads with the subject's data key (shredded ones
+// stay unreadable), naming actors and targets, and the profile before a change. One instance per
+// request; it caches what it looks up.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/context.hpp"
+#include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/log_event.hpp"
+
+namespace idledger::api {
+
+class EventView {
+  public:
+    explicit EventView(RequestContext& ctx) : ctx_(ctx) {}
+
+    domain::DecodedPayload payload(const eventstore::RecordedEvent& e);
+    domain::LogSubject actor(const domain::EventMetadata& m);
+    std::optional<domain::LogSubject> target(const eventstore::RecordedEvent& e,
+                                             const domain::DecodedPayload& p);
+    /// The user's profile just before event `e` (null when unknown or shredded).
+    domain::Json profile_before(const eventstore::RecordedEvent& e);
+    /// The LogEvent for a stored event; nullopt for events that are not audit events.
+    std::optional<domain::Json> log_event(const eventstore::RecordedEvent& e);
+
+  private:
+    domain::LogSubject user_subject(const std::string& user_id);
+    std::string key_for(const std::string& stream);
+
+    RequestContext& ctx_;
+    std::map<std::string, std::string> keys_;
+    std::map<std::string, domain::LogSubject> users_;
+};
+
+}  // namespace idledger::api
