@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "core/dispatch.hpp"
 #include "http/server.hpp"
 #include "idledger/projections/replay.hpp"
+#include "logs/export.hpp"
 
 namespace idledger::api {
 namespace {
@@ -28,6 +30,8 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage = R"(usage:
   idledger serve   --listen HOST:PORT --data-dir DIR [options]
   idledger replay  --data-dir DIR [--verify]
+  idledger replay  --data-dir DIR --until POS|TIME --target DIR2
+  idledger export  --data-dir DIR [--since POS|TIME]
   idledger compact --data-dir DIR
 
 serve options:
@@ -41,6 +45,13 @@ serve options:
   --argon2-iterations N     argon2id time cost                                    [2]
   --password-min-length N   password policy minimum length                        [8]
   --password-history N      passwords remembered by the policy                    [4]
+  --read-only               serve a point-in-time copy (from replay --until): reads only
+
+replay --until POS|TIME --target DIR2: copies the log up to a position (or the last event at or
+  before a time) into DIR2 and rebuilds every read model there: `serve --read-only --data-dir DIR2`
+  then answers the whole API as it was at that point.
+export: the log as NDJSON on stdout (LogEvent + the stored event per line; secrets' hashes
+  removed), from a position or time; works on a stopped data dir or beside a running server.
 
 environment:
   IDLEDGER_BOOTSTRAP_TOKEN  the first start's API token (otherwise random, written to DIR/bootstrap-token)
@@ -71,7 +82,7 @@ std::optional<Args> parse_args(int argc, char** argv) {
         auto eq = s.find('=');
         if (eq != std::string::npos && s.substr(0, eq) != "--rate-limit") {
             a.options[s.substr(2, eq - 2)].push_back(s.substr(eq + 1));
-        } else if (s == "--verify" || s == "--help") {
+        } else if (s == "--verify" || s == "--help" || s == "--read-only") {
             a.flags.push_back(s.substr(2));
         } else if (i + 1 < argc) {
             a.options[s.substr(2)].push_back(argv[++i]);
@@ -90,9 +101,11 @@ std::optional<long long> to_number(const std::string& s) {
 }
 
 eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(const std::string& data_dir,
-                                                                       domain::Clock& clock) {
-    fs::create_directories(data_dir);
+                                                                       domain::Clock& clock,
+                                                                       bool read_only = false) {
+    if (!read_only) fs::create_directories(data_dir);
     eventstore::Options o;
+    o.read_only = read_only;
     o.path = (fs::path(data_dir) / "store").string();
     o.extra_column_families = projections::all_column_families();
     o.append_ordered_column_families = projections::append_ordered_column_families();
@@ -136,14 +149,16 @@ int serve(const Args& args) {
 
     domain::SystemClock clock;
     domain::RandomIdSource ids;
-    auto store = open_store(data_dir, clock);
+    config.read_only = args.flag("read-only");
+    auto store = open_store(data_dir, clock, config.read_only);
     if (!store) return fail("cannot open the store: " + store.error().message);
     int code = 0;
     {
         App app(**store, clock, ids, config);
         std::optional<std::string> preset;
         if (const char* env = std::getenv("IDLEDGER_BOOTSTRAP_TOKEN"); env && *env) preset = env;
-        auto boot = bootstrap_org(app, preset);
+        eventstore::Result<BootstrapResult> boot = BootstrapResult{};
+        if (!config.read_only) boot = bootstrap_org(app, preset);
         if (!boot) return fail("bootstrap failed: " + boot.error().message);
         const fs::path token_file = fs::path(data_dir) / "bootstrap-token";
         if (boot->created && boot->token) {
@@ -175,7 +190,8 @@ int serve(const Args& args) {
             std::cout << "admin API token: the value of IDLEDGER_BOOTSTRAP_TOKEN\n";
         else if (fs::exists(token_file))
             std::cout << "admin API token: see " << token_file.string() << "\n";
-        std::cout << "data directory: " << data_dir << std::endl;
+        std::cout << "data directory: " << data_dir << (config.read_only ? " (read-only)" : "")
+                  << std::endl;
 
         server.wait_for_shutdown_signal();
         std::cout << "idledger: shutting down" << std::endl;
@@ -186,9 +202,89 @@ int serve(const Args& args) {
     return code;
 }
 
+/// A position (digits) or an ISO-8601 time, as the last position to include.
+std::optional<uint64_t> resolve_point(eventstore::EventStore& store, const std::string& point,
+                                      bool inclusive_end) {
+    if (auto n = to_number(point); n && *n >= 0) return uint64_t(*n);
+    auto t = domain::parse_iso8601(point);
+    if (!t) return std::nullopt;
+    auto p = inclusive_end ? store.position_at(*t + 1) : store.position_at(*t);
+    if (!p) return std::nullopt;
+    return inclusive_end ? *p - 1 : *p;
+}
+
+int replay_until(const std::string& data_dir, const std::string& until,
+                 const std::string& target_dir) {
+    domain::SystemClock clock;
+    auto source = open_store(data_dir, clock, /*read_only=*/true);
+    if (!source) return fail("cannot open the store: " + source.error().message);
+    auto last = resolve_point(**source, until, /*inclusive_end=*/true);
+    if (!last) return fail("--until takes a log position or an ISO-8601 time");
+    if (fs::exists(fs::path(target_dir) / "store"))
+        return fail(target_dir + " already holds a store");
+    auto target = open_store(target_dir, clock);
+    if (!target) return fail("cannot create the target store: " + target.error().message);
+    auto started = std::chrono::steady_clock::now();
+    for (uint64_t from = 1; from <= *last;) {
+        auto chunk = (*source)->read_all(from, std::min<uint64_t>(4096, *last - from + 1));
+        if (!chunk) return fail(chunk.error().message);
+        if (chunk->empty()) break;
+        if (auto r = (*target)->import_events(*chunk); !r) return fail(r.error().message);
+        from = chunk->back().position + 1;
+    }
+    // Data keys as they are now: users deleted since stay unreadable (shredding is forever).
+    std::vector<std::pair<std::string, std::string>> keys;
+    auto scanned = (*source)->scan(projections::cf::kUserKeys, "", "",
+                                   [&](std::string_view k, std::string_view v) {
+                                       keys.emplace_back(std::string(k), std::string(v));
+                                       return true;
+                                   });
+    if (!scanned) return fail(scanned.error().message);
+    auto copied = (*target)->write_direct(
+        [&](eventstore::Transaction& tx) {
+            for (const auto& [k, v] : keys) tx.put(projections::cf::kUserKeys, k, v);
+        },
+        /*sync=*/true);
+    if (!copied) return fail(copied.error().message);
+    auto report = projections::rebuild_in_place(**target);
+    if (!report) return fail("replay failed: " + report.error().message);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "replayed " << report->events << " events up to position " << *last << " into "
+              << target_dir << " in " << secs
+              << " s; serve it with: idledger serve --read-only --data-dir " << target_dir << "\n";
+    (*target)->close();
+    return 0;
+}
+
+int export_cmd(const Args& args) {
+    auto data_dir = args.get("data-dir");
+    if (!data_dir) return fail("export needs --data-dir");
+    domain::SystemClock clock;
+    auto store = open_store(*data_dir, clock, /*read_only=*/true);
+    if (!store) return fail("cannot open the store: " + store.error().message);
+    uint64_t from = 1;
+    if (auto since = args.get("since")) {
+        auto p = resolve_point(**store, *since, /*inclusive_end=*/false);
+        if (!p) return fail("--since takes a log position or an ISO-8601 time");
+        from = *p;
+    }
+    projections::Reader reader(**store);
+    auto last = export_log(**store, reader, from, std::cout);
+    if (!last) return fail(last.error().message);
+    std::cerr << "exported up to position " << *last << "; resume with --since " << *last + 1
+              << "\n";
+    return 0;
+}
+
 int replay(const Args& args) {
     auto data_dir = args.get("data-dir");
     if (!data_dir) return fail("replay needs --data-dir");
+    if (auto until = args.get("until")) {
+        auto target = args.get("target");
+        if (!target)
+            return fail("replay --until needs --target DIR (the live data is never rewritten)");
+        return replay_until(*data_dir, *until, *target);
+    }
     domain::SystemClock clock;
     auto store = open_store(*data_dir, clock);
     if (!store) return fail("cannot open the store: " + store.error().message);
@@ -250,6 +346,7 @@ int run_cli(int argc, char** argv) {
         if (args->command == "serve") return serve(*args);
         if (args->command == "replay") return replay(*args);
         if (args->command == "compact") return compact(*args);
+        if (args->command == "export") return export_cmd(*args);
     } catch (const std::exception& ex) {
         return fail(ex.what());
     }

@@ -39,6 +39,7 @@ class RocksStore final : public EventStore {
     uint64_t wait_for(uint64_t position, std::chrono::steady_clock::time_point deadline) override;
     Result<void> write_direct(const std::function<void(Transaction&)>& fill, bool sync) override;
     Result<void> clear_column_family(std::string_view cf) override;
+    Result<void> import_events(const std::vector<RecordedEvent>& events) override;
     Result<void> compact_all() override;
     const Stats& stats() const override { return stats_; }
     void close() override;

@@ -2,6 +2,8 @@
 
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include <map>
+
 #include "record_codec.hpp"
 #include "rocks_store.hpp"
 
@@ -129,6 +131,8 @@ std::future<Result<CommitInfo>> EventStore::submit(Command command) {
 namespace idledger::eventstore::detail {
 
 void RocksStore::submit(Command command, Done done) {
+    if (options_.read_only)
+        return done(std::unexpected(Error{Errc::ReadOnly, "the store is open read-only"}));
     {
         std::lock_guard lock(queue_mu_);
         if (!stopping_) {
@@ -220,6 +224,34 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
         if (results[i]) results[i]->last_position = last;
         batch[i].done(std::move(results[i]));
     }
+}
+
+Result<void> RocksStore::import_events(const std::vector<RecordedEvent>& events) {
+    if (events.empty()) return {};
+    if (events.front().position != head() + 1)
+        return std::unexpected(
+            Error{Errc::InvalidArgument, "imported events must continue the log"});
+    rocksdb::WriteBatch wb;
+    std::map<std::string, uint64_t> heads;
+    uint64_t expected = head() + 1;
+    for (const auto& e : events) {
+        if (e.position != expected++)
+            return std::unexpected(Error{Errc::InvalidArgument, "gap in imported events"});
+        wb.Put(cf(kEventsCf), encode_u64(e.position), encode_record(e)).PermitUncheckedError();
+        wb.Put(cf(kStreamsCf), stream_key(e.stream, e.version), encode_u64(e.position))
+            .PermitUncheckedError();
+        heads[e.stream] = e.version;
+    }
+    for (const auto& [stream, version] : heads)
+        wb.Put(cf(kHeadsCf), stream, encode_u64(version)).PermitUncheckedError();
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    auto s = db_->Write(wo, &wb);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    head_ = events.back().position;
+    next_position_ = head_ + 1;
+    last_timestamp_ = std::max(last_timestamp_, events.back().timestamp_ms);
+    return {};
 }
 
 Result<void> RocksStore::write_direct(const std::function<void(Transaction&)>& fill, bool sync) {

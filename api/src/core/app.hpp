@@ -28,6 +28,7 @@ struct AppConfig {
     RateLimitConfig rate_limits;
     int handler_threads = 64;
     std::string data_dir;
+    bool read_only = false;  // a point-in-time copy: every change is refused
 };
 
 struct App {

@@ -183,6 +183,11 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         if (!permitted(ctx->principal, route->perm))
             return fail_now(domain::Error{domain::ErrorCode::PermissionDenied, {}, {}});
     }
+    if (app_.config.read_only && req->method != "GET" && req->method != "HEAD")
+        return fail_now(
+            domain::Error{domain::ErrorCode::PermissionDenied,
+                          {},
+                          {{"This server serves a point-in-time copy and accepts no changes"}}});
     if (const std::string* ct = req->header("content-type");
         ct && !req->body.empty() && ct->find("json") == std::string::npos)
         return fail_now(domain::Error{domain::ErrorCode::UnsupportedMediaType, {}, {}});

@@ -25,7 +25,7 @@ std::string EventView::key_for(const std::string& stream) {
     const std::string id = stream.substr(5);
     auto it = keys_.find(id);
     if (it != keys_.end()) return it->second;
-    auto key = ctx_.app.reader.data_key(id);
+    auto key = reader_.data_key(id);
     return keys_[id] = key ? *key : std::string();
 }
 
@@ -37,7 +37,7 @@ domain::LogSubject EventView::user_subject(const std::string& user_id) {
     auto it = users_.find(user_id);
     if (it != users_.end()) return it->second;
     domain::LogSubject s{user_id, "User", "", ""};
-    if (auto row = ctx_.app.reader.user(user_id); row && *row)
+    if (auto row = reader_.user(user_id); row && *row)
         s = subject_from_profile(user_id, (*row)->user.profile);
     return users_[user_id] = s;
 }
@@ -67,7 +67,7 @@ std::optional<domain::LogSubject> EventView::target(const eventstore::RecordedEv
 
 Json EventView::profile_before(const eventstore::RecordedEvent& e) {
     if (e.version <= 1) return Json(nullptr);
-    auto earlier = ctx_.app.store.read_stream(e.stream, 1, e.version - 1);
+    auto earlier = store_.read_stream(e.stream, 1, e.version - 1);
     if (!earlier) return Json(nullptr);
     for (auto it = earlier->rbegin(); it != earlier->rend(); ++it) {
         if (it->type != domain::user_event::kCreated &&

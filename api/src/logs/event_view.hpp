@@ -7,15 +7,17 @@
 #include <optional>
 #include <string>
 
-#include "core/context.hpp"
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/log_event.hpp"
+#include "idledger/eventstore/event_store.hpp"
+#include "idledger/projections/read_model.hpp"
 
 namespace idledger::api {
 
 class EventView {
   public:
-    explicit EventView(RequestContext& ctx) : ctx_(ctx) {}
+    EventView(projections::Reader& reader, eventstore::EventStore& store)
+        : reader_(reader), store_(store) {}
 
     domain::DecodedPayload payload(const eventstore::RecordedEvent& e);
     domain::LogSubject actor(const domain::EventMetadata& m);
@@ -30,7 +32,8 @@ class EventView {
     domain::LogSubject user_subject(const std::string& user_id);
     std::string key_for(const std::string& stream);
 
-    RequestContext& ctx_;
+    projections::Reader& reader_;
+    eventstore::EventStore& store_;
     std::map<std::string, std::string> keys_;
     std::map<std::string, domain::LogSubject> users_;
 };

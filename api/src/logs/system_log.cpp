@@ -143,7 +143,7 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
     auto& store = ctx.app.store;
     const uint64_t head = store.head();
 
-    EventView view(ctx);
+    EventView view(ctx.app.reader, ctx.app.store);
     Json page = Json::array();
     bool more = false;
     uint64_t last_examined = 0;

@@ -97,7 +97,7 @@ R history(RequestContext& ctx, const HttpRequest& req) {
     // Fold from the start: every diff needs the state before its event.
     auto events = ctx.app.store.read_stream(stream, 1, after + limit + 1);
     if (!events) return std::unexpected(store_failure(events.error()));
-    EventView view(ctx);
+    EventView view(ctx.app.reader, ctx.app.store);
     domain::User state;
     Json page = Json::array();
     bool more = false;
@@ -162,7 +162,7 @@ R get_as_of(RequestContext& ctx, const std::string& as_of) {
     if (!id) return std::unexpected(id.error());
     auto events = ctx.app.store.read_stream(projections::user_stream(*id), 1, SIZE_MAX);
     if (!events) return std::unexpected(store_failure(events.error()));
-    EventView view(ctx);
+    EventView view(ctx.app.reader, ctx.app.store);
     std::optional<domain::User> state;
     for (const auto& e : *events) {
         if (time ? e.timestamp_ms > *time : e.position > position) break;

@@ -143,6 +143,9 @@ class EventStore {
     /// Replay support: write directly, without appending events and without the writer queue.
     /// Not to be used while commands are submitted. `sync` controls the final fsync.
     virtual Result<void> write_direct(const std::function<void(Transaction&)>& fill, bool sync) = 0;
+    /// Copies recorded events into this (empty or trailing) log keeping their positions, stream
+    /// versions and timestamps: building a point-in-time copy. Not while commands are submitted.
+    virtual Result<void> import_events(const std::vector<RecordedEvent>& events) = 0;
     /// Drops and recreates the given column families (a rebuild target).
     virtual Result<void> clear_column_family(std::string_view cf) = 0;
     /// Flushes memtables and compacts every column family down to the bottom level, so deleted
