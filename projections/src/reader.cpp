@@ -8,7 +8,7 @@ using eventstore::decode_u64;
 using eventstore::encode_u64;
 
 namespace {
-eventstore::Error corrupt(std::string what) {
+eventstore::Error corrupt_error(std::string what) {
     return eventstore::Error{eventstore::Errc::Corruption, std::move(what)};
 }
 }  // namespace
@@ -18,7 +18,7 @@ Result<std::optional<UserRow>> Reader::user(std::string_view id) const {
     if (!v) return std::unexpected(v.error());
     if (!*v) return std::optional<UserRow>{};
     auto row = decode_user_row(**v);
-    if (!row) return std::unexpected(corrupt("bad user row"));
+    if (!row) return std::unexpected(corrupt_error("bad user row"));
     return std::optional<UserRow>(std::move(*row));
 }
 
@@ -68,6 +68,30 @@ Result<void> Reader::scan_users(uint64_t after_seq,
     return {};
 }
 
+Result<std::optional<Reader::Snapshot>> Reader::user_snapshot_before(std::string_view id,
+                                                                     uint64_t position) const {
+    std::string prefix(id);
+    prefix.push_back('\0');
+    std::optional<Snapshot> found;
+    bool corrupt = false;
+    auto r = store_.scan(
+        cf::kUserSnapshots, prefix, "",
+        [&](std::string_view, std::string_view v) {
+            if (v.size() < 16) return corrupt = true, false;
+            const uint64_t at = decode_u64(v.substr(0, 8));
+            if (at > position) return true;  // newer than asked: keep walking back
+            auto j = domain::parse_json(v.substr(16));
+            auto u = j ? domain::User::from_state_json(*j) : std::nullopt;
+            if (!u) return corrupt = true, false;
+            found = Snapshot{std::move(*u), at, int64_t(decode_u64(v.substr(8, 8)))};
+            return false;
+        },
+        /*reverse=*/true);
+    if (!r) return std::unexpected(r.error());
+    if (corrupt) return std::unexpected(corrupt_error("bad user snapshot"));
+    return found;
+}
+
 Result<std::string> Reader::data_key(std::string_view user_id) const {
     auto v = store_.get(cf::kUserKeys, user_id);
     if (!v) return std::unexpected(v.error());
@@ -79,7 +103,7 @@ Result<std::optional<domain::ApiToken>> Reader::token(std::string_view id) const
     if (!v) return std::unexpected(v.error());
     if (!*v) return std::optional<domain::ApiToken>{};
     auto j = domain::parse_json(**v);
-    if (!j) return std::unexpected(corrupt("bad token row"));
+    if (!j) return std::unexpected(corrupt_error("bad token row"));
     return domain::ApiToken::from_state_json(*j);
 }
 

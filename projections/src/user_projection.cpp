@@ -14,8 +14,9 @@ using eventstore::decode_u64;
 using eventstore::encode_u64;
 
 std::vector<std::string> projection_column_families() {
-    return {std::string(cf::kUsers), std::string(cf::kUsersByLogin), std::string(cf::kUsersBySeq),
-            std::string(cf::kApiTokens), std::string(cf::kTokensByDigest)};
+    return {std::string(cf::kUsers),          std::string(cf::kUsersByLogin),
+            std::string(cf::kUsersBySeq),     std::string(cf::kApiTokens),
+            std::string(cf::kTokensByDigest), std::string(cf::kUserSnapshots)};
 }
 
 std::vector<std::string> append_ordered_column_families() { return {std::string(cf::kUsersBySeq)}; }
@@ -74,6 +75,13 @@ Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
     return v->value_or(std::string());
 }
 
+std::string snapshot_key(std::string_view id, uint64_t version) {
+    std::string k(id);
+    k.push_back('\0');
+    k += encode_u64(version);
+    return k;
+}
+
 void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
                        std::span<const eventstore::RecordedEvent> recs,
                        std::span<const domain::Event> events) {
@@ -98,6 +106,11 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
             row = UserRow{rec.position, domain::User{}};
         }
         domain::evolve(row->user, event, rec.timestamp_ms);
+        if (row->user.version % kSnapshotEvery == 0) {
+            std::string v = encode_u64(rec.position) + encode_u64(uint64_t(rec.timestamp_ms));
+            row->user.to_state_json().dump_to(v);
+            tx.put(cf::kUserSnapshots, snapshot_key(row->user.id, row->user.version), v);
+        }
     }
     const std::string user_id = recs.empty() ? std::string() : recs.front().stream.substr(5);
     if (deleted || !row) {
@@ -106,8 +119,14 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
             tx.del(cf::kUsersBySeq, encode_u64(old_seq));
             tx.del(cf::kUsers, user_id);
         }
-        // Shred: without the key no sealed payload of this user can be read again.
-        if (deleted) tx.del(cf::kUserKeys, user_id);
+        // Shred: without the key no sealed payload of this user can be read again; the
+        // snapshots (personal data in clear) go too.
+        if (deleted) {
+            tx.del(cf::kUserKeys, user_id);
+            const uint64_t last_version = recs.back().version;
+            for (uint64_t v = kSnapshotEvery; v <= last_version; v += kSnapshotEvery)
+                tx.del(cf::kUserSnapshots, snapshot_key(user_id, v));
+        }
         if (!row) return;
     }
     if (!existed) tx.put(cf::kUsersBySeq, encode_u64(row->seq), row->user.id);

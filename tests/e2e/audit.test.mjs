@@ -166,3 +166,21 @@ test('asOf reads return the user exactly as GET returned it then', async () => {
   assertOktaError(assert, await api.get(`/api/v1/users/${u.id}?asOf=2000-01-01T00:00:00.000Z`), 404, 'E0000007');
   assertOktaError(assert, await api.get(`/api/v1/users/${u.id}?asOf=not-a-time`), 400, 'E0000030');
 });
+
+test('asOf on a long history starts from snapshots and still answers exactly', async () => {
+  const u = await api.createUser();
+  const seen = [];
+  for (let i = 0; i < 300; i++) {
+    const r = await api.post(`/api/v1/users/${u.id}`, { profile: { title: `T${i}` } });
+    seen.push(r.body);
+  }
+  const hist = [];
+  let url = `/api/v1/users/${u.id}/history?limit=1000`;
+  hist.push(...(await api.get(url)).body);
+  for (const i of [0, 200, 254, 255, 256, 299]) {
+    const position = hist.find((h) => h.version === i + 3).position;  // created + activated, then updates
+    const res = await api.get(`/api/v1/users/${u.id}?asOf=${position}`);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body, seen[i], `as of update ${i}`);
+  }
+});

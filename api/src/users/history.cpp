@@ -150,22 +150,34 @@ R history(RequestContext& ctx, const HttpRequest& req) {
 }
 
 R get_as_of(RequestContext& ctx, const std::string& as_of) {
-    // A log position (digits) or an ISO-8601 time.
+    // A log position (digits) or an ISO-8601 time; a time means the last position at or before it.
     uint64_t position = 0;
-    std::optional<domain::Millis> time;
     auto r = std::from_chars(as_of.data(), as_of.data() + as_of.size(), position);
     if (r.ec != std::errc() || r.ptr != as_of.data() + as_of.size()) {
-        time = domain::parse_iso8601(as_of);
+        auto time = domain::parse_iso8601(as_of);
         if (!time) return domain::fail(domain::ErrorCode::InvalidDate);
+        auto p = ctx.app.store.position_at(*time + 1);
+        if (!p) return std::unexpected(store_failure(p.error()));
+        position = *p - 1;
     }
     auto id = stream_owner(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!id) return std::unexpected(id.error());
-    auto events = ctx.app.store.read_stream(projections::user_stream(*id), 1, SIZE_MAX);
+    // Start from the nearest snapshot at or before the point, then fold the rest of the stream.
+    std::optional<domain::User> state;
+    uint64_t from_version = 1;
+    auto snapshot = ctx.app.reader.user_snapshot_before(*id, position);
+    if (!snapshot) return std::unexpected(store_failure(snapshot.error()));
+    if (*snapshot) {
+        state = std::move((*snapshot)->user);
+        from_version = state->version + 1;
+    }
+    // The next snapshot lies beyond the point, so at most kSnapshotEvery events remain to fold.
+    auto events = ctx.app.store.read_stream(projections::user_stream(*id), from_version,
+                                            projections::kSnapshotEvery);
     if (!events) return std::unexpected(store_failure(events.error()));
     EventView view(ctx.app.reader, ctx.app.store);
-    std::optional<domain::User> state;
     for (const auto& e : *events) {
-        if (time ? e.timestamp_ms > *time : e.position > position) break;
+        if (e.position > position) break;
         if (e.type == domain::user_event::kDeleted) {
             state.reset();
             continue;

@@ -23,6 +23,9 @@ inline constexpr std::string_view kUsersByLogin = "users_by_login";  // login_ke
 inline constexpr std::string_view kUsersBySeq = "users_by_seq";      // seq(8) -> id
 inline constexpr std::string_view kApiTokens = "api_tokens";         // id -> state
 inline constexpr std::string_view kTokensByDigest = "api_tokens_by_digest";  // digest -> id
+/// id + '\0' + version(8) -> position(8) + timestamp(8) + state, every kSnapshotEvery versions:
+/// as-of reads fold from the nearest one instead of from the start.
+inline constexpr std::string_view kUserSnapshots = "user_snapshots";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
 inline constexpr std::string_view kUserKeys = "user_keys";
 }  // namespace cf
@@ -33,6 +36,8 @@ std::vector<std::string> all_column_families();
 std::vector<std::string> append_ordered_column_families();
 /// The ones replay rebuilds (everything derived from events).
 std::vector<std::string> projection_column_families();
+
+inline constexpr uint64_t kSnapshotEvery = 256;
 
 inline std::string user_stream(std::string_view id) { return "user-" + std::string(id); }
 inline std::string token_stream(std::string_view id) { return "apitoken-" + std::string(id); }
@@ -86,6 +91,15 @@ class Reader {
     /// Users in creation order with seq > after_seq, until `visit` returns false.
     Result<void> scan_users(uint64_t after_seq,
                             const std::function<bool(const UserRow&)>& visit) const;
+
+    /// The latest snapshot of a user taken at or before `position`: the state, its position.
+    struct Snapshot {
+        domain::User user;
+        uint64_t position = 0;
+        int64_t timestamp_ms = 0;
+    };
+    Result<std::optional<Snapshot>> user_snapshot_before(std::string_view id,
+                                                         uint64_t position) const;
 
     /// The user's data key ("" once the user is permanently deleted).
     Result<std::string> data_key(std::string_view user_id) const;
