@@ -28,6 +28,11 @@ constexpr LogMapping kMappings[] = {
     {"UserRoleGranted", "user.account.privilege.grant", "Grant user privilege", "User"},
     {"ApiTokenCreated", "system.api_token.create", "Create API token", "Token"},
     {"ApiTokenRevoked", "system.api_token.revoke", "Revoke API token", "Token"},
+    {"SecurityAuthenticationRefused", "security.request.blocked",
+     "Request refused: authentication failed", ""},
+    {"SecurityAuthorizationRefused", "security.request.blocked", "Request refused: not permitted",
+     ""},
+    {"SecurityRateLimitViolated", "system.org.rate_limit.violation", "Rate limit violation", ""},
 };
 
 Json subject(const LogSubject& s) {
@@ -83,8 +88,8 @@ Json to_log_event(const LogEventInput& in) {
     e.add("client", std::move(client));
 
     Json outcome = Json::object();
-    outcome.add("result", "SUCCESS");
-    outcome.add("reason", nullptr);
+    outcome.add("result", in.outcome_result);
+    outcome.add("reason", in.outcome_reason.empty() ? Json(nullptr) : Json(in.outcome_reason));
     e.add("outcome", std::move(outcome));
 
     Json targets = Json::array();
@@ -101,6 +106,7 @@ Json to_log_event(const LogEventInput& in) {
     e.add("target", std::move(targets));
 
     Json detail = Json::object();
+    if (in.refused_earlier) detail.add("refusedEarlierInPreviousWindow", *in.refused_earlier);
     if (!in.metadata.token_id.empty()) detail.add("requestApiTokenId", in.metadata.token_id);
     Json tx = Json::object();
     tx.add("type", job ? "JOB" : "WEB");

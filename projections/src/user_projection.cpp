@@ -113,9 +113,15 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         }
     }
     const std::string user_id = recs.empty() ? std::string() : recs.front().stream.substr(5);
+    // A login index entry is removed only while it still names this user: another user may have
+    // taken the login since (replay applies users' events grouped per user, not interleaved).
+    auto release_login = [&](const std::string& login) {
+        auto owner = tx.get(cf::kUsersByLogin, login_key(login));
+        if (owner && *owner && **owner == user_id) tx.del(cf::kUsersByLogin, login_key(login));
+    };
     if (deleted || !row) {
         if (existed) {
-            tx.del(cf::kUsersByLogin, login_key(old_login));
+            release_login(old_login);
             tx.del(cf::kUsersBySeq, encode_u64(old_seq));
             tx.del(cf::kUsers, user_id);
         }
@@ -132,7 +138,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     if (!existed) tx.put(cf::kUsersBySeq, encode_u64(row->seq), row->user.id);
     const std::string new_login = domain::normalize_login(row->user.login());
     if (old_login != new_login) {
-        if (existed) tx.del(cf::kUsersByLogin, login_key(old_login));
+        if (existed) release_login(old_login);
         tx.put(cf::kUsersByLogin, login_key(new_login), row->user.id);
     }
     tx.put(cf::kUsers, row->user.id, encode_user_row(*row));

@@ -184,3 +184,32 @@ test('asOf on a long history starts from snapshots and still answers exactly', a
     assert.deepEqual(res.body, seen[i], `as of update ${i}`);
   }
 });
+
+test('refused requests are logged, aggregated per client and minute, never with the token', async () => {
+  const { Client } = await import('./harness.mjs');
+  const secret = 'bogus-token-that-must-never-be-logged';
+  for (let i = 0; i < 5; i++) assert.equal((await new Client(server.base, secret).get('/api/v1/users')).status, 401);
+  const user = await api.createUser({ password: STRONG_PASSWORD });
+  const minted = await api.post('/api/v1/api-tokens', { name: 'no-admin', userId: user.id });
+  for (let i = 0; i < 3; i++) assert.equal((await new Client(server.base, minted.body.token).get('/api/v1/users')).status, 403);
+
+  const blocked = async () => (await logs('filter=' + enc('eventType eq "security.request.blocked"') + '&limit=1000')).body;
+  const deadline = Date.now() + 10_000;
+  let events = await blocked();
+  while (events.length < 2 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    events = await blocked();
+  }
+  const auth = events.filter((e) => e.outcome.result === 'FAILURE');
+  const denied = events.filter((e) => e.outcome.result === 'DENY');
+  assert.equal(auth.length, 1, 'five failures in a minute from one client: one event');
+  assert.equal(auth[0].outcome.reason, 'INVALID_TOKEN');
+  assert.equal(auth[0].actor.id, 'anonymous');
+  assert.equal(auth[0].client.ipAddress, '127.0.0.1');
+  assert.equal(denied.length, 1);
+  assert.equal(denied[0].outcome.reason, 'PERMISSION_DENIED:User_listUsers');
+  assert.equal(denied[0].actor.id, user.id);
+  const everything = await logs('limit=1000');
+  assert.ok(!everything.text.includes(secret));
+  assert.ok(!everything.text.includes(minted.body.token));
+});

@@ -56,6 +56,15 @@ test('over the rate limit: 429 E0000047 with Remaining 0, Reset and Date', async
   assert.ok(last.headers.get('date'));
   // Other families are unaffected.
   assert.equal((await api.get('/api/v1/users')).status, 200);
+  // The violation is in the System Log (appended in the background: wait with a deadline).
+  const deadline = Date.now() + 10_000;
+  let violations = [];
+  while (violations.length === 0 && Date.now() < deadline) {
+    violations = (await api.get('/api/v1/logs?filter=' + encodeURIComponent('eventType eq "system.org.rate_limit.violation"'))).body;
+    if (violations.length === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(violations.length, 1);
+  assert.equal(violations[0].outcome.reason, 'RATE_LIMIT:api-tokens');
 });
 
 test('healthz, readyz and metrics', async () => {

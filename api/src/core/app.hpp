@@ -12,6 +12,7 @@
 #include "core/metrics.hpp"
 #include "core/rate_limit.hpp"
 #include "core/render_cache.hpp"
+#include "core/security_log.hpp"
 #include "core/work_pool.hpp"
 #include "idledger/domain/clock.hpp"
 #include "idledger/domain/ids.hpp"
@@ -40,6 +41,7 @@ struct App {
           config(std::move(cfg)),
           limiter(config.rate_limits),
           metrics(route_labels()),
+          security_log(s, c),
           pool(config.handler_threads) {}
 
     /// Metric labels: the route table's operation ids, in table order.
@@ -52,6 +54,7 @@ struct App {
     AppConfig config;
     RateLimiter limiter;
     Metrics metrics;
+    SecurityLog security_log;
     AuthCache auth_cache;
     RenderCache rendered_users;
     WorkPool pool;  // runs handlers that block (writes, hashing)

@@ -169,19 +169,38 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
                                       "request body",
                                       {{"body: The request body exceeds the size limit"}}});
 
+    auto refused = [&](Refusal kind, const std::string& reason, domain::ErrorCode code) {
+        const auto& entry = domain::catalogue(code);
+        app_.security_log.record(kind, reason, entry.http_status, std::string(entry.okta_code),
+                                 req->remote_ip, ctx->user_agent, ctx->request_id,
+                                 ctx->principal.user_id, ctx->principal.token_id);
+    };
     if (route->perm != Perm::Public) {
         auto principal = authenticate(app_, *req);
-        if (!principal) return fail_now(principal.error());
+        if (!principal) {
+            if (principal.error().code != domain::ErrorCode::InternalError)
+                refused(Refusal::Authentication,
+                        principal.error().code == domain::ErrorCode::InvalidSession
+                            ? "NO_CREDENTIALS"
+                            : "INVALID_TOKEN",
+                        principal.error().code);
+            return fail_now(principal.error());
+        }
         ctx->principal = std::move(*principal);
         rate = app_.limiter.check(route->family, ctx->principal.token_id, app_.clock.now_ms());
         rated = true;
         if (!rate.allowed) {
+            refused(Refusal::RateLimit, "RATE_LIMIT:" + std::string(route->family),
+                    domain::ErrorCode::RateLimited);
             HttpResponse res =
                 error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}});
             return finish(std::move(res), route_index, rate, rated);
         }
-        if (!permitted(ctx->principal, route->perm))
+        if (!permitted(ctx->principal, route->perm)) {
+            refused(Refusal::Authorization, "PERMISSION_DENIED:" + std::string(route->operation_id),
+                    domain::ErrorCode::PermissionDenied);
             return fail_now(domain::Error{domain::ErrorCode::PermissionDenied, {}, {}});
+        }
     }
     if (app_.config.read_only && req->method != "GET" && req->method != "HEAD")
         return fail_now(

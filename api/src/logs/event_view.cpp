@@ -43,6 +43,8 @@ domain::LogSubject EventView::user_subject(const std::string& user_id) {
 }
 
 domain::LogSubject EventView::actor(const domain::EventMetadata& m) {
+    if (m.actor_id == "anonymous")
+        return domain::LogSubject{"anonymous", "PublicClientApp", "anonymous", "anonymous"};
     if (m.actor_id.empty() || m.actor_id == "system")
         return domain::LogSubject{"system", "SystemPrincipal", "system@idledger", "idledger"};
     return user_subject(m.actor_id);
@@ -91,6 +93,13 @@ std::optional<Json> EventView::log_event(const eventstore::RecordedEvent& e) {
     in.actor = actor(in.metadata);
     auto p = payload(e);
     in.target = target(e, p);
+    if (e.stream == "security") {
+        in.outcome_result = e.type == "SecurityAuthenticationRefused" ? "FAILURE" : "DENY";
+        if (const Json* r = p.data.find("reason"); r && r->is_string())
+            in.outcome_reason = r->as_string();
+        if (const Json* n = p.data.find("refusedEarlierInPreviousWindow"); n && n->is_int())
+            in.refused_earlier = n->as_int();
+    }
     if (e.type == domain::user_event::kProfileReplaced && p.state == domain::PayloadState::Sealed) {
         Json before = profile_before(e);
         const Json* after = p.data.find("profile");

@@ -40,6 +40,9 @@ struct LogEventInput {
     std::optional<LogSubject> target;
     std::optional<Json> change_from;  // changeDetails, secrets already removed
     std::optional<Json> change_to;
+    std::string outcome_result = "SUCCESS";  // FAILURE, DENY for refused requests
+    std::string outcome_reason;
+    std::optional<int64_t> refused_earlier;  // aggregated refusals
 };
 
 /// The LogEvent object (okta-api-notes §10). Worker completions (no request) are transaction
