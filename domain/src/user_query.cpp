@@ -59,32 +59,26 @@ class Parser {
     }
 
     Result<QueryNode> parse_or() {
-        auto left = parse_and();
-        if (!left) return left;
-        if (!keyword("or")) return left;
-        QueryNode node;
-        node.kind = QueryNode::Kind::Or;
-        node.children.push_back(std::move(*left));
-        do {
-            auto right = parse_and();
-            if (!right) return right;
-            node.children.push_back(std::move(*right));
-        } while (keyword("or"));
-        return node;
+        return parse_chain(QueryNode::Kind::Or, "or", &Parser::parse_and);
+    }
+    Result<QueryNode> parse_and() {
+        return parse_chain(QueryNode::Kind::And, "and", &Parser::parse_factor);
     }
 
-    Result<QueryNode> parse_and() {
-        auto left = parse_factor();
+    /// operand (keyword operand)*: `and` binds tighter than `or` by nesting the two chains.
+    Result<QueryNode> parse_chain(QueryNode::Kind kind, std::string_view kw,
+                                  Result<QueryNode> (Parser::*operand)()) {
+        auto left = (this->*operand)();
         if (!left) return left;
-        if (!keyword("and")) return left;
+        if (!keyword(kw)) return left;
         QueryNode node;
-        node.kind = QueryNode::Kind::And;
+        node.kind = kind;
         node.children.push_back(std::move(*left));
         do {
-            auto right = parse_factor();
+            auto right = (this->*operand)();
             if (!right) return right;
             node.children.push_back(std::move(*right));
-        } while (keyword("and"));
+        } while (keyword(kw));
         return node;
     }
 

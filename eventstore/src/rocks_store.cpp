@@ -206,36 +206,27 @@ Result<std::vector<RecordedEvent>> RocksStore::read_stream(std::string_view stre
 }
 
 Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, size_t max_count) {
-    std::vector<RecordedEvent> out;
-    bool corrupt = false;
-    uint64_t limit = head();  // never expose a position beyond the durable head
-    auto r = scan(kEventsCf, "", encode_u64(std::max<uint64_t>(from_position, 1)),
-                  [&](std::string_view k, std::string_view v) {
-                      uint64_t p = decode_u64(k);
-                      if (p > limit) return false;
-                      auto e = decode_record(p, v);
-                      if (!e) {
-                          corrupt = true;
-                          return false;
-                      }
-                      out.push_back(std::move(*e));
-                      return out.size() < max_count;
-                  });
-    if (!r) return std::unexpected(r.error());
-    if (corrupt) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
-    return out;
+    return read_log(std::max<uint64_t>(from_position, 1), max_count, /*backwards=*/false);
 }
 
 Result<std::vector<RecordedEvent>> RocksStore::read_all_backwards(uint64_t from_position,
                                                                   size_t max_count) {
+    uint64_t start = std::min(from_position, head());
+    if (start == 0) return std::vector<RecordedEvent>{};
+    return read_log(start, max_count, /*backwards=*/true);
+}
+
+Result<std::vector<RecordedEvent>> RocksStore::read_log(uint64_t start, size_t max_count,
+                                                        bool backwards) {
     std::vector<RecordedEvent> out;
     bool corrupt = false;
-    uint64_t start = std::min(from_position, head());
-    if (start == 0) return out;
+    const uint64_t limit = head();  // never expose a position beyond the durable head
     auto r = scan(
         kEventsCf, "", encode_u64(start),
         [&](std::string_view k, std::string_view v) {
-            auto e = decode_record(decode_u64(k), v);
+            const uint64_t p = decode_u64(k);
+            if (p > limit) return false;
+            auto e = decode_record(p, v);
             if (!e) {
                 corrupt = true;
                 return false;
@@ -243,7 +234,7 @@ Result<std::vector<RecordedEvent>> RocksStore::read_all_backwards(uint64_t from_
             out.push_back(std::move(*e));
             return out.size() < max_count;
         },
-        /*reverse=*/true);
+        backwards);
     if (!r) return std::unexpected(r.error());
     if (corrupt) return std::unexpected(Error{Errc::Corruption, "undecodable record"});
     return out;

@@ -56,6 +56,7 @@ class RocksStore final : public EventStore {
         Done done;
     };
 
+    Result<std::vector<RecordedEvent>> read_log(uint64_t start, size_t max_count, bool backwards);
     void writer_loop();
     void run_batch(std::deque<Pending>& batch);
 

@@ -155,71 +155,47 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
         page.push(std::move(*log));
     };
 
-    if (!descending) {
-        uint64_t from;
-        if (after) {
-            from = *after + 1;
-        } else {
-            auto p = store.position_at(since_ms);
-            if (!p) return std::unexpected(store_failure(p.error()));
-            from = *p;
-        }
-        last_examined = from - 1;
-        while (page.as_array().size() < limit && from <= head) {
-            auto chunk = store.read_all(from, std::min<size_t>(kChunk, head - from + 1));
-            if (!chunk) return std::unexpected(store_failure(chunk.error()));
-            if (chunk->empty()) break;
-            bool done = false;
-            for (const auto& e : *chunk) {
-                if (e.timestamp_ms >= until_ms) {
-                    done = true;
-                    break;
-                }
-                if (page.as_array().size() == limit) {
-                    more = true;
-                    done = true;
-                    break;
-                }
-                take(e);
-                last_examined = e.position;
-            }
-            if (done) break;
-            from = chunk->back().position + 1;
-        }
-        if (!polling && !more && page.as_array().size() == limit && last_examined < head)
-            more = true;
+    // Walk the log from the first position to examine, forwards or backwards, until the page is
+    // full or the walk leaves the time range.
+    int64_t from;
+    if (after) {
+        from = descending ? int64_t(*after) - 1 : int64_t(*after) + 1;
     } else {
-        uint64_t from;
-        if (after) {
-            from = *after == 0 ? 0 : *after - 1;
-        } else {
-            auto p = store.position_at(until_ms);
-            if (!p) return std::unexpected(store_failure(p.error()));
-            from = *p - 1;
-        }
-        last_examined = from + 1;
-        while (page.as_array().size() < limit && from >= 1) {
-            auto chunk = store.read_all_backwards(from, kChunk);
-            if (!chunk) return std::unexpected(store_failure(chunk.error()));
-            if (chunk->empty()) break;
-            bool done = false;
-            for (const auto& e : *chunk) {
-                if (e.timestamp_ms < since_ms) {
-                    done = true;
-                    break;
-                }
-                if (page.as_array().size() == limit) {
-                    more = true;
-                    done = true;
-                    break;
-                }
-                take(e);
-                last_examined = e.position;
-            }
-            if (done || chunk->back().position <= 1) break;
-            from = chunk->back().position - 1;
-        }
+        auto p = store.position_at(descending ? until_ms : since_ms);
+        if (!p) return std::unexpected(store_failure(p.error()));
+        from = descending ? int64_t(*p) - 1 : int64_t(*p);
     }
+    last_examined = uint64_t(descending ? from + 1 : from - 1);
+    auto in_range = [&](const eventstore::RecordedEvent& e) {
+        return descending ? e.timestamp_ms >= since_ms : e.timestamp_ms < until_ms;
+    };
+    while (page.as_array().size() < limit && from >= 1 && uint64_t(from) <= head) {
+        auto chunk = descending
+                         ? store.read_all_backwards(uint64_t(from), kChunk)
+                         : store.read_all(uint64_t(from),
+                                          std::min<size_t>(kChunk, head - uint64_t(from) + 1));
+        if (!chunk) return std::unexpected(store_failure(chunk.error()));
+        if (chunk->empty()) break;
+        bool done = false;
+        for (const auto& e : *chunk) {
+            if (!in_range(e)) {
+                done = true;
+                break;
+            }
+            if (page.as_array().size() == limit) {
+                more = true;
+                done = true;
+                break;
+            }
+            take(e);
+            last_examined = e.position;
+        }
+        if (done) break;
+        from =
+            descending ? int64_t(chunk->back().position) - 1 : int64_t(chunk->back().position) + 1;
+    }
+    if (!descending && !polling && !more && page.as_array().size() == limit && last_examined < head)
+        more = true;
 
     auto res = json_response(200, page);
     res.add_header("Link", "<" + link_without(ctx, req, {}, "") + ">; rel=\"self\"");
