@@ -1,0 +1,37 @@
+// The security log aggregates refusals: one event per kind and client per minute.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "core/security_log.hpp"
+
+using namespace idledger;
+
+TEST(SecurityLog, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("idledger-seclog-" + std::to_string(std::random_device{}()));
+    eventstore::Options o;
+    o.path = dir.string();
+    auto store = eventstore::EventStore::open(std::move(o));
+    ASSERT_TRUE(store);
+    domain::ManualClock clock(1'000'000);
+    api::SecurityLog log(**store, clock);
+    auto refuse = [&](api::Refusal kind, const std::string& ip) {
+        log.record(kind, "INVALID_TOKEN", 401, "E0000011", ip, "ua", "req", "", "");
+    };
+    for (int i = 0; i < 50; ++i) refuse(api::Refusal::Authentication, "10.0.0.1");
+    refuse(api::Refusal::Authentication, "10.0.0.2");
+    refuse(api::Refusal::RateLimit, "10.0.0.1");
+    clock.advance(61'000);
+    refuse(api::Refusal::Authentication, "10.0.0.1");
+    (*store)->wait_for(4, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+    auto events = (*store)->read_all(1, 100);
+    ASSERT_TRUE(events);
+    ASSERT_EQ(events->size(), 4u);
+    EXPECT_EQ((*events)[0].type, "SecurityAuthenticationRefused");
+    EXPECT_NE((*events)[3].payload.find("\"refusedEarlierInPreviousWindow\":49"), std::string::npos);
+    (*store)->close();
+    std::filesystem::remove_all(dir);
+}
