@@ -32,7 +32,11 @@ Result<std::optional<Reader::RawUserRow>> Reader::find_user_row(
     }
     auto id = store_.get(cf::kUsersByLogin, login_key(id_or_login));
     if (!id) return std::unexpected(id.error());
-    if (!*id) return Out{};
+    if (!*id) {
+        id = unambiguous_short_name(id_or_login);
+        if (!id) return std::unexpected(id.error());
+        if (!*id) return Out{};
+    }
     auto r = store_.get(cf::kUsers, **id);
     if (!r) return std::unexpected(r.error());
     if (!*r) return Out{};
@@ -46,8 +50,20 @@ Result<std::optional<UserRow>> Reader::find_user(std::string_view id_or_login) c
     }
     auto id = store_.get(cf::kUsersByLogin, login_key(id_or_login));
     if (!id) return std::unexpected(id.error());
-    if (!*id) return std::optional<UserRow>{};
+    if (!*id) {
+        id = unambiguous_short_name(id_or_login);
+        if (!id) return std::unexpected(id.error());
+        if (!*id) return std::optional<UserRow>{};
+    }
     return user(**id);
+}
+
+Result<std::optional<std::string>> Reader::unambiguous_short_name(std::string_view name) const {
+    if (name.find('@') != std::string_view::npos) return std::optional<std::string>{};
+    auto ids = store_.get(cf::kUsersByShortName, login_key(name));
+    if (!ids) return std::unexpected(ids.error());
+    if (!*ids || (*ids)->size() != 20) return std::optional<std::string>{};  // none, or ambiguous
+    return ids;
 }
 
 Result<void> Reader::scan_users(uint64_t after_seq,

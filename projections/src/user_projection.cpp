@@ -14,9 +14,10 @@ using eventstore::decode_u64;
 using eventstore::encode_u64;
 
 std::vector<std::string> projection_column_families() {
-    return {std::string(cf::kUsers),          std::string(cf::kUsersByLogin),
-            std::string(cf::kUsersBySeq),     std::string(cf::kApiTokens),
-            std::string(cf::kTokensByDigest), std::string(cf::kUserSnapshots)};
+    return {std::string(cf::kUsers),           std::string(cf::kUsersByLogin),
+            std::string(cf::kUsersBySeq),      std::string(cf::kApiTokens),
+            std::string(cf::kTokensByDigest),  std::string(cf::kUserSnapshots),
+            std::string(cf::kUsersByShortName)};
 }
 
 std::vector<std::string> append_ordered_column_families() { return {std::string(cf::kUsersBySeq)}; }
@@ -75,6 +76,25 @@ Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
     return v->value_or(std::string());
 }
 
+std::string short_name(std::string_view login) {
+    return std::string(login.substr(0, login.find('@')));
+}
+
+/// Adds or removes `id` in the short-name index entry of `login`.
+void update_short_name(Transaction& tx, const std::string& login, const std::string& id, bool add) {
+    if (login.empty()) return;
+    const std::string key = login_key(short_name(login));
+    auto current = tx.get(cf::kUsersByShortName, key);
+    std::string ids = current && *current ? **current : std::string();
+    for (size_t i = 0; i + id.size() <= ids.size(); i += id.size())
+        if (ids.compare(i, id.size(), id) == 0) ids.erase(i, id.size());
+    if (add) ids += id;
+    if (ids.empty())
+        tx.del(cf::kUsersByShortName, key);
+    else
+        tx.put(cf::kUsersByShortName, key, ids);
+}
+
 std::string snapshot_key(std::string_view id, uint64_t version) {
     std::string k(id);
     k.push_back('\0');
@@ -122,6 +142,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     if (deleted || !row) {
         if (existed) {
             release_login(old_login);
+            update_short_name(tx, old_login, user_id, /*add=*/false);
             tx.del(cf::kUsersBySeq, encode_u64(old_seq));
             tx.del(cf::kUsers, user_id);
         }
@@ -138,7 +159,11 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     if (!existed) tx.put(cf::kUsersBySeq, encode_u64(row->seq), row->user.id);
     const std::string new_login = domain::normalize_login(row->user.login());
     if (old_login != new_login) {
-        if (existed) release_login(old_login);
+        if (existed) {
+            release_login(old_login);
+            update_short_name(tx, old_login, row->user.id, /*add=*/false);
+        }
+        update_short_name(tx, new_login, row->user.id, /*add=*/true);
         tx.put(cf::kUsersByLogin, login_key(new_login), row->user.id);
     }
     tx.put(cf::kUsers, row->user.id, encode_user_row(*row));

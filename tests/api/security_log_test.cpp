@@ -1,11 +1,11 @@
 // The security log aggregates refusals: one event per kind and client per minute.
 
+#include "core/security_log.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
-
-#include "core/security_log.hpp"
 
 using namespace idledger;
 
@@ -31,7 +31,8 @@ TEST(SecurityLog, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
     ASSERT_TRUE(events);
     ASSERT_EQ(events->size(), 4u);
     EXPECT_EQ((*events)[0].type, "SecurityAuthenticationRefused");
-    EXPECT_NE((*events)[3].payload.find("\"refusedEarlierInPreviousWindow\":49"), std::string::npos);
+    EXPECT_NE((*events)[3].payload.find("\"refusedEarlierInPreviousWindow\":49"),
+              std::string::npos);
     (*store)->close();
     std::filesystem::remove_all(dir);
 }

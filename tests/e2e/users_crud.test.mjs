@@ -177,3 +177,28 @@ test('DELETE deactivates first (202, no body, no Content-Type), then deletes per
   // The login is free again.
   await api.createUser({ profile: { login: u.profile.login, email: u.profile.email } });
 });
+
+test('login short names find a user only when unambiguous', async () => {
+  const u = await api.createUser({ profile: { login: 'shorty.unique@example.com', email: 'shorty.unique@example.com' } });
+  assert.equal((await api.get('/api/v1/users/shorty.unique')).body.id, u.id);
+  await api.createUser({ profile: { login: 'twin@example.com', email: 'twin@example.com' } });
+  await api.createUser({ profile: { login: 'twin@example.org', email: 'twin@example.org' } });
+  assertOktaError(assert, await api.get('/api/v1/users/twin'), 404, 'E0000007');
+  // Renaming frees the short name.
+  await api.post(`/api/v1/users/${u.id}`, { profile: { login: 'renamed.shorty@example.com' } });
+  assertOktaError(assert, await api.get('/api/v1/users/shorty.unique'), 404, 'E0000007');
+  assert.equal((await api.get('/api/v1/users/renamed.shorty')).body.id, u.id);
+});
+
+test('okta-response omits credentials, credential links and transitioningToStatus on request', async () => {
+  const u = await api.createUser({ password: STRONG_PASSWORD });
+  const h = { 'Content-Type': 'application/json; okta-response="omitCredentials,omitCredentialsLinks"' };
+  const res = await api.get(`/api/v1/users/${u.id}`, { headers: h });
+  assert.equal(res.body.credentials, undefined);
+  assert.equal(res.body._links.changePassword, undefined);
+  assert.equal(res.body._links.resetPassword, undefined);
+  assert.ok(res.body._links.suspend);
+  const list = await api.get('/api/v1/users?limit=5', { headers: h });
+  assert.ok(list.body.every((x) => x.credentials === undefined));
+  assert.ok((await api.get(`/api/v1/users/${u.id}`)).body.credentials, 'without the header nothing is omitted');
+});

@@ -18,8 +18,16 @@ R get(RequestContext& ctx, const HttpRequest& req) {
     if (!*raw) return domain::not_found(ctx.param("userId"), "User");
     if (!ctx.principal.has_any_role() && (*raw)->id != ctx.principal.user_id)
         return domain::fail(domain::ErrorCode::PermissionDenied);
+    const Omissions omit = requested_omissions(req);
     // An unchanged user is served from its earlier rendering, without decoding the row.
     const uint64_t version = projections::user_row_version((*raw)->bytes);
+    if (omit.any()) {
+        auto row = projections::decode_user_row((*raw)->bytes);
+        if (!row) return domain::fail(domain::ErrorCode::InternalError);
+        auto res = json_response(200, render_user(row->user, ctx.base_url, LinkSet::Full, omit));
+        res.add_header("ETag", user_etag(row->user));
+        return res;
+    }
     if (auto body = ctx.app.rendered_users.find((*raw)->id, version, ctx.base_url)) {
         HttpResponse res;
         res.body = std::move(*body);

@@ -61,7 +61,8 @@ R page_response(RequestContext& ctx, const HttpRequest& req,
                 const std::optional<std::string>& next) {
     Json arr = Json::array();
     arr.as_array().reserve(users.size());
-    for (const auto* u : users) arr.push(render_user(*u, ctx.base_url, LinkSet::SelfOnly));
+    const Omissions omit = requested_omissions(req);
+    for (const auto* u : users) arr.push(render_user(*u, ctx.base_url, LinkSet::SelfOnly, omit));
     auto res = json_response(200, arr);
     add_link_headers(res, ctx, req, limit, next);
     return res;

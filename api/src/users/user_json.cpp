@@ -98,11 +98,38 @@ Json render_credentials(const domain::User& u) {
     return c;
 }
 
-Json render_user(const domain::User& u, const std::string& base, LinkSet links) {
+Omissions requested_omissions(const HttpRequest& req) {
+    Omissions o;
+    const std::string* ct = req.header("content-type");
+    if (!ct) return o;
+    auto pos = ct->find("okta-response=");
+    if (pos == std::string::npos) return o;
+    std::string_view list = std::string_view(*ct).substr(pos + 14);
+    list = list.substr(0, list.find(';'));
+    std::string value;
+    for (char c : std::string(list) + ",") {
+        if (c == '"' || c == ' ') continue;
+        if (c != ',') {
+            value.push_back(c);
+            continue;
+        }
+        if (value == "omitCredentials")
+            o.credentials = true;
+        else if (value == "omitCredentialsLinks")
+            o.credential_links = true;
+        else if (value == "omitTransitioningToStatus")
+            o.transitioning = true;
+        value.clear();
+    }
+    return o;
+}
+
+Json render_user(const domain::User& u, const std::string& base, LinkSet links, Omissions omit) {
     Json j = Json::object();
     j.add("id", u.id);
     j.add("status", domain::to_string(u.status));
-    if (u.transitioning_to) j.add("transitioningToStatus", domain::to_string(*u.transitioning_to));
+    if (u.transitioning_to && !omit.transitioning)
+        j.add("transitioningToStatus", domain::to_string(*u.transitioning_to));
     j.add("created", domain::format_iso8601(u.created));
     j.add("activated", ts(u.activated));
     j.add("statusChanged", ts(u.status_changed));
@@ -113,8 +140,13 @@ Json render_user(const domain::User& u, const std::string& base, LinkSet links) 
     type.add("id", u.type_id);
     j.add("type", std::move(type));
     j.add("profile", u.profile);
-    j.add("credentials", render_credentials(u));
-    j.add("_links", user_links(u, base, links));
+    if (!omit.credentials) j.add("credentials", render_credentials(u));
+    Json l = user_links(u, base, links);
+    if (omit.credential_links)
+        for (const char* k : {"changePassword", "changeRecoveryQuestion", "forgotPassword",
+                              "resetPassword", "resetFactors", "unlock"})
+            l.erase(k);
+    j.add("_links", std::move(l));
     return j;
 }
 

@@ -11,8 +11,19 @@ namespace idledger::api {
 
 enum class LinkSet { Full, SelfOnly };
 
+/// `Content-Type: application/json; okta-response="omitCredentials,omitCredentialsLinks,
+/// omitTransitioningToStatus"` on reads drops those parts (unknown values are ignored).
+struct Omissions {
+    bool credentials = false;
+    bool credential_links = false;
+    bool transitioning = false;
+    bool any() const { return credentials || credential_links || transitioning; }
+};
+Omissions requested_omissions(const HttpRequest& req);
+
 /// `base_url` is scheme://host of the request; links are absolute on that origin.
-domain::Json render_user(const domain::User& user, const std::string& base_url, LinkSet links);
+domain::Json render_user(const domain::User& user, const std::string& base_url, LinkSet links,
+                         Omissions omit = {});
 
 /// The credentials object alone (change_password and friends answer with it).
 domain::Json render_credentials(const domain::User& user);

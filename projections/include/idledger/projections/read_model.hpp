@@ -21,7 +21,10 @@ namespace cf {
 inline constexpr std::string_view kUsers = "users";                  // id -> seq(8) + state
 inline constexpr std::string_view kUsersByLogin = "users_by_login";  // login_key(login) -> id
 inline constexpr std::string_view kUsersBySeq = "users_by_seq";      // seq(8) -> id
-inline constexpr std::string_view kApiTokens = "api_tokens";         // id -> state
+/// login_key(part of the login before '@') -> the ids holding it (20 bytes each): a short name
+/// finds its user only when exactly one holds it.
+inline constexpr std::string_view kUsersByShortName = "users_by_short_name";
+inline constexpr std::string_view kApiTokens = "api_tokens";                 // id -> state
 inline constexpr std::string_view kTokensByDigest = "api_tokens_by_digest";  // digest -> id
 /// id + '\0' + version(8) -> position(8) + timestamp(8) + state, every kSnapshotEvery versions:
 /// as-of reads fold from the nearest one instead of from the start.
@@ -109,6 +112,8 @@ class Reader {
     Result<std::vector<domain::ApiToken>> tokens() const;
 
   private:
+    /// The one user whose login starts with `name` + '@', if exactly one does.
+    Result<std::optional<std::string>> unambiguous_short_name(std::string_view name) const;
     eventstore::EventStore& store_;
 };
 
