@@ -157,6 +157,18 @@ int serve(const Args& args) {
         App app(**store, clock, ids, config);
         std::optional<std::string> preset;
         if (const char* env = std::getenv("IDLEDGER_BOOTSTRAP_TOKEN"); env && *env) preset = env;
+        if (config.read_only) {
+            auto current = projections::read_models_current(**store);
+            if (!current || !*current)
+                return fail(
+                    "the read models here predate this version: rebuild them with idledger replay");
+        } else {
+            auto rebuilt = projections::ensure_read_models_current(**store);
+            if (!rebuilt)
+                return fail("cannot bring the read models up to date: " + rebuilt.error().message);
+            if (*rebuilt)
+                std::cout << "read models rebuilt from the log for this version" << std::endl;
+        }
         eventstore::Result<BootstrapResult> boot = BootstrapResult{};
         if (!config.read_only) boot = bootstrap_org(app, preset);
         if (!boot) return fail("bootstrap failed: " + boot.error().message);
@@ -248,6 +260,8 @@ int replay_until(const std::string& data_dir, const std::string& until,
     if (!copied) return fail(copied.error().message);
     auto report = projections::rebuild_in_place(**target);
     if (!report) return fail("replay failed: " + report.error().message);
+    if (auto m = projections::mark_read_models_current(**target); !m)
+        return fail(m.error().message);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "replayed " << report->events << " events up to position " << *last << " into "
               << target_dir << " in " << secs
@@ -314,6 +328,7 @@ int replay(const Args& args) {
     }
     auto report = projections::rebuild_in_place(**store);
     if (!report) return fail("replay failed: " + report.error().message);
+    if (auto m = projections::mark_read_models_current(**store); !m) return fail(m.error().message);
     std::cout << "replayed " << report->events << " events in " << report->seconds << " s ("
               << (report->seconds > 0 ? uint64_t(double(report->events) / report->seconds) : 0)
               << " events/s)\n";

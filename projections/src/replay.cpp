@@ -124,6 +124,36 @@ eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
 
 }  // namespace
 
+namespace {
+constexpr std::string_view kVersionKey = "read_model_version";
+}
+
+eventstore::Result<bool> read_models_current(eventstore::EventStore& store) {
+    auto v = store.get("default", kVersionKey);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return store.head() == 0;  // an empty log has nothing to be behind on
+    return std::to_string(kReadModelVersion) == **v;
+}
+
+eventstore::Result<void> mark_read_models_current(eventstore::EventStore& store) {
+    return store.write_direct(
+        [](Transaction& tx) { tx.put("default", kVersionKey, std::to_string(kReadModelVersion)); },
+        /*sync=*/true);
+}
+
+eventstore::Result<bool> ensure_read_models_current(eventstore::EventStore& store) {
+    auto current = read_models_current(store);
+    if (!current) return std::unexpected(current.error());
+    bool rebuilt = false;
+    if (!*current) {
+        auto r = rebuild_in_place(store);
+        if (!r) return std::unexpected(r.error());
+        rebuilt = true;
+    }
+    if (auto m = mark_read_models_current(store); !m) return std::unexpected(m.error());
+    return rebuilt;
+}
+
 eventstore::Result<ReplayReport> rebuild_in_place(eventstore::EventStore& store) {
     for (const auto& c : projection_column_families())
         if (auto r = store.clear_column_family(c); !r) return std::unexpected(r.error());

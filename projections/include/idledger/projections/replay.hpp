@@ -13,6 +13,18 @@ struct ReplayReport {
     double seconds = 0;
 };
 
+/// The shape of the read models. Raise it whenever a projection is added or its encoding
+/// changes: a server finding another version rebuilds every read model from the log at start.
+inline constexpr int64_t kReadModelVersion = 3;
+
+/// Rebuilds the read models when the stored version differs (or is missing on a non-empty log),
+/// then records the current version. Returns whether it rebuilt.
+eventstore::Result<bool> ensure_read_models_current(eventstore::EventStore& store);
+/// Records that the read models are current (after a rebuild into a fresh store).
+eventstore::Result<void> mark_read_models_current(eventstore::EventStore& store);
+/// Whether the stored version is the current one (read-only check).
+eventstore::Result<bool> read_models_current(eventstore::EventStore& store);
+
 /// Clears every projection column family of `store` and folds the whole log into it again.
 eventstore::Result<ReplayReport> rebuild_in_place(eventstore::EventStore& store);
 
