@@ -36,9 +36,12 @@ export async function startServer({ dataDir, token, args = [] } = {}) {
     stderr: () => stderr,
     async stop({ keepData = false, signal = 'SIGTERM' } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
+        const exited = new Promise((r) => child.once('exit', (code) => r(code)));
         child.kill(signal);
-        await exited;
+        const code = await exited;
+        // A graceful stop must end cleanly: under the sanitizers a leak or error report at exit
+        // makes the exit code non-zero.
+        if (signal === 'SIGTERM' && code !== 0) throw new Error(`server exited ${code} on SIGTERM: ${stderr}`);
       }
       if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
