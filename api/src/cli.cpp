@@ -20,6 +20,7 @@
 #include "core/dispatch.hpp"
 #include "http/server.hpp"
 #include "idledger/projections/replay.hpp"
+#include "idledger/workers/embedded_broker.hpp"
 #include "logs/export.hpp"
 
 namespace idledger::api {
@@ -46,6 +47,8 @@ serve options:
   --password-min-length N   password policy minimum length                        [8]
   --password-history N      passwords remembered by the policy                    [4]
   --read-only               serve a point-in-time copy (from replay --until): reads only
+  --kafka-brokers H:P,...   a real Kafka cluster; without it an embedded broker is started and
+                            its address written to DIR/kafka-bootstrap
 
 replay --until POS|TIME --target DIR2: copies the log up to a position (or the last event at or
   before a time) into DIR2 and rebuilds every read model there: `serve --read-only --data-dir DIR2`
@@ -178,6 +181,18 @@ int serve(const Args& args) {
             ::chmod(token_file.c_str(), 0600);
         }
 
+        // Kafka: a real cluster when named, otherwise the embedded broker (not for read-only
+        // copies).
+        std::unique_ptr<workers::EmbeddedBroker> broker;
+        std::string kafka = args.get("kafka-brokers").value_or("");
+        if (!config.read_only && kafka.empty()) {
+            auto started = workers::EmbeddedBroker::start();
+            if (!started) return fail("cannot start the embedded Kafka broker: " + started.error());
+            broker = std::move(*started);
+            kafka = broker->bootstrap();
+            std::ofstream(fs::path(data_dir) / "kafka-bootstrap") << kafka << "\n";
+        }
+
         Dispatcher dispatcher(app);
         ServerConfig sc;
         sc.host = listen.substr(0, colon);
@@ -202,6 +217,8 @@ int serve(const Args& args) {
             std::cout << "admin API token: the value of IDLEDGER_BOOTSTRAP_TOKEN\n";
         else if (fs::exists(token_file))
             std::cout << "admin API token: see " << token_file.string() << "\n";
+        if (!kafka.empty())
+            std::cout << "kafka bootstrap: " << kafka << (broker ? " (embedded)" : "") << "\n";
         std::cout << "data directory: " << data_dir << (config.read_only ? " (read-only)" : "")
                   << std::endl;
 

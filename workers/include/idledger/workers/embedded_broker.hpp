@@ -1,0 +1,38 @@
+#pragma once
+// The embedded Kafka broker: librdkafka's in-process mock cluster, which speaks the real Kafka
+// protocol on loopback (random ports, no persistence, bounded per-partition retention). `serve`
+// starts one when no --kafka-brokers is given, so a single command runs the whole system.
+
+#include <expected>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace idledger::workers {
+
+/// The topics of the asynchronous lifecycle, keyed by user id so one user's requests stay in order.
+struct Topic {
+    std::string name;
+    int partitions;
+};
+const std::vector<Topic>& lifecycle_topics();
+
+class EmbeddedBroker {
+  public:
+    /// Starts the cluster and creates the lifecycle topics. Fails with a reason.
+    static std::expected<std::unique_ptr<EmbeddedBroker>, std::string> start(int brokers = 1);
+    ~EmbeddedBroker();
+    EmbeddedBroker(const EmbeddedBroker&) = delete;
+    EmbeddedBroker& operator=(const EmbeddedBroker&) = delete;
+
+    /// "127.0.0.1:PORT[,...]": what clients use as bootstrap.servers.
+    const std::string& bootstrap() const { return bootstrap_; }
+
+  private:
+    EmbeddedBroker() = default;
+    struct Handles;
+    std::unique_ptr<Handles> handles_;
+    std::string bootstrap_;
+};
+
+}  // namespace idledger::workers
