@@ -206,38 +206,10 @@ std::optional<Millis> date_of(const User& u, std::string_view a) {
     return std::nullopt;
 }
 
-bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitive) {
-    if (actual.is_null()) return false;
-    if (actual.is_number() && n.value.is_number()) {
-        double a = actual.as_double(), b = n.value.as_double();
-        switch (n.op) {
-            case QueryOp::Eq:
-                return a == b;
-            case QueryOp::Ne:
-                return a != b;
-            case QueryOp::Gt:
-                return a > b;
-            case QueryOp::Ge:
-                return a >= b;
-            case QueryOp::Lt:
-                return a < b;
-            case QueryOp::Le:
-                return a <= b;
-            default:
-                return false;
-        }
-    }
-    if (actual.is_bool() && n.value.is_bool()) {
-        return n.op == QueryOp::Eq ? actual.as_bool() == n.value.as_bool()
-                                   : n.op == QueryOp::Ne && actual.as_bool() != n.value.as_bool();
-    }
-    if (!actual.is_string() || !n.value.is_string()) return false;
-    std::string a = actual.as_string(), b = n.value.as_string();
-    if (case_insensitive) {
-        a = normalize_login(a);
-        b = normalize_login(b);
-    }
-    switch (n.op) {
+/// eq ne gt ge lt le on any ordered type; nullopt for the other operators.
+template <class T>
+std::optional<bool> ordered(QueryOp op, const T& a, const T& b) {
+    switch (op) {
         case QueryOp::Eq:
             return a == b;
         case QueryOp::Ne:
@@ -250,6 +222,26 @@ bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitiv
             return a < b;
         case QueryOp::Le:
             return a <= b;
+        default:
+            return std::nullopt;
+    }
+}
+
+bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitive) {
+    if (actual.is_null()) return false;
+    if (actual.is_number() && n.value.is_number())
+        return ordered(n.op, actual.as_double(), n.value.as_double()).value_or(false);
+    if (actual.is_bool() && n.value.is_bool())
+        return (n.op == QueryOp::Eq || n.op == QueryOp::Ne) &&
+               ordered(n.op, actual.as_bool(), n.value.as_bool()).value_or(false);
+    if (!actual.is_string() || !n.value.is_string()) return false;
+    std::string a = actual.as_string(), b = n.value.as_string();
+    if (case_insensitive) {
+        a = normalize_login(a);
+        b = normalize_login(b);
+    }
+    if (auto r = ordered(n.op, a, b)) return *r;
+    switch (n.op) {
         case QueryOp::Sw:
             return a.starts_with(b);
         case QueryOp::Ew:
@@ -258,8 +250,9 @@ bool compare_scalar(const Json& actual, const QueryNode& n, bool case_insensitiv
             return a.find(b) != std::string::npos;
         case QueryOp::Pr:
             return true;
+        default:
+            return false;
     }
-    return false;
 }
 
 void collect(const Json& at, std::string_view path, std::vector<const Json*>& out) {

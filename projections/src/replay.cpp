@@ -69,17 +69,12 @@ eventstore::Result<void> apply_chunk(Transaction& tx, std::vector<eventstore::Re
             if (!k) return std::unexpected(k.error());
             kit = keys.emplace(id, k->value_or(std::string())).first;
         }
-        auto payload = domain::decode_payload(rec.payload, kit->second, rec.stream);
-        if (payload.state == domain::PayloadState::Corrupt)
-            return std::unexpected(
-                eventstore::Error{eventstore::Errc::Corruption,
-                                  "undecodable event at " + std::to_string(rec.position)});
-        if (payload.state == domain::PayloadState::Shredded &&
-            rec.type != domain::user_event::kDeleted)
-            continue;  // the user's data is gone; so is every read model row of it
+        auto event = decode_user_event(rec, kit->second);
+        if (!event) return std::unexpected(event.error());
+        if (!*event) continue;  // the user's data is gone; so is every read model row of it
         auto [it, fresh] = groups.try_emplace(id);
         if (fresh) order.push_back(id);
-        it->second.events.push_back(domain::Event{rec.type, std::move(payload.data)});
+        it->second.events.push_back(std::move(**event));
         it->second.recs.push_back(std::move(rec));
     }
     for (const auto& id : order) {

@@ -190,22 +190,28 @@ void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
     }
 }
 
+Result<std::optional<domain::Event>> decode_user_event(const eventstore::RecordedEvent& rec,
+                                                       std::string_view key) {
+    auto payload = domain::decode_payload(rec.payload, key, rec.stream);
+    if (payload.state == domain::PayloadState::Corrupt)
+        return std::unexpected(eventstore::Error{
+            eventstore::Errc::Corruption, "undecodable event at " + std::to_string(rec.position)});
+    if (payload.state == domain::PayloadState::Shredded && rec.type != domain::user_event::kDeleted)
+        return std::optional<domain::Event>{};
+    return std::optional<domain::Event>(domain::Event{rec.type, std::move(payload.data)});
+}
+
 Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& rec) {
     if (rec.stream.starts_with("user-")) {
         std::string id = rec.stream.substr(5);
         auto key = data_key(tx, id);
         if (!key) return std::unexpected(key.error());
-        auto payload = domain::decode_payload(rec.payload, *key, rec.stream);
-        if (payload.state == domain::PayloadState::Corrupt)
-            return std::unexpected(
-                eventstore::Error{eventstore::Errc::Corruption,
-                                  "undecodable event at " + std::to_string(rec.position)});
-        if (payload.state == domain::PayloadState::Shredded &&
-            rec.type != domain::user_event::kDeleted)
-            return {};  // the user's data is gone; so is every read model row of it
+        auto event = decode_user_event(rec, *key);
+        if (!event) return std::unexpected(event.error());
+        if (!*event) return {};  // the user's data is gone; so is every read model row of it
         auto row = load_user(tx, id);
         if (!row) return std::unexpected(row.error());
-        apply_user_event(tx, *row, rec, domain::Event{rec.type, std::move(payload.data)});
+        apply_user_event(tx, *row, rec, **event);
         return {};
     }
     if (rec.stream.starts_with("apitoken-")) {

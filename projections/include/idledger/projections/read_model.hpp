@@ -73,6 +73,11 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
 void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
                        const domain::Event& event);
 
+/// A stored user event as a domain event, unsealed with `key`; nullopt when the user's data was
+/// shredded (except the deletion itself, which is never sealed); an error when undecodable.
+Result<std::optional<domain::Event>> decode_user_event(const eventstore::RecordedEvent& rec,
+                                                       std::string_view key);
+
 /// Replay path: decodes a stored event (unsealing with keys read through `tx`) and applies it.
 Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& rec);
 
