@@ -307,6 +307,11 @@ int export_cmd(const Args& args) {
     return 0;
 }
 
+void print_replay(const projections::ReplayReport& r) {
+    std::cout << "replayed " << r.events << " events in " << r.seconds << " s ("
+              << (r.seconds > 0 ? uint64_t(double(r.events) / r.seconds) : 0) << " events/s)\n";
+}
+
 int replay(const Args& args) {
     auto data_dir = args.get("data-dir");
     if (!data_dir) return fail("replay needs --data-dir");
@@ -333,9 +338,7 @@ int replay(const Args& args) {
         (*target)->close();
         fs::remove_all(scratch);
         if (!diffs) return fail("replay failed: " + diffs.error().message);
-        std::cout << "replayed " << report.events << " events in " << report.seconds << " s ("
-                  << (report.seconds > 0 ? uint64_t(double(report.events) / report.seconds) : 0)
-                  << " events/s)\n";
+        print_replay(report);
         if (!diffs->empty()) {
             for (const auto& d : *diffs) std::cout << "DIFFERENT " << d << "\n";
             return 2;
@@ -346,9 +349,7 @@ int replay(const Args& args) {
     auto report = projections::rebuild_in_place(**store);
     if (!report) return fail("replay failed: " + report.error().message);
     if (auto m = projections::mark_read_models_current(**store); !m) return fail(m.error().message);
-    std::cout << "replayed " << report->events << " events in " << report->seconds << " s ("
-              << (report->seconds > 0 ? uint64_t(double(report->events) / report->seconds) : 0)
-              << " events/s)\n";
+    print_replay(*report);
     (*store)->close();
     return 0;
 }

@@ -1,13 +1,6 @@
 #include "idledger/domain/api_token.hpp"
 
 namespace idledger::domain {
-namespace {
-std::string str(const Json& j, std::string_view k) {
-    const Json* v = j.find(k);
-    return v && v->is_string() ? v->as_string() : std::string();
-}
-}  // namespace
-
 Json ApiToken::to_state_json() const {
     Json j = Json::object();
     j.set("id", id);
@@ -23,11 +16,11 @@ Json ApiToken::to_state_json() const {
 std::optional<ApiToken> ApiToken::from_state_json(const Json& j) {
     if (!j.is_object()) return std::nullopt;
     ApiToken t;
-    t.id = str(j, "id");
-    t.name = str(j, "name");
-    t.user_id = str(j, "userId");
-    t.client_name = str(j, "clientName");
-    t.digest = str(j, "digest");
+    t.id = j.string_at("id");
+    t.name = j.string_at("name");
+    t.user_id = j.string_at("userId");
+    t.client_name = j.string_at("clientName");
+    t.digest = j.string_at("digest");
     if (const Json* v = j.find("created"); v && v->is_int()) t.created = v->as_int();
     if (const Json* v = j.find("lastUpdated"); v && v->is_int()) t.last_updated = v->as_int();
     if (t.id.empty()) return std::nullopt;
@@ -49,11 +42,11 @@ Event token_revoked_event() { return Event{std::string(token_event::kRevoked), J
 std::optional<ApiToken> evolve_token(std::optional<ApiToken> token, const Event& e, Millis at) {
     if (e.type == token_event::kCreated) {
         ApiToken t;
-        t.id = str(e.data, "id");
-        t.name = str(e.data, "name");
-        t.user_id = str(e.data, "userId");
-        t.client_name = str(e.data, "clientName");
-        t.digest = str(e.data, "digest");
+        t.id = e.data.string_at("id");
+        t.name = e.data.string_at("name");
+        t.user_id = e.data.string_at("userId");
+        t.client_name = e.data.string_at("clientName");
+        t.digest = e.data.string_at("digest");
         t.created = t.last_updated = at;
         return t;
     }

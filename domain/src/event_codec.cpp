@@ -4,13 +4,6 @@
 #include "idledger/domain/json_parse.hpp"
 
 namespace idledger::domain {
-namespace {
-std::string get_str(const Json& j, std::string_view k) {
-    const Json* v = j.find(k);
-    return v && v->is_string() ? v->as_string() : std::string();
-}
-}  // namespace
-
 std::string EventMetadata::encode() const {
     Json j = Json::object();
     j.set("actor", actor_id);
@@ -25,11 +18,11 @@ EventMetadata EventMetadata::decode(std::string_view bytes) {
     EventMetadata m;
     auto j = parse_json(bytes);
     if (!j) return m;
-    m.actor_id = get_str(*j, "actor");
-    m.request_id = get_str(*j, "requestId");
-    m.token_id = get_str(*j, "tokenId");
-    m.ip = get_str(*j, "ip");
-    m.user_agent = get_str(*j, "userAgent");
+    m.actor_id = j->string_at("actor");
+    m.request_id = j->string_at("requestId");
+    m.token_id = j->string_at("tokenId");
+    m.ip = j->string_at("ip");
+    m.user_agent = j->string_at("userAgent");
     return m;
 }
 

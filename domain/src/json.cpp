@@ -19,6 +19,17 @@ Json* Json::find(std::string_view key) {
     return nullptr;
 }
 
+std::string Json::string_at(std::string_view key) const {
+    const Json* v = find(key);
+    return v && v->is_string() ? v->as_string() : std::string();
+}
+
+std::optional<std::string> Json::optional_string(std::string_view key) const {
+    const Json* v = find(key);
+    if (v && v->is_string()) return v->as_string();
+    return std::nullopt;
+}
+
 Json& Json::add(std::string_view key, Json value) {
     auto& obj = as_object();
     obj.emplace_back(std::string(key), std::move(value));

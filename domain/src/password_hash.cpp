@@ -89,11 +89,6 @@ bool verify_pbkdf2(const Secret& pw, const StoredPassword& s) {
     return constant_time_equal(out, *expected);
 }
 
-std::string str_or_empty(const Json& j, std::string_view k) {
-    const Json* v = j.find(k);
-    return v && v->is_string() ? v->as_string() : std::string();
-}
-
 int int_or_zero(const Json& j, std::string_view k) {
     const Json* v = j.find(k);
     return v && v->is_number() ? int(v->as_double()) : 0;
@@ -117,14 +112,14 @@ Json StoredPassword::to_json() const {
 std::optional<StoredPassword> StoredPassword::from_json(const Json& j) {
     if (!j.is_object()) return std::nullopt;
     StoredPassword s;
-    s.algorithm = str_or_empty(j, "algorithm");
-    s.value = str_or_empty(j, "value");
-    s.salt = str_or_empty(j, "salt");
-    s.salt_order = str_or_empty(j, "saltOrder");
+    s.algorithm = j.string_at("algorithm");
+    s.value = j.string_at("value");
+    s.salt = j.string_at("salt");
+    s.salt_order = j.string_at("saltOrder");
     s.work_factor = int_or_zero(j, "workFactor");
     s.iteration_count = int_or_zero(j, "iterationCount");
     s.key_size = int_or_zero(j, "keySize");
-    s.digest_algorithm = str_or_empty(j, "digestAlgorithm");
+    s.digest_algorithm = j.string_at("digestAlgorithm");
     return s;
 }
 
@@ -152,14 +147,14 @@ bool verify_password(const Secret& password, const StoredPassword& s) {
 Result<StoredPassword> parse_password_import(const Json& hash) {
     if (!hash.is_object()) return fail(ErrorCode::MalformedBody);
     StoredPassword s;
-    s.algorithm = str_or_empty(hash, "algorithm");
-    s.value = str_or_empty(hash, "value");
-    s.salt = str_or_empty(hash, "salt");
-    s.salt_order = str_or_empty(hash, "saltOrder");
+    s.algorithm = hash.string_at("algorithm");
+    s.value = hash.string_at("value");
+    s.salt = hash.string_at("salt");
+    s.salt_order = hash.string_at("saltOrder");
     s.work_factor = int_or_zero(hash, "workFactor");
     s.iteration_count = int_or_zero(hash, "iterationCount");
     s.key_size = int_or_zero(hash, "keySize");
-    s.digest_algorithm = str_or_empty(hash, "digestAlgorithm");
+    s.digest_algorithm = hash.string_at("digestAlgorithm");
     if (s.value.empty()) return validation("password", "The hash value cannot be left blank");
     if (s.algorithm == "BCRYPT") {
         if (s.work_factor < 1 || s.work_factor > 20)

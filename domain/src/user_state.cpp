@@ -14,17 +14,6 @@ constexpr std::pair<UserStatus, std::string_view> kStatusNames[] = {
     {UserStatus::Suspended, "SUSPENDED"},  {UserStatus::Deprovisioned, "DEPROVISIONED"},
 };
 
-std::string str(const Json& j, std::string_view k) {
-    const Json* v = j.find(k);
-    return v && v->is_string() ? v->as_string() : std::string();
-}
-
-std::optional<std::string> opt_str(const Json& j, std::string_view k) {
-    const Json* v = j.find(k);
-    if (v && v->is_string()) return v->as_string();
-    return std::nullopt;
-}
-
 std::optional<Millis> opt_ms(const Json& j, std::string_view k) {
     const Json* v = j.find(k);
     if (v && v->is_int()) return v->as_int();
@@ -67,8 +56,8 @@ std::optional<UserStatus> parse_user_status(std::string_view s) {
     return std::nullopt;
 }
 
-std::string User::login() const { return str(profile, "login"); }
-std::string User::email() const { return str(profile, "email"); }
+std::string User::login() const { return profile.string_at("login"); }
+std::string User::email() const { return profile.string_at("email"); }
 
 bool User::has_role(std::string_view role) const {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
@@ -111,31 +100,32 @@ Json User::to_state_json() const {
 std::optional<User> User::from_state_json(const Json& j) {
     if (!j.is_object()) return std::nullopt;
     User u;
-    u.id = str(j, "id");
-    auto st = parse_user_status(str(j, "status"));
+    u.id = j.string_at("id");
+    auto st = parse_user_status(j.string_at("status"));
     if (u.id.empty() || !st) return std::nullopt;
     u.status = *st;
-    if (auto t = opt_str(j, "transitioningToStatus")) u.transitioning_to = parse_user_status(*t);
+    if (auto t = j.optional_string("transitioningToStatus"))
+        u.transitioning_to = parse_user_status(*t);
     u.created = opt_ms(j, "created").value_or(0);
     u.last_updated = opt_ms(j, "lastUpdated").value_or(0);
     u.activated = opt_ms(j, "activated");
     u.status_changed = opt_ms(j, "statusChanged");
     u.last_login = opt_ms(j, "lastLogin");
     u.password_changed = opt_ms(j, "passwordChanged");
-    u.type_id = str(j, "typeId");
+    u.type_id = j.string_at("typeId");
     if (const Json* p = j.find("profile")) u.profile = *p;
     if (const Json* p = j.find("password")) u.password = StoredPassword::from_json(*p);
     if (const Json* h = j.find("passwordHistory"); h && h->is_array())
         for (const auto& e : h->as_array())
             if (e.is_string()) u.password_history.push_back(e.as_string());
-    u.recovery_question = opt_str(j, "recoveryQuestion");
-    u.recovery_answer_hash = opt_str(j, "recoveryAnswerHash");
-    u.provider_type = str(j, "providerType");
-    u.provider_name = str(j, "providerName");
+    u.recovery_question = j.optional_string("recoveryQuestion");
+    u.recovery_answer_hash = j.optional_string("recoveryAnswerHash");
+    u.provider_type = j.string_at("providerType");
+    u.provider_name = j.string_at("providerName");
     if (const Json* r = j.find("roles"); r && r->is_array())
         for (const auto& e : r->as_array())
             if (e.is_string()) u.roles.push_back(e.as_string());
-    u.forgot_token_digest = opt_str(j, "forgotTokenDigest");
+    u.forgot_token_digest = j.optional_string("forgotTokenDigest");
     u.forgot_token_expires = opt_ms(j, "forgotTokenExpires");
     if (const Json* v = j.find("version"); v && v->is_int()) u.version = uint64_t(v->as_int());
     return u;
@@ -146,45 +136,45 @@ void evolve(User& u, const Event& e, Millis at) {
     const Json& d = e.data;
     u.version += 1;
     if (e.type == ev::kCreated) {
-        u.id = str(d, "id");
-        u.status = parse_user_status(str(d, "status")).value_or(UserStatus::Staged);
+        u.id = d.string_at("id");
+        u.status = parse_user_status(d.string_at("status")).value_or(UserStatus::Staged);
         u.created = at;
         u.last_updated = at;
         if (u.status != UserStatus::Staged) u.status_changed = at;
         if (u.status == UserStatus::Active || u.status == UserStatus::PasswordExpired)
             u.activated = at;
-        u.type_id = str(d, "typeId");
+        u.type_id = d.string_at("typeId");
         if (const Json* p = d.find("profile")) u.profile = *p;
         if (const Json* p = d.find("password")) {
             u.password = StoredPassword::from_json(*p);
             u.password_changed = at;
         }
-        u.recovery_question = opt_str(d, "recoveryQuestion");
-        u.recovery_answer_hash = opt_str(d, "recoveryAnswerHash");
-        u.provider_type = str(d, "providerType");
-        u.provider_name = str(d, "providerName");
+        u.recovery_question = d.optional_string("recoveryQuestion");
+        u.recovery_answer_hash = d.optional_string("recoveryAnswerHash");
+        u.provider_type = d.string_at("providerType");
+        u.provider_name = d.string_at("providerName");
         return;
     }
     u.last_updated = at;
     if (e.type == ev::kProfileReplaced) {
         if (const Json* p = d.find("profile")) u.profile = *p;
     } else if (e.type == ev::kTypeChanged) {
-        u.type_id = str(d, "typeId");
+        u.type_id = d.string_at("typeId");
     } else if (e.type == ev::kPasswordSet) {
         push_history(u);
         if (const Json* p = d.find("password")) u.password = StoredPassword::from_json(*p);
         u.password_changed = at;
         u.forgot_token_digest.reset();
         u.forgot_token_expires.reset();
-        if (auto s = opt_str(d, "status")) change_status(u, *parse_user_status(*s), at);
+        if (auto s = d.optional_string("status")) change_status(u, *parse_user_status(*s), at);
     } else if (e.type == ev::kRecoveryQuestionSet) {
-        u.recovery_question = opt_str(d, "question");
-        u.recovery_answer_hash = opt_str(d, "answerHash");
+        u.recovery_question = d.optional_string("question");
+        u.recovery_answer_hash = d.optional_string("answerHash");
     } else if (e.type == ev::kActivated || e.type == ev::kUnsuspended || e.type == ev::kUnlocked ||
                e.type == ev::kSuspended || e.type == ev::kDeactivated ||
                e.type == ev::kReactivated || e.type == ev::kPasswordReset ||
                e.type == ev::kPasswordExpired) {
-        if (auto s = opt_str(d, "status"); s && parse_user_status(*s))
+        if (auto s = d.optional_string("status"); s && parse_user_status(*s))
             change_status(u, *parse_user_status(*s), at);
         if (e.type == ev::kPasswordExpired) {
             if (const Json* p = d.find("password")) {
@@ -194,10 +184,10 @@ void evolve(User& u, const Event& e, Millis at) {
             }
         }
     } else if (e.type == ev::kForgotPasswordRequested) {
-        u.forgot_token_digest = opt_str(d, "tokenDigest");
+        u.forgot_token_digest = d.optional_string("tokenDigest");
         u.forgot_token_expires = opt_ms(d, "expiresAt");
     } else if (e.type == ev::kRoleGranted) {
-        std::string role = str(d, "role");
+        std::string role = d.string_at("role");
         if (!u.has_role(role)) u.roles.push_back(role);
     }
 }

@@ -311,10 +311,9 @@ int run(const std::map<std::string, std::string>& opt) {
         std::cerr
             << "replay: raw RocksDB iteration over the log, then rebuilding every read model...\n";
         auto t0 = std::chrono::steady_clock::now();
-        uint64_t raw_count = 0, raw_bytes = 0;
-        (void)(*store)->scan("events", "", "", [&](std::string_view k, std::string_view v) {
+        uint64_t raw_count = 0;
+        (void)(*store)->scan("events", "", "", [&](std::string_view, std::string_view) {
             ++raw_count;
-            raw_bytes += k.size() + v.size();
             return true;
         });
         double raw_secs =

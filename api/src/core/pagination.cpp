@@ -1,5 +1,6 @@
 #include "core/pagination.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace idledger::api {
@@ -15,28 +16,24 @@ domain::Result<size_t> read_limit(const HttpRequest& req, size_t fallback, size_
     return std::min<size_t>(size_t(n), max);
 }
 
+std::string request_url(const RequestContext& ctx, const HttpRequest& req,
+                        std::initializer_list<std::string_view> drop, const std::string& extra) {
+    std::string q;
+    for (const auto& [k, v] : req.query) {
+        if (std::find(drop.begin(), drop.end(), k) != drop.end()) continue;
+        q += (q.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
+    }
+    if (!extra.empty()) q += (q.empty() ? "" : "&") + extra;
+    return ctx.base_url + req.path + (q.empty() ? "" : "?" + q);
+}
+
 void add_link_headers(HttpResponse& res, const RequestContext& ctx, const HttpRequest& req,
                       size_t limit, const std::optional<std::string>& next_after) {
-    std::string base = ctx.base_url + req.path;
-    std::string self = base;
-    std::string common;
-    bool has_limit = false;
-    for (const auto& [k, v] : req.query) {
-        if (k == "limit") has_limit = true;
-        if (k == "after") continue;
-        common += (common.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
-    }
-    std::string self_q;
-    for (const auto& [k, v] : req.query)
-        self_q += (self_q.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
-    if (!self_q.empty()) self += "?" + self_q;
-    res.add_header("Link", "<" + self + ">; rel=\"self\"");
-    if (next_after) {
-        std::string q = common;
-        if (!has_limit) q += (q.empty() ? "" : "&") + std::string("limit=") + std::to_string(limit);
-        q += (q.empty() ? "" : "&") + std::string("after=") + percent_encode(*next_after);
-        res.add_header("Link", "<" + base + "?" + q + ">; rel=\"next\"");
-    }
+    res.add_header("Link", "<" + request_url(ctx, req) + ">; rel=\"self\"");
+    if (!next_after) return;
+    std::string extra = req.param("limit") ? "" : "limit=" + std::to_string(limit) + "&";
+    extra += "after=" + percent_encode(*next_after);
+    res.add_header("Link", "<" + request_url(ctx, req, {"after"}, extra) + ">; rel=\"next\"");
 }
 
 }  // namespace idledger::api

@@ -6,14 +6,9 @@ using domain::Json;
 
 namespace {
 
-std::string str(const Json& j, std::string_view k) {
-    const Json* v = j.find(k);
-    return v && v->is_string() ? v->as_string() : std::string();
-}
-
 domain::LogSubject subject_from_profile(const std::string& id, const Json& profile) {
-    domain::LogSubject s{id, "User", str(profile, "login"), str(profile, "firstName")};
-    std::string last = str(profile, "lastName");
+    domain::LogSubject s{id, "User", profile.string_at("login"), profile.string_at("firstName")};
+    std::string last = profile.string_at("lastName");
     if (!last.empty()) s.display_name += (s.display_name.empty() ? "" : " ") + last;
     return s;
 }
@@ -61,7 +56,7 @@ std::optional<domain::LogSubject> EventView::target(const eventstore::RecordedEv
         return user_subject(id);
     }
     if (e.stream.starts_with("apitoken-")) {
-        std::string name = str(p.data, "name");
+        std::string name = p.data.string_at("name");
         return domain::LogSubject{e.stream.substr(9), "Token", name, name};
     }
     return std::nullopt;

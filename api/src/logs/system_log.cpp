@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "core/json_io.hpp"
+#include "core/pagination.hpp"
 #include "idledger/domain/user_query.hpp"
 #include "logs/event_view.hpp"
 
@@ -70,17 +71,6 @@ bool matches_keywords(const Json& event, const std::vector<std::string>& keyword
     for (const auto& k : keywords)
         if (std::find(tokens.begin(), tokens.end(), k) == tokens.end()) return false;
     return true;
-}
-
-std::string link_without(const RequestContext& ctx, const HttpRequest& req,
-                         std::initializer_list<std::string_view> drop, const std::string& extra) {
-    std::string q;
-    for (const auto& [k, v] : req.query) {
-        if (std::find(drop.begin(), drop.end(), k) != drop.end()) continue;
-        q += (q.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
-    }
-    if (!extra.empty()) q += (q.empty() ? "" : "&") + extra;
-    return ctx.base_url + req.path + (q.empty() ? "" : "?" + q);
 }
 
 }  // namespace
@@ -198,11 +188,11 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
         more = true;
 
     auto res = json_response(200, page);
-    res.add_header("Link", "<" + link_without(ctx, req, {}, "") + ">; rel=\"self\"");
+    res.add_header("Link", "<" + request_url(ctx, req) + ">; rel=\"self\"");
     if (polling || more)
         res.add_header("Link", "<" +
-                                   link_without(ctx, req, {"after", "since"},
-                                                "after=p" + std::to_string(last_examined)) +
+                                   request_url(ctx, req, {"after", "since"},
+                                               "after=p" + std::to_string(last_examined)) +
                                    ">; rel=\"next\"");
     return res;
 }

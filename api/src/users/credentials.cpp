@@ -5,6 +5,7 @@
 #include "idledger/domain/user_decide.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
+#include "users/one_time_token.hpp"
 #include "users/password_history.hpp"
 #include "users/user_commands.hpp"
 #include "users/user_json.hpp"
@@ -14,8 +15,6 @@ namespace idledger::api::users {
 using domain::Json;
 
 namespace {
-
-constexpr domain::Millis kResetTokenTtl = 3600LL * 1000;
 
 const Json* value_of(const Json& body, std::string_view obj) {
     const Json* o = body.find(obj);
@@ -153,15 +152,14 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
 
     auto send_email = bool_param(req, "sendEmail", true);
     if (!send_email) return std::unexpected(send_email.error());
-    std::string token = domain::random_base62(20);
-    const std::string digest = domain::token_digest(token);
+    const OneTimeToken token = new_one_time_token();
     const domain::Millis expires = ctx.app.clock.now_ms() + kResetTokenTtl;
     return with_verified_user(ctx, [&](const domain::User& user) -> R {
         auto result = run_user_command(
             ctx, user.id, false,
             [&](const std::optional<projections::UserRow>& r,
                 eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-                auto events = domain::decide_forgot_password(r->user, digest, expires);
+                auto events = domain::decide_forgot_password(r->user, token.digest, expires);
                 if (events)
                     for (auto& e : *events) e.data.set("sendEmail", *send_email);
                 return events;
@@ -169,7 +167,7 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
         if (!result) return std::unexpected(result.error());
         if (*send_email) return json_response(200, Json::object());
         Json out = Json::object();
-        out.set("resetPasswordUrl", ctx.base_url + "/signin/reset-password/" + token);
+        out.set("resetPasswordUrl", ctx.base_url + "/signin/reset-password/" + token.value);
         return json_response(200, out);
     });
 }

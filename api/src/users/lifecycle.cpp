@@ -4,6 +4,7 @@
 #include "idledger/domain/user_decide.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
+#include "users/one_time_token.hpp"
 #include "users/user_commands.hpp"
 #include "users/user_json.hpp"
 
@@ -13,22 +14,6 @@ using domain::Json;
 using domain::LifecycleOp;
 
 namespace {
-
-constexpr domain::Millis kActivationTokenTtl = 7LL * 24 * 3600 * 1000;
-constexpr domain::Millis kResetTokenTtl = 3600LL * 1000;
-
-/// A one-time token: the clear value goes to the caller once; the event keeps its digest.
-struct OneTimeToken {
-    std::string value;
-    std::string digest;
-};
-
-OneTimeToken new_one_time_token() {
-    OneTimeToken t;
-    t.value = domain::random_base62(20);
-    t.digest = domain::token_digest(t.value);
-    return t;
-}
 
 domain::Result<UserCommandResult> run_op(
     RequestContext& ctx, domain::LifecycleCommand cmd,

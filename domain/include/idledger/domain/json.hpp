@@ -62,6 +62,10 @@ class Json {
     /// Object member lookup; nullptr when absent or when this is not an object.
     const Json* find(std::string_view key) const;
     Json* find(std::string_view key);
+    /// The string member `key`, or "" when absent or not a string.
+    std::string string_at(std::string_view key) const;
+    /// The string member `key`, or nullopt when absent or not a string.
+    std::optional<std::string> optional_string(std::string_view key) const;
     /// Sets (replacing in place) or appends an object member. This must be an object.
     Json& set(std::string_view key, Json value);
     /// Appends an object member without looking for an existing one (the caller knows the key is
