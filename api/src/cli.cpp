@@ -2,10 +2,13 @@
 
 #include "idledger/api/cli.hpp"
 
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,7 +23,7 @@
 #include "core/dispatch.hpp"
 #include "http/server.hpp"
 #include "idledger/projections/replay.hpp"
-#include "idledger/workers/embedded_broker.hpp"
+#include "lifecycle/runtime.hpp"
 #include "logs/export.hpp"
 
 namespace idledger::api {
@@ -34,6 +37,7 @@ constexpr const char* kUsage = R"(usage:
   idledger replay  --data-dir DIR --until POS|TIME --target DIR2
   idledger export  --data-dir DIR [--since POS|TIME]
   idledger compact --data-dir DIR
+  idledger worker  --kafka-brokers H:P,... [--threads N] [--smtp-url URL | --mail-dir DIR]
 
 serve options:
   --listen HOST:PORT        address to listen on (port 0 picks a free port)      [127.0.0.1:8080]
@@ -49,10 +53,26 @@ serve options:
   --read-only               serve a point-in-time copy (from replay --until): reads only
   --kafka-brokers H:P,...   a real Kafka cluster; without it an embedded broker is started and
                             its address written to DIR/kafka-bootstrap
+  --workers N               lifecycle workers inside this process (0: only `idledger worker`s) [1]
+  --smtp-url smtp://H:P     deliver e-mails over SMTP; without it they are written to DIR/mail/
+  --mail-from ADDR          the e-mails' sender                       [noreply@idledger.local]
+  --public-url URL          base of the links in e-mails              [http://LISTEN-ADDRESS]
+  --sync-wait-ms N          how long a call without Prefer: respond-async waits for its
+                            transition to complete                                [10000]
+  --activation-token-ttl-hours N   activation tokens expire after                 [168]
+  --reset-token-ttl-minutes N      password-reset tokens expire after             [60]
+  --password-max-age-days N        password policy: passwords expire after (0: never)   [0]
+  --password-expiry-check-ms N     how often the expiry scheduler looks            [1000]
+  --request-retry-ms N      publish a request again when no completion came within [15000]
+  --relay-window N          requests published and not completed, at most         [2000]
+  --test-hooks              enable POST /api/v1/_test/clock and /api/v1/_test/kafka (tests only)
 
 replay --until POS|TIME --target DIR2: copies the log up to a position (or the last event at or
   before a time) into DIR2 and rebuilds every read model there: `serve --read-only --data-dir DIR2`
   then answers the whole API as it was at that point.
+worker: lifecycle workers as a separate process, joining the server's consumer group (with the
+  embedded broker: --kafka-brokers $(cat DIR/kafka-bootstrap)); e-mails over --smtp-url or as
+  files in --mail-dir (default DIR/mail with --data-dir DIR).
 export: the log as NDJSON on stdout (LogEvent + the stored event per line; secrets' hashes
   removed), from a position or time; works on a stopped data dir or beside a running server.
 
@@ -85,7 +105,7 @@ std::optional<Args> parse_args(int argc, char** argv) {
         auto eq = s.find('=');
         if (eq != std::string::npos && s.substr(0, eq) != "--rate-limit") {
             a.options[s.substr(2, eq - 2)].push_back(s.substr(eq + 1));
-        } else if (s == "--verify" || s == "--help" || s == "--read-only") {
+        } else if (s == "--verify" || s == "--help" || s == "--read-only" || s == "--test-hooks") {
             a.flags.push_back(s.substr(2));
         } else if (i + 1 < argc) {
             a.options[s.substr(2)].push_back(argv[++i]);
@@ -150,7 +170,30 @@ int serve(const Args& args) {
         }
     }
 
-    domain::SystemClock clock;
+    if (auto v = args.get("sync-wait-ms"))
+        config.sync_wait = std::chrono::milliseconds(to_number(*v).value_or(10000));
+    if (auto v = args.get("activation-token-ttl-hours"))
+        config.activation_token_ttl_ms = to_number(*v).value_or(168) * 3600 * 1000;
+    if (auto v = args.get("reset-token-ttl-minutes"))
+        config.reset_token_ttl_ms = to_number(*v).value_or(60) * 60 * 1000;
+    config.test_hooks = args.flag("test-hooks");
+
+    LifecycleOptions lifecycle;
+    lifecycle.kafka_brokers = args.get("kafka-brokers").value_or("");
+    if (auto v = args.get("workers")) lifecycle.workers = int(to_number(*v).value_or(1));
+    lifecycle.mail.smtp_url = args.get("smtp-url").value_or("");
+    lifecycle.mail.mail_dir = (fs::path(data_dir) / "mail").string();
+    if (auto v = args.get("mail-from")) lifecycle.mail.from = *v;
+    if (auto v = args.get("password-max-age-days"))
+        lifecycle.expiry.max_age_ms = to_number(*v).value_or(0) * 24 * 3600 * 1000;
+    if (auto v = args.get("password-expiry-check-ms"))
+        lifecycle.expiry.interval = std::chrono::milliseconds(to_number(*v).value_or(1000));
+    if (auto v = args.get("request-retry-ms"))
+        lifecycle.relay.retry_after = std::chrono::milliseconds(to_number(*v).value_or(15000));
+    if (auto v = args.get("relay-window"))
+        lifecycle.relay.window = size_t(to_number(*v).value_or(2000));
+
+    domain::OffsetClock clock;
     domain::RandomIdSource ids;
     config.read_only = args.flag("read-only");
     auto store = open_store(data_dir, clock, config.read_only);
@@ -181,17 +224,11 @@ int serve(const Args& args) {
             ::chmod(token_file.c_str(), 0600);
         }
 
-        // Kafka: a real cluster when named, otherwise the embedded broker (not for read-only
-        // copies).
-        std::unique_ptr<workers::EmbeddedBroker> broker;
-        std::string kafka = args.get("kafka-brokers").value_or("");
-        if (!config.read_only && kafka.empty()) {
-            auto started = workers::EmbeddedBroker::start();
-            if (!started) return fail("cannot start the embedded Kafka broker: " + started.error());
-            broker = std::move(*started);
-            kafka = broker->bootstrap();
-            std::ofstream(fs::path(data_dir) / "kafka-bootstrap") << kafka << "\n";
-        }
+        auto key = link_key(app);
+        if (!key) return fail("cannot read the server's link key: " + key.error().message);
+        app.link_key = *key;
+        if (config.test_hooks)
+            app.advance_clock = [&clock](domain::Millis ms) { clock.advance(ms); };
 
         Dispatcher dispatcher(app);
         ServerConfig sc;
@@ -209,6 +246,23 @@ int serve(const Args& args) {
         } catch (const std::exception& ex) {
             return fail(std::string("cannot listen on ") + listen + ": " + ex.what());
         }
+        // The asynchronous lifecycle on Kafka: a real cluster when named, otherwise the embedded
+        // broker (none for read-only copies, which change nothing).
+        std::unique_ptr<LifecycleRuntime> runtime;
+        if (!config.read_only) {
+            lifecycle.public_url =
+                args.get("public-url").value_or("http://" + sc.host + ":" + std::to_string(bound));
+            auto started = LifecycleRuntime::start(app, lifecycle);
+            if (!started) {
+                server.stop();
+                app.io_post = nullptr;
+                return fail("cannot start the Kafka lifecycle: " + started.error());
+            }
+            runtime = std::move(*started);
+            if (runtime->embedded())
+                std::ofstream(fs::path(data_dir) / "kafka-bootstrap")
+                    << runtime->bootstrap() << "\n";
+        }
         std::cout << "idledger listening on http://" << sc.host << ":" << bound << "\n";
         if (boot->created && boot->token)
             std::cout << "admin API token (shown once, also in " << token_file.string()
@@ -217,18 +271,49 @@ int serve(const Args& args) {
             std::cout << "admin API token: the value of IDLEDGER_BOOTSTRAP_TOKEN\n";
         else if (fs::exists(token_file))
             std::cout << "admin API token: see " << token_file.string() << "\n";
-        if (!kafka.empty())
-            std::cout << "kafka bootstrap: " << kafka << (broker ? " (embedded)" : "") << "\n";
+        if (runtime)
+            std::cout << "kafka bootstrap: " << runtime->bootstrap()
+                      << (runtime->embedded() ? " (embedded)" : "") << "\n";
         std::cout << "data directory: " << data_dir << (config.read_only ? " (read-only)" : "")
                   << std::endl;
 
         server.wait_for_shutdown_signal();
         std::cout << "idledger: shutting down" << std::endl;
         server.stop();
+        runtime.reset();
         app.io_post = nullptr;
     }
     (*store)->close();
     return code;
+}
+
+/// `idledger worker`: lifecycle workers in their own process.
+int worker_cmd(const Args& args) {
+    auto brokers = args.get("kafka-brokers");
+    if (!brokers) return fail("worker needs --kafka-brokers");
+    workers::MailSettings mail;
+    mail.smtp_url = args.get("smtp-url").value_or("");
+    mail.mail_dir =
+        args.get("mail-dir")
+            .value_or((fs::path(args.get("data-dir").value_or("./data")) / "mail").string());
+    if (auto v = args.get("mail-from")) mail.from = *v;
+    const int threads = int(to_number(args.get("threads").value_or("1")).value_or(1));
+    auto mailer = workers::make_mailer(mail);
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
+    workers::WorkerPool pool(kafka_settings(*brokers), *mailer, std::max(1, threads),
+                             "idledger-worker-" + std::to_string(::getpid()));
+    if (auto s = pool.start(); !s) return fail("cannot start the workers: " + s.error());
+    std::cout << "idledger worker: " << threads << " consumer(s) in group " << workers::kWorkerGroup
+              << " on " << *brokers << std::endl;
+    int sig = 0;
+    sigwait(&signals, &sig);
+    pool.stop();
+    std::cout << "idledger worker: stopped after " << pool.processed() << " requests" << std::endl;
+    return 0;
 }
 
 /// A position (digits) or an ISO-8601 time, as the last position to include.
@@ -380,6 +465,7 @@ int run_cli(int argc, char** argv) {
         if (args->command == "replay") return replay(*args);
         if (args->command == "compact") return compact(*args);
         if (args->command == "export") return export_cmd(*args);
+        if (args->command == "worker") return worker_cmd(*args);
     } catch (const std::exception& ex) {
         return fail(ex.what());
     }

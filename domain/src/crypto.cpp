@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "idledger/domain/data_key.hpp"
@@ -34,6 +35,28 @@ std::string random_base62(size_t length) {
     ensure_sodium();
     std::string out(length, '0');
     for (auto& c : out) c = kBase62[randombytes_uniform(62)];
+    return out;
+}
+
+std::string derived_token(std::string_view key, std::string_view context, size_t length) {
+    ensure_sodium();
+    std::string out;
+    out.reserve(length);
+    // Each character from its own keyed BLAKE2b block: uniform enough over 62 symbols
+    // (one byte out of 8 taken mod 62 of a 64-bit value).
+    for (uint32_t block = 0; out.size() < length; ++block) {
+        unsigned char mac[32];
+        std::string msg(context);
+        msg.append(reinterpret_cast<const char*>(&block), sizeof block);
+        crypto_generichash(mac, sizeof mac, reinterpret_cast<const unsigned char*>(msg.data()),
+                           msg.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                           std::min<size_t>(key.size(), crypto_generichash_KEYBYTES_MAX));
+        for (size_t i = 0; i + 8 <= sizeof mac && out.size() < length; i += 8) {
+            uint64_t v = 0;
+            for (size_t b = 0; b < 8; ++b) v = (v << 8) | mac[i + b];
+            out.push_back(kBase62[v % 62]);
+        }
+    }
     return out;
 }
 

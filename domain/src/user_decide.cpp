@@ -106,34 +106,73 @@ Result<std::vector<Event>> decide_update(const User& u, const UpdateUserCommand&
     return events;
 }
 
+namespace {
+
+Json request_object(const std::string& id, std::string_view kind, std::string_view email = {}) {
+    Json r = Json::object();
+    r.set("id", id);
+    r.set("kind", kind);
+    if (!email.empty()) r.set("template", email);
+    return r;
+}
+
+void add_token(Json& d, const std::optional<IssuedToken>& t, std::string_view digest_key,
+               std::string_view expires_key) {
+    if (!t) return;
+    d.set(digest_key, t->digest);
+    d.set(expires_key, t->expires_at);
+}
+
+bool can_sign_in(const User& u) { return u.password.has_value() || is_federated(u.provider_type); }
+
+}  // namespace
+
 Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleCommand& cmd) {
     using S = UserStatus;
     const S s = u.status;
+    const bool deactivating = u.transitioning_to == S::Deprovisioned;
     if (u.transitioning_to && cmd.op != LifecycleOp::Delete && cmd.op != LifecycleOp::Deactivate)
         return fail(ErrorCode::UserInTransition);
     const bool has_password = u.password.has_value();
     std::vector<Event> out;
+    auto request_deactivation = [&] {
+        if (deactivating) return;  // joins the outstanding request
+        Json d = Json::object();
+        d.set("transitioningToStatus", "DEPROVISIONED");
+        d.set("request", request_object(cmd.request_id, request_kind::kDeactivate));
+        out.push_back(Event{std::string(ev::kDeactivationRequested), std::move(d)});
+    };
     switch (cmd.op) {
-        case LifecycleOp::Activate:
+        case LifecycleOp::Activate: {
             if (s == S::Active) return fail(ErrorCode::AlreadyActive);
             if (s != S::Staged && s != S::Deprovisioned)
                 return fail(ErrorCode::OperationNotAllowed);
-            out.push_back(status_event(ev::kActivated, has_password || is_federated(u.provider_type)
-                                                           ? S::Active
-                                                           : S::Provisioned));
+            Json d = Json::object();
+            d.set("transitioningToStatus", can_sign_in(u) ? "ACTIVE" : "PROVISIONED");
+            d.set("request", request_object(cmd.request_id, request_kind::kActivate,
+                                            cmd.send_email ? email_template::kActivation : ""));
+            add_token(d, cmd.token, "activationTokenDigest", "activationTokenExpiresAt");
+            out.push_back(Event{std::string(ev::kActivationRequested), std::move(d)});
             return out;
-        case LifecycleOp::Reactivate:
+        }
+        case LifecycleOp::Reactivate: {
             if (s != S::Provisioned && s != S::Recovery)
                 return fail(ErrorCode::OperationNotAllowed);
-            out.push_back(status_event(ev::kReactivated, S::Provisioned));
+            Event e = status_event(ev::kReactivated, S::Provisioned);
+            add_token(e.data, cmd.token, "activationTokenDigest", "activationTokenExpiresAt");
+            if (cmd.send_email)
+                e.data.set("request", request_object(cmd.request_id, request_kind::kEmail,
+                                                     email_template::kActivation));
+            out.push_back(std::move(e));
             return out;
+        }
         case LifecycleOp::Deactivate:
             if (s == S::Deprovisioned) return not_found(u.id, "User");
-            out.push_back(status_event(ev::kDeactivated, S::Deprovisioned));
+            request_deactivation();
             return out;
         case LifecycleOp::Delete:
             if (s != S::Deprovisioned) {
-                out.push_back(status_event(ev::kDeactivated, S::Deprovisioned));
+                request_deactivation();
             } else {
                 out.push_back(Event{std::string(ev::kDeleted), Json::object()});
             }
@@ -155,13 +194,19 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
             if (s != S::LockedOut) return fail(ErrorCode::UnlockNotAllowed);
             out.push_back(status_event(ev::kUnlocked, S::Active));
             return out;
-        case LifecycleOp::ResetPassword:
+        case LifecycleOp::ResetPassword: {
             if (s != S::Active && s != S::PasswordExpired && s != S::LockedOut &&
                 s != S::Recovery && s != S::Provisioned)
                 return fail(ErrorCode::OperationNotAllowed);
             if (is_federated(u.provider_type)) return fail(ErrorCode::ResetPasswordFailed);
-            out.push_back(status_event(ev::kPasswordReset, S::Recovery));
+            Event e = status_event(ev::kPasswordReset, S::Recovery);
+            add_token(e.data, cmd.token, "resetTokenDigest", "resetTokenExpiresAt");
+            if (cmd.send_email)
+                e.data.set("request", request_object(cmd.request_id, request_kind::kEmail,
+                                                     email_template::kPasswordReset));
+            out.push_back(std::move(e));
             return out;
+        }
         case LifecycleOp::ExpirePassword: {
             if (!has_password && !cmd.temp_password) return fail(ErrorCode::OperationNotAllowed);
             if (s != S::Active && s != S::PasswordExpired && s != S::Recovery && s != S::LockedOut)
@@ -177,6 +222,64 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
             return out;
     }
     return fail(ErrorCode::InternalError);
+}
+
+std::vector<Event> decide_completion(const User& u, const CompletionReport& r) {
+    std::vector<Event> out;
+    if (!u.request_id || *u.request_id != r.request_id || u.request_kind != r.kind) return out;
+    if (r.email) {
+        Json d = Json::object();
+        d.set("template", r.email->template_name);
+        if (r.email->delivered) {
+            d.set("messageId", r.email->message_id);
+            d.set("transport", r.email->transport);
+        } else {
+            d.set("reason", r.email->error);
+        }
+        out.push_back(
+            Event{std::string(r.email->delivered ? ev::kEmailDelivered : ev::kEmailFailed),
+                  std::move(d)});
+    }
+    Event last;
+    if (r.kind == request_kind::kActivate) {
+        last = status_event(ev::kActivated,
+                            u.transitioning_to.value_or(can_sign_in(u) ? UserStatus::Active
+                                                                       : UserStatus::Provisioned));
+    } else if (r.kind == request_kind::kDeactivate) {
+        last = status_event(ev::kDeactivated, UserStatus::Deprovisioned);
+        last.data.set("revokedApiTokens", int64_t(r.revoked_api_tokens));
+    } else if (r.kind == request_kind::kExpirePassword) {
+        if (u.status == UserStatus::Active && u.password && r.password_changed &&
+            u.password_changed == r.password_changed) {
+            last = status_event(ev::kPasswordExpired, UserStatus::PasswordExpired);
+            last.data.set("reason", "policy");
+        } else {
+            last = Event{std::string(ev::kPasswordExpiryCancelled), Json::object()};
+        }
+    } else if (r.kind == request_kind::kEmail && !out.empty()) {
+        out.back().data.set("completes", r.request_id);
+        return out;
+    } else {
+        return {};
+    }
+    last.data.set("completes", r.request_id);
+    out.push_back(std::move(last));
+    return out;
+}
+
+bool password_due_to_expire(const User& u, Millis max_age_ms, Millis now) {
+    return max_age_ms > 0 && u.status == UserStatus::Active && u.password && u.password_changed &&
+           *u.password_changed + max_age_ms <= now;
+}
+
+std::optional<Event> decide_password_expiry_request(const User& u, Millis max_age_ms, Millis now,
+                                                    const std::string& request_id) {
+    if (!password_due_to_expire(u, max_age_ms, now) || u.request_id || u.transitioning_to)
+        return std::nullopt;
+    Json d = Json::object();
+    d.set("request", request_object(request_id, request_kind::kExpirePassword));
+    d.set("passwordChanged", *u.password_changed);
+    return Event{std::string(ev::kPasswordExpiryRequested), std::move(d)};
 }
 
 Result<std::vector<Event>> decide_change_password(const User& u, const StoredPassword& next) {
@@ -203,12 +306,17 @@ Result<std::vector<Event>> decide_change_recovery(const User& u, const RecoveryQ
 }
 
 Result<std::vector<Event>> decide_forgot_password(const User& u, const std::string& token_digest,
-                                                  Millis expires_at) {
+                                                  Millis expires_at,
+                                                  const std::string& request_id) {
+    if (u.transitioning_to) return fail(ErrorCode::UserInTransition);
     if (u.status != UserStatus::Active || is_federated(u.provider_type))
         return fail(ErrorCode::ForgotPasswordNotAllowed);
     Json d = Json::object();
     d.set("tokenDigest", token_digest);
     d.set("expiresAt", expires_at);
+    if (!request_id.empty())
+        d.set("request",
+              request_object(request_id, request_kind::kEmail, email_template::kForgotPassword));
     return std::vector<Event>{Event{std::string(ev::kForgotPasswordRequested), std::move(d)}};
 }
 

@@ -93,6 +93,13 @@ Json User::to_state_json() const {
     }
     set_opt(j, "forgotTokenDigest", forgot_token_digest);
     set_opt(j, "forgotTokenExpires", forgot_token_expires);
+    set_opt(j, "activationTokenDigest", activation_token_digest);
+    set_opt(j, "activationTokenExpires", activation_token_expires);
+    if (request_id) {
+        j.set("requestId", *request_id);
+        j.set("requestKind", request_kind);
+        if (request_position) j.set("requestPosition", int64_t(*request_position));
+    }
     j.set("version", int64_t(version));
     return j;
 }
@@ -127,14 +134,63 @@ std::optional<User> User::from_state_json(const Json& j) {
             if (e.is_string()) u.roles.push_back(e.as_string());
     u.forgot_token_digest = j.optional_string("forgotTokenDigest");
     u.forgot_token_expires = opt_ms(j, "forgotTokenExpires");
+    u.activation_token_digest = j.optional_string("activationTokenDigest");
+    u.activation_token_expires = opt_ms(j, "activationTokenExpires");
+    u.request_id = j.optional_string("requestId");
+    u.request_kind = j.string_at("requestKind");
+    if (auto p = opt_ms(j, "requestPosition")) u.request_position = uint64_t(*p);
     if (const Json* v = j.find("version"); v && v->is_int()) u.version = uint64_t(v->as_int());
     return u;
+}
+
+namespace {
+
+/// The parts of an event's payload every event type may carry: a request it opens, the request
+/// it completes, the transition it starts, and the one-time tokens it issues.
+void evolve_request_and_tokens(User& u, const Json& d) {
+    if (auto done = d.optional_string("completes"); done && done == u.request_id) {
+        u.request_id.reset();
+        u.request_kind.clear();
+        u.request_position.reset();
+    }
+    if (const Json* r = d.find("request"); r && r->is_object()) {
+        u.request_id = r->string_at("id");
+        u.request_kind = r->string_at("kind");
+        u.request_position.reset();
+    }
+    if (auto t = d.optional_string("transitioningToStatus"))
+        u.transitioning_to = parse_user_status(*t);
+    if (auto a = d.optional_string("activationTokenDigest")) {
+        u.activation_token_digest = a;
+        u.activation_token_expires = opt_ms(d, "activationTokenExpiresAt");
+    }
+    if (auto r = d.optional_string("resetTokenDigest")) {
+        u.forgot_token_digest = r;
+        u.forgot_token_expires = opt_ms(d, "resetTokenExpiresAt");
+    }
+}
+
+void clear_tokens(User& u) {
+    u.activation_token_digest.reset();
+    u.activation_token_expires.reset();
+    u.forgot_token_digest.reset();
+    u.forgot_token_expires.reset();
+}
+
+}  // namespace
+
+TokenState token_state(const std::optional<std::string>& current,
+                       const std::optional<Millis>& expires, std::string_view digest, Millis now) {
+    if (!current || *current != digest) return TokenState::Unknown;
+    if (expires && *expires <= now) return TokenState::Expired;
+    return TokenState::Valid;
 }
 
 void evolve(User& u, const Event& e, Millis at) {
     namespace ev = user_event;
     const Json& d = e.data;
     u.version += 1;
+    evolve_request_and_tokens(u, d);
     if (e.type == ev::kCreated) {
         u.id = d.string_at("id");
         u.status = parse_user_status(d.string_at("status")).value_or(UserStatus::Staged);
@@ -176,6 +232,12 @@ void evolve(User& u, const Event& e, Millis at) {
                e.type == ev::kPasswordExpired) {
         if (auto s = d.optional_string("status"); s && parse_user_status(*s))
             change_status(u, *parse_user_status(*s), at);
+        if (e.type == ev::kDeactivated) clear_tokens(u);
+        // Activation into ACTIVE needs no welcome: the activation token is spent.
+        if (e.type == ev::kActivated && u.status == UserStatus::Active) {
+            u.activation_token_digest.reset();
+            u.activation_token_expires.reset();
+        }
         if (e.type == ev::kPasswordExpired) {
             if (const Json* p = d.find("password")) {
                 push_history(u);
@@ -186,6 +248,8 @@ void evolve(User& u, const Event& e, Millis at) {
     } else if (e.type == ev::kForgotPasswordRequested) {
         u.forgot_token_digest = d.optional_string("tokenDigest");
         u.forgot_token_expires = opt_ms(d, "expiresAt");
+    } else if (e.type == ev::kActivationRequested || e.type == ev::kDeactivationRequested) {
+        // transitioningToStatus and the request were folded above; status waits for completion.
     } else if (e.type == ev::kRoleGranted) {
         std::string role = d.string_at("role");
         if (!u.has_role(role)) u.roles.push_back(role);

@@ -14,18 +14,44 @@ using eventstore::decode_u64;
 using eventstore::encode_u64;
 
 std::vector<std::string> projection_column_families() {
-    return {std::string(cf::kUsers),           std::string(cf::kUsersByLogin),
-            std::string(cf::kUsersBySeq),      std::string(cf::kApiTokens),
-            std::string(cf::kTokensByDigest),  std::string(cf::kUserSnapshots),
-            std::string(cf::kUsersByShortName)};
+    return {std::string(cf::kUsers),
+            std::string(cf::kUsersByLogin),
+            std::string(cf::kUsersBySeq),
+            std::string(cf::kApiTokens),
+            std::string(cf::kTokensByDigest),
+            std::string(cf::kUserSnapshots),
+            std::string(cf::kUsersByShortName),
+            std::string(cf::kLifecyclePending),
+            std::string(cf::kUsersByPasswordAge)};
 }
 
-std::vector<std::string> append_ordered_column_families() { return {std::string(cf::kUsersBySeq)}; }
+std::vector<std::string> append_ordered_column_families() {
+    return {std::string(cf::kUsersBySeq), std::string(cf::kLifecyclePending)};
+}
 
 std::vector<std::string> all_column_families() {
     auto all = projection_column_families();
     all.emplace_back(cf::kUserKeys);
+    all.emplace_back(cf::kServerSecrets);
     return all;
+}
+
+std::string encode_pending(const PendingRequest& r) {
+    domain::Json j = domain::Json::object();
+    j.set("id", r.id);
+    j.set("userId", r.user_id);
+    j.set("kind", r.kind);
+    if (!r.template_name.empty()) j.set("template", r.template_name);
+    return j.dump();
+}
+
+std::optional<PendingRequest> decode_pending(uint64_t position, std::string_view bytes) {
+    auto j = domain::parse_json(bytes);
+    if (!j || !j->is_object()) return std::nullopt;
+    PendingRequest r{position, j->string_at("id"), j->string_at("userId"), j->string_at("kind"),
+                     j->string_at("template")};
+    if (r.id.empty() || r.user_id.empty()) return std::nullopt;
+    return r;
 }
 
 uint64_t user_row_version(std::string_view bytes) {
@@ -102,6 +128,26 @@ std::string snapshot_key(std::string_view id, uint64_t version) {
     return k;
 }
 
+/// The password-age index key of a user, or "" when its password cannot expire.
+std::string password_age_key(const domain::User& u) {
+    if (u.status != domain::UserStatus::Active || !u.password || !u.password_changed) return {};
+    return encode_u64(uint64_t(*u.password_changed)) + u.id;
+}
+
+/// Keeps the outbox in step with the user's outstanding request across one event.
+void track_request(Transaction& tx, const std::optional<std::string>& before_id,
+                   std::optional<uint64_t> before_position, domain::User& after,
+                   const eventstore::RecordedEvent& rec, const domain::Event& event) {
+    if (before_id == after.request_id && !(after.request_id && !after.request_position)) return;
+    if (before_id && before_position) tx.del(cf::kLifecyclePending, encode_u64(*before_position));
+    if (!after.request_id) return;
+    after.request_position = rec.position;
+    const domain::Json* r = event.data.find("request");
+    tx.put(cf::kLifecyclePending, encode_u64(rec.position),
+           encode_pending({rec.position, *after.request_id, after.id, after.request_kind,
+                           r ? r->string_at("template") : std::string()}));
+}
+
 void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
                        std::span<const eventstore::RecordedEvent> recs,
                        std::span<const domain::Event> events) {
@@ -112,6 +158,9 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     const std::string old_login =
         existed ? domain::normalize_login(row->user.login()) : std::string();
     const uint64_t old_seq = existed ? row->seq : 0;
+    const std::string old_age_key = existed ? password_age_key(row->user) : std::string();
+    const std::optional<uint64_t> old_request =
+        existed && row->user.request_id ? row->user.request_position : std::nullopt;
     bool deleted = false;
     for (size_t i = 0; i < events.size(); ++i) {
         const auto& rec = recs[i];
@@ -125,7 +174,10 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
             if (event.type != ev::kCreated) continue;  // events of a shredded user
             row = UserRow{rec.position, domain::User{}};
         }
+        const auto before_id = row->user.request_id;
+        const auto before_position = row->user.request_position;
         domain::evolve(row->user, event, rec.timestamp_ms);
+        track_request(tx, before_id, before_position, row->user, rec, event);
         if (row->user.version % kSnapshotEvery == 0) {
             std::string v = encode_u64(rec.position) + encode_u64(uint64_t(rec.timestamp_ms));
             row->user.to_state_json().dump_to(v);
@@ -139,7 +191,13 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         auto owner = tx.get(cf::kUsersByLogin, login_key(login));
         if (owner && *owner && **owner == user_id) tx.del(cf::kUsersByLogin, login_key(login));
     };
+    const std::string new_age_key = row ? password_age_key(row->user) : std::string();
+    if (old_age_key != new_age_key) {
+        if (!old_age_key.empty()) tx.del(cf::kUsersByPasswordAge, old_age_key);
+        if (!new_age_key.empty()) tx.put(cf::kUsersByPasswordAge, new_age_key, "");
+    }
     if (deleted || !row) {
+        if (deleted && old_request) tx.del(cf::kLifecyclePending, encode_u64(*old_request));
         if (existed) {
             release_login(old_login);
             update_short_name(tx, old_login, user_id, /*add=*/false);

@@ -28,7 +28,26 @@ CreateUserCommand new_user(bool activate, bool with_password) {
     return c;
 }
 
-/// Folds the events of `decide_create` into a fresh User, as the projection does.
+/// What a worker's report does: folds the completion of the user's outstanding request.
+void complete_request(User& u, Millis t) {
+    if (!u.request_id) return;
+    CompletionReport r;
+    r.request_id = *u.request_id;
+    r.kind = u.request_kind;
+    for (const auto& e : decide_completion(u, r)) evolve(u, e, t);
+}
+
+void fold(User& u, const Result<std::vector<Event>>& events, Millis t) {
+    ASSERT_TRUE(events);
+    for (const auto& e : *events) evolve(u, e, t);
+}
+
+LifecycleCommand command(LifecycleOp op, Millis t) {
+    return {op, std::nullopt, "lrq" + std::to_string(t)};
+}
+
+/// Folds the events of `decide_create` into a fresh User, as the projection does; lifecycle steps
+/// run to completion (as if a worker reported back at once).
 User given(const CreateUserCommand& c, std::initializer_list<LifecycleOp> ops = {}) {
     User u;
     Millis t = 1000;
@@ -36,22 +55,24 @@ User given(const CreateUserCommand& c, std::initializer_list<LifecycleOp> ops = 
     EXPECT_TRUE(created);
     for (const auto& e : *created) evolve(u, e, t);
     for (auto op : ops) {
-        auto events = decide_lifecycle(u, {op, std::nullopt});
+        auto events = decide_lifecycle(u, command(op, ++t));
         EXPECT_TRUE(events) << "setup step failed";
-        for (const auto& e : *events) evolve(u, e, ++t);
+        for (const auto& e : *events) evolve(u, e, t);
+        complete_request(u, t);
     }
     return u;
 }
 
 UserStatus after(User u, LifecycleOp op) {
-    auto events = decide_lifecycle(u, {op, std::nullopt});
+    auto events = decide_lifecycle(u, command(op, 5000));
     EXPECT_TRUE(events);
     for (const auto& e : *events) evolve(u, e, 5000);
+    complete_request(u, 5001);
     return u.status;
 }
 
 ErrorCode refused(const User& u, LifecycleOp op) {
-    auto events = decide_lifecycle(u, {op, std::nullopt});
+    auto events = decide_lifecycle(u, command(op, 6000));
     EXPECT_FALSE(events);
     return events ? ErrorCode::InternalError : events.error().code;
 }
@@ -207,4 +228,160 @@ TEST(Evolve, StateSurvivesItsEncoding) {
     auto back = User::from_state_json(u.to_state_json());
     ASSERT_TRUE(back);
     EXPECT_EQ(back->to_state_json(), u.to_state_json());
+}
+
+// ---- asynchronous transitions -------------------------------------------------------------
+
+TEST(AsyncLifecycle, ActivationIsRequestedThenCompletedOnce) {
+    User u = given(new_user(false, true));
+    auto requested = decide_lifecycle(
+        u, {LifecycleOp::Activate, std::nullopt, "lrqA", true, IssuedToken{"digestA", 9000}});
+    ASSERT_TRUE(requested);
+    ASSERT_EQ(requested->size(), 1u);
+    EXPECT_EQ(requested->at(0).type, user_event::kActivationRequested);
+    evolve(u, requested->at(0), 2000);
+    // Requested: still STAGED, transitioning to ACTIVE, the request outstanding.
+    EXPECT_EQ(u.status, UserStatus::Staged);
+    EXPECT_EQ(u.transitioning_to, UserStatus::Active);
+    EXPECT_EQ(u.request_id, "lrqA");
+    EXPECT_EQ(u.request_kind, request_kind::kActivate);
+    // Anything but deactivation waits for the transition: 409 E0000112.
+    EXPECT_EQ(decide_update(u, UpdateUserCommand{}, false).error().code,
+              ErrorCode::UserInTransition);
+    EXPECT_EQ(refused(u, LifecycleOp::Suspend), ErrorCode::UserInTransition);
+
+    CompletionReport report;
+    report.request_id = "lrqA";
+    report.kind = std::string(request_kind::kActivate);
+    report.email = CompletionReport::Email{"activation", true, "lrqA@idledger.local", "file", ""};
+    auto completion = decide_completion(u, report);
+    ASSERT_EQ(completion.size(), 2u);
+    EXPECT_EQ(completion[0].type, user_event::kEmailDelivered);
+    EXPECT_EQ(completion[1].type, user_event::kActivated);
+    for (const auto& e : completion) evolve(u, e, 3000);
+    EXPECT_EQ(u.status, UserStatus::Active);
+    EXPECT_FALSE(u.transitioning_to);
+    EXPECT_FALSE(u.request_id);
+    EXPECT_EQ(u.activated, 3000);
+    // The same report again (duplicate delivery) decides nothing.
+    EXPECT_TRUE(decide_completion(u, report).empty());
+}
+
+TEST(AsyncLifecycle, DeactivationSupersedesActivationAndJoinsItself) {
+    User u = given(new_user(false, false));
+    fold(u, decide_lifecycle(u, {LifecycleOp::Activate, std::nullopt, "lrqA"}), 2000);
+    EXPECT_EQ(u.transitioning_to, UserStatus::Provisioned);
+    auto deact = decide_lifecycle(u, {LifecycleOp::Deactivate, std::nullopt, "lrqD"});
+    ASSERT_TRUE(deact);
+    for (const auto& e : *deact) evolve(u, e, 2100);
+    EXPECT_EQ(u.transitioning_to, UserStatus::Deprovisioned);
+    EXPECT_EQ(u.request_id, "lrqD");
+    // The superseded activation's report is dropped.
+    CompletionReport stale;
+    stale.request_id = "lrqA";
+    stale.kind = std::string(request_kind::kActivate);
+    EXPECT_TRUE(decide_completion(u, stale).empty());
+    // Deactivating again (or DELETE) while deactivating joins the outstanding request.
+    auto again = decide_lifecycle(u, {LifecycleOp::Delete, std::nullopt, "lrqX"});
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->empty());
+    CompletionReport done;
+    done.request_id = "lrqD";
+    done.kind = std::string(request_kind::kDeactivate);
+    done.revoked_api_tokens = 2;
+    auto events = decide_completion(u, done);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].data.find("revokedApiTokens")->as_int(), 2);
+    evolve(u, events[0], 2200);
+    EXPECT_EQ(u.status, UserStatus::Deprovisioned);
+    EXPECT_FALSE(u.transitioning_to);
+}
+
+TEST(AsyncLifecycle, ActivationTokensAreIssuedSupersededAndExpire) {
+    User u = given(new_user(false, false));
+    fold(u,
+         decide_lifecycle(
+             u, {LifecycleOp::Activate, std::nullopt, "lrq1", false, IssuedToken{"first", 10'000}}),
+         2000);
+    complete_request(u, 2001);
+    EXPECT_EQ(u.status, UserStatus::Provisioned);
+    EXPECT_EQ(token_state(u.activation_token_digest, u.activation_token_expires, "first", 5000),
+              TokenState::Valid);
+    EXPECT_EQ(token_state(u.activation_token_digest, u.activation_token_expires, "first", 10'000),
+              TokenState::Expired);
+    fold(u,
+         decide_lifecycle(u, {LifecycleOp::Reactivate, std::nullopt, "lrq2", true,
+                              IssuedToken{"second", 20'000}}),
+         3000);
+    EXPECT_EQ(token_state(u.activation_token_digest, u.activation_token_expires, "first", 5000),
+              TokenState::Unknown);  // superseded
+    EXPECT_EQ(token_state(u.activation_token_digest, u.activation_token_expires, "second", 5000),
+              TokenState::Valid);
+    EXPECT_EQ(u.request_kind, request_kind::kEmail);  // reactivate's e-mail goes to a worker
+    fold(u, decide_lifecycle(u, {LifecycleOp::Deactivate, std::nullopt, "lrq3"}), 4000);
+    complete_request(u, 4001);
+    EXPECT_EQ(token_state(u.activation_token_digest, u.activation_token_expires, "second", 5000),
+              TokenState::Unknown);  // deprovisioning spends every token
+}
+
+TEST(AsyncLifecycle, ResetPasswordEmailIsARequest) {
+    User u = given(new_user(true, true));
+    auto events = decide_lifecycle(
+        u, {LifecycleOp::ResetPassword, std::nullopt, "lrqR", true, IssuedToken{"reset", 99'000}});
+    ASSERT_TRUE(events);
+    for (const auto& e : *events) evolve(u, e, 2000);
+    EXPECT_EQ(u.status, UserStatus::Recovery);  // the status change itself is synchronous
+    EXPECT_EQ(u.forgot_token_digest, "reset");
+    EXPECT_EQ(u.request_kind, request_kind::kEmail);
+    CompletionReport r;
+    r.request_id = "lrqR";
+    r.kind = std::string(request_kind::kEmail);
+    r.email = CompletionReport::Email{"password-reset", false, "", "smtp", "connection refused"};
+    auto done = decide_completion(u, r);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].type, user_event::kEmailFailed);
+    evolve(u, done[0], 2100);
+    EXPECT_FALSE(u.request_id);
+}
+
+TEST(PasswordExpiry, DueUsersGetARequestAndTheCompletionExpires) {
+    constexpr Millis kDay = 24LL * 3600 * 1000;
+    User u = given(new_user(true, true));  // password set at 1000
+    EXPECT_FALSE(decide_password_expiry_request(u, 90 * kDay, 1000 + 89 * kDay, "lrqE"));
+    auto request = decide_password_expiry_request(u, 90 * kDay, 1000 + 90 * kDay, "lrqE");
+    ASSERT_TRUE(request);
+    evolve(u, *request, 1000 + 90 * kDay);
+    // One request at a time.
+    EXPECT_FALSE(decide_password_expiry_request(u, 90 * kDay, 1000 + 91 * kDay, "lrqF"));
+    CompletionReport r;
+    r.request_id = "lrqE";
+    r.kind = std::string(request_kind::kExpirePassword);
+    r.password_changed = 1000;
+    auto done = decide_completion(u, r);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].type, user_event::kPasswordExpired);
+    evolve(u, done[0], 2000 + 90 * kDay);
+    EXPECT_EQ(u.status, UserStatus::PasswordExpired);
+    EXPECT_FALSE(password_due_to_expire(u, 90 * kDay, 1000 + 200 * kDay));  // not ACTIVE now
+}
+
+TEST(PasswordExpiry, APasswordChangedMeanwhileCancelsTheRequest) {
+    constexpr Millis kDay = 24LL * 3600 * 1000;
+    User u = given(new_user(true, true));
+    auto request = decide_password_expiry_request(u, kDay, 1000 + kDay, "lrqE");
+    ASSERT_TRUE(request);
+    evolve(u, *request, 1000 + kDay);
+    auto changed = decide_change_password(u, stored("ARGON2ID", "$argon2id$new"));
+    ASSERT_TRUE(changed);
+    for (const auto& e : *changed) evolve(u, e, 2000 + kDay);
+    CompletionReport r;
+    r.request_id = "lrqE";
+    r.kind = std::string(request_kind::kExpirePassword);
+    r.password_changed = 1000;
+    auto done = decide_completion(u, r);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].type, user_event::kPasswordExpiryCancelled);
+    evolve(u, done[0], 3000 + kDay);
+    EXPECT_EQ(u.status, UserStatus::Active);
+    EXPECT_FALSE(u.request_id);
 }

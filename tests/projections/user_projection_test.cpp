@@ -120,10 +120,28 @@ TEST(UserProjection, ReplayReproducesTheReadModelsAndDeletionShreds) {
     // Deactivate and permanently delete one user.
     pj::Reader reader(*s);
     auto victim = **reader.user("00u105");
-    auto deactivate =
-        domain::decide_lifecycle(victim.user, {domain::LifecycleOp::Deactivate, std::nullopt});
+    auto deactivate = domain::decide_lifecycle(
+        victim.user, {domain::LifecycleOp::Deactivate, std::nullopt, "lrqD"});
     record(*s, "00u105", *deactivate);
+    // The request sits in the outbox until its completion is recorded.
     victim = **reader.user("00u105");
+    ASSERT_TRUE(victim.user.request_position);
+    auto pending =
+        s->get(pj::cf::kLifecyclePending, eventstore::encode_u64(*victim.user.request_position));
+    ASSERT_TRUE(pending && *pending);
+    auto decoded = pj::decode_pending(*victim.user.request_position, **pending);
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(decoded->id, "lrqD");
+    EXPECT_EQ(decoded->user_id, "00u105");
+    EXPECT_EQ(decoded->kind, domain::request_kind::kDeactivate);
+    domain::CompletionReport completion;
+    completion.request_id = "lrqD";
+    completion.kind = std::string(domain::request_kind::kDeactivate);
+    record(*s, "00u105", domain::decide_completion(victim.user, completion));
+    EXPECT_FALSE(
+        *s->get(pj::cf::kLifecyclePending, eventstore::encode_u64(*victim.user.request_position)));
+    victim = **reader.user("00u105");
+    EXPECT_EQ(victim.user.status, domain::UserStatus::Deprovisioned);
     auto deletion =
         domain::decide_lifecycle(victim.user, {domain::LifecycleOp::Delete, std::nullopt});
     ASSERT_TRUE(deletion);

@@ -48,4 +48,12 @@ std::expected<std::unique_ptr<EmbeddedBroker>, std::string> EmbeddedBroker::star
 
 EmbeddedBroker::~EmbeddedBroker() = default;
 
+void EmbeddedBroker::set_up(bool up) {
+    // Mock broker ids start at 1.
+    if (up)
+        rd_kafka_mock_broker_set_up(handles_->cluster, 1);
+    else
+        rd_kafka_mock_broker_set_down(handles_->cluster, 1);
+}
+
 }  // namespace idledger::workers

@@ -2,6 +2,7 @@
 // Everything a handler can reach: the store, the read models, the clock, ids, configuration.
 // One App per server process; shared by all threads (every member is thread-safe).
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/auth_cache.hpp"
+#include "core/completions.hpp"
 #include "core/metrics.hpp"
 #include "core/rate_limit.hpp"
 #include "core/render_cache.hpp"
@@ -30,7 +32,15 @@ struct AppConfig {
     int handler_threads = 64;
     std::string data_dir;
     bool read_only = false;  // a point-in-time copy: every change is refused
+    /// How long a call without `Prefer: respond-async` waits for its asynchronous transition.
+    std::chrono::milliseconds sync_wait{10000};
+    domain::Millis activation_token_ttl_ms = 7LL * 24 * 3600 * 1000;
+    domain::Millis reset_token_ttl_ms = 3600LL * 1000;
+    /// Test hooks (moving the clock, stopping the embedded broker): never in production.
+    bool test_hooks = false;
 };
+
+class LifecycleRuntime;
 
 struct App {
     App(eventstore::EventStore& s, domain::Clock& c, domain::IdSource& i, AppConfig cfg)
@@ -57,6 +67,13 @@ struct App {
     SecurityLog security_log;
     AuthCache auth_cache;
     RenderCache rendered_users;
+    Completions completions;  // callers waiting for their asynchronous transition
+    /// The key one-time link tokens are derived with (server_secrets); set at start-up.
+    std::string link_key;
+    /// The asynchronous lifecycle (Kafka relay, workers, result consumer); null when off.
+    LifecycleRuntime* lifecycle = nullptr;
+    /// Moves this process's clock (test hooks only); null when the clock is fixed.
+    std::function<void(domain::Millis)> advance_clock;
     WorkPool pool;  // runs handlers that block (writes, hashing)
     /// Posts to the HTTP I/O threads (set by `serve`).
     std::function<void(std::function<void()>)> io_post;

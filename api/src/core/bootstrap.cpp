@@ -1,5 +1,6 @@
 #include "core/bootstrap.hpp"
 
+#include "idledger/domain/data_key.hpp"
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/user_decide.hpp"
 #include "tokens/api_tokens.hpp"
@@ -70,6 +71,27 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
     result.admin_user_id = admin.id;
     if (!preset_token) result.token = token_value;
     return result;
+}
+
+eventstore::Result<std::string> link_key(App& app) {
+    constexpr std::string_view kName = "link-token-key";
+    auto existing = app.store.get(projections::cf::kServerSecrets, kName);
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing || app.config.read_only) return existing->value_or(std::string());
+    std::string made;
+    auto fut = app.store.submit([&](eventstore::Transaction& tx) {
+        auto again = tx.get(projections::cf::kServerSecrets, kName);
+        if (again && *again) {
+            made = **again;
+        } else {
+            made = domain::new_data_key();
+            tx.put(projections::cf::kServerSecrets, kName, made);
+        }
+        return eventstore::Outcome::Commit;
+    });
+    auto done = fut.get();
+    if (!done) return std::unexpected(done.error());
+    return made;
 }
 
 }  // namespace idledger::api

@@ -18,4 +18,8 @@ struct BootstrapResult {
 eventstore::Result<BootstrapResult> bootstrap_org(App& app,
                                                   const std::optional<std::string>& preset_token);
 
+/// The key one-time link tokens are derived with: made on first start (server_secrets), read
+/// afterwards. A read-only copy reads it or gets "" (it issues no tokens).
+eventstore::Result<std::string> link_key(App& app);
+
 }  // namespace idledger::api

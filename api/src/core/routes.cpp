@@ -2,6 +2,7 @@
 
 #include "core/context.hpp"
 #include "core/system_handlers.hpp"
+#include "core/test_hooks.hpp"
 #include "logs/system_log.hpp"
 #include "tokens/api_tokens.hpp"
 #include "users/handlers.hpp"
@@ -15,6 +16,10 @@ const std::vector<Route>& route_table() {
         {"GET", "/healthz", "healthz", "other", Public, Inline, system::healthz},
         {"GET", "/readyz", "readyz", "other", Public, Inline, system::readyz},
         {"GET", "/metrics", "metrics", "other", Public, Inline, system::metrics},
+        {"POST", "/api/v1/_test/clock", "test_advanceClock", "other", SuperAdmin, Blocking,
+         test_hooks::advance_clock},
+        {"POST", "/api/v1/_test/kafka", "test_kafkaBroker", "other", SuperAdmin, Blocking,
+         test_hooks::kafka_broker},
 
         {"POST", "/api/v1/users", "User_createUser", "users", UsersManage, Async, nullptr,
          users::create_async},

@@ -152,22 +152,23 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
 
     auto send_email = bool_param(req, "sendEmail", true);
     if (!send_email) return std::unexpected(send_email.error());
-    const OneTimeToken token = new_one_time_token();
-    const domain::Millis expires = ctx.app.clock.now_ms() + kResetTokenTtl;
+    const std::string rid = ctx.app.ids.next(domain::id_prefix::kLifecycleRequest);
+    const OneTimeToken token = link_token(ctx.app, rid, ctx.app.config.reset_token_ttl_ms);
     return with_verified_user(ctx, [&](const domain::User& user) -> R {
         auto result = run_user_command(
             ctx, user.id, false,
             [&](const std::optional<projections::UserRow>& r,
                 eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-                auto events = domain::decide_forgot_password(r->user, token.digest, expires);
-                if (events)
-                    for (auto& e : *events) e.data.set("sendEmail", *send_email);
-                return events;
+                // With sendEmail a worker e-mails the link; otherwise the caller gets it.
+                return domain::decide_forgot_password(r->user, token.issued.digest,
+                                                      token.issued.expires_at,
+                                                      *send_email ? rid : std::string());
             });
         if (!result) return std::unexpected(result.error());
         if (*send_email) return json_response(200, Json::object());
         Json out = Json::object();
-        out.set("resetPasswordUrl", ctx.base_url + "/signin/reset-password/" + token.value);
+        out.set("resetPasswordUrl",
+                ctx.base_url + link_path(domain::email_template::kForgotPassword) + token.value);
         return json_response(200, out);
     });
 }

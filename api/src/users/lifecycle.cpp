@@ -1,6 +1,7 @@
 // POST /api/v1/users/{userId}/lifecycle/* and DELETE /api/v1/users/{userId}.
 
 #include "core/json_io.hpp"
+#include "idledger/domain/ids.hpp"
 #include "idledger/domain/user_decide.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
@@ -15,43 +16,96 @@ using domain::LifecycleOp;
 
 namespace {
 
-domain::Result<UserCommandResult> run_op(
-    RequestContext& ctx, domain::LifecycleCommand cmd,
-    const std::function<void(std::vector<domain::Event>&)>& decorate = {}) {
+domain::Result<UserCommandResult> run_op(RequestContext& ctx, domain::LifecycleCommand cmd) {
     auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!row) return std::unexpected(row.error());
     return run_user_command(
         ctx, row->user.id, /*create=*/false,
         [&](const std::optional<projections::UserRow>& r,
             eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-            auto events = domain::decide_lifecycle(r->user, cmd);
-            if (events && decorate) decorate(*events);
-            return events;
+            return domain::decide_lifecycle(r->user, cmd);
         });
 }
 
 R empty_object() { return json_response(200, Json::object()); }
 
-/// activate and reactivate answer alike: {} when e-mailed, else the activation link and token.
-R activation_answer(RequestContext& ctx, const HttpRequest& req, LifecycleOp op,
-                    bool send_email_default) {
-    auto send_email = bool_param(req, "sendEmail", send_email_default);
-    if (!send_email) return std::unexpected(send_email.error());
-    OneTimeToken token = new_one_time_token();
-    const domain::Millis expires = ctx.app.clock.now_ms() + kActivationTokenTtl;
-    auto r = run_op(ctx, {op, std::nullopt}, [&](std::vector<domain::Event>& events) {
-        for (auto& e : events) {
-            e.data.set("activationTokenDigest", token.digest);
-            e.data.set("activationTokenExpiresAt", expires);
-            e.data.set("sendEmail", *send_email);
+bool prefers_async(const HttpRequest& req) {
+    const std::string* prefer = req.header("prefer");
+    return prefer && prefer->find("respond-async") != std::string::npos;
+}
+
+std::string new_request_id(RequestContext& ctx) {
+    return ctx.app.ids.next(domain::id_prefix::kLifecycleRequest);
+}
+
+/// An asynchronous transition that was requested: with `Prefer: respond-async`, 202 at once with
+/// where to watch it; otherwise wait (bounded) for the worker's completion and answer like Okta.
+R finish_transition(RequestContext& ctx, const HttpRequest& req, const UserCommandResult& r,
+                    const std::string& request_id,
+                    const std::shared_ptr<Completions::Waiter>& waiter, HttpResponse answer) {
+    const std::string user_id = r.row ? r.row->user.id : std::string();
+    if (prefers_async(req)) {
+        ctx.app.completions.forget(request_id);
+        if (answer.status == 200) answer.status = 202;
+        answer.add_header("Preference-Applied", "respond-async");
+        answer.add_header("Location", ctx.base_url + "/api/v1/users/" + user_id);
+        return answer;
+    }
+    // A deactivation that joined an earlier one waits for that one.
+    std::string awaited = request_id;
+    std::shared_ptr<Completions::Waiter> w = waiter;
+    if (r.events.empty() && r.row && r.row->user.request_id) {
+        ctx.app.completions.forget(request_id);
+        awaited = *r.row->user.request_id;
+        w = ctx.app.completions.expect(awaited);
+        auto now = ctx.app.reader.user(user_id);  // completed meanwhile?
+        if (now && *now && (*now)->user.request_id != awaited) {
+            ctx.app.completions.forget(awaited);
+            return answer;
         }
-    });
-    if (!r) return std::unexpected(r.error());
-    if (*send_email) return empty_object();
+    }
+    // On timeout the answer is the same: the user shows transitioningToStatus until done.
+    ctx.app.completions.wait(awaited, w, ctx.app.config.sync_wait);
+    return answer;
+}
+
+/// activate: requests the transition (a worker completes it, sending the e-mail if asked); the
+/// answer is {} when e-mailed, else the activation link and token.
+R activate_answer(RequestContext& ctx, const HttpRequest& req) {
+    auto send_email = bool_param(req, "sendEmail", true);
+    if (!send_email) return std::unexpected(send_email.error());
+    const std::string rid = new_request_id(ctx);
+    const OneTimeToken token = link_token(ctx.app, rid, ctx.app.config.activation_token_ttl_ms);
+    auto waiter = ctx.app.completions.expect(rid);
+    auto r = run_op(ctx, {LifecycleOp::Activate, std::nullopt, rid, *send_email, token.issued});
+    if (!r) {
+        ctx.app.completions.forget(rid);
+        return std::unexpected(r.error());
+    }
     Json body = Json::object();
-    body.set("activationUrl", ctx.base_url + "/welcome/" + token.value);
-    body.set("activationToken", token.value);
-    return json_response(200, body);
+    if (!*send_email) {
+        body.set("activationUrl",
+                 ctx.base_url + link_path(domain::email_template::kActivation) + token.value);
+        body.set("activationToken", token.value);
+    }
+    return finish_transition(ctx, req, *r, rid, waiter, json_response(200, body));
+}
+
+/// deactivate, and DELETE of a user not yet deprovisioned.
+R deactivation(RequestContext& ctx, const HttpRequest& req, LifecycleOp op, HttpResponse answer) {
+    if (auto s = bool_param(req, "sendEmail", false); !s) return std::unexpected(s.error());
+    const std::string rid = new_request_id(ctx);
+    auto waiter = ctx.app.completions.expect(rid);
+    auto r = run_op(ctx, {op, std::nullopt, rid});
+    if (!r) {
+        ctx.app.completions.forget(rid);
+        return std::unexpected(r.error());
+    }
+    if (!r->row) {  // permanently deleted: nothing asynchronous
+        ctx.app.completions.forget(rid);
+        return answer;
+    }
+    return finish_transition(ctx, req, *r, rid, waiter, std::move(answer));
 }
 
 std::string temporary_password() {
@@ -81,19 +135,25 @@ R expire_with_temp(RequestContext& ctx) {
 
 }  // namespace
 
-R activate(RequestContext& ctx, const HttpRequest& req) {
-    return activation_answer(ctx, req, LifecycleOp::Activate, true);
-}
+R activate(RequestContext& ctx, const HttpRequest& req) { return activate_answer(ctx, req); }
 
 R reactivate(RequestContext& ctx, const HttpRequest& req) {
-    return activation_answer(ctx, req, LifecycleOp::Reactivate, false);
+    auto send_email = bool_param(req, "sendEmail", false);
+    if (!send_email) return std::unexpected(send_email.error());
+    const std::string rid = new_request_id(ctx);
+    const OneTimeToken token = link_token(ctx.app, rid, ctx.app.config.activation_token_ttl_ms);
+    auto r = run_op(ctx, {LifecycleOp::Reactivate, std::nullopt, rid, *send_email, token.issued});
+    if (!r) return std::unexpected(r.error());
+    if (*send_email) return empty_object();
+    Json body = Json::object();
+    body.set("activationUrl",
+             ctx.base_url + link_path(domain::email_template::kActivation) + token.value);
+    body.set("activationToken", token.value);
+    return json_response(200, body);
 }
 
 R deactivate(RequestContext& ctx, const HttpRequest& req) {
-    if (auto s = bool_param(req, "sendEmail", false); !s) return std::unexpected(s.error());
-    auto r = run_op(ctx, {LifecycleOp::Deactivate, std::nullopt});
-    if (!r) return std::unexpected(r.error());
-    return empty_object();
+    return deactivation(ctx, req, LifecycleOp::Deactivate, json_response(200, Json::object()));
 }
 
 R suspend(RequestContext& ctx, const HttpRequest&) {
@@ -124,20 +184,15 @@ R reset_password(RequestContext& ctx, const HttpRequest& req) {
     auto send_email = bool_param(req, "sendEmail", true);
     if (!send_email) return std::unexpected(send_email.error());
     if (auto s = bool_param(req, "revokeSessions", false); !s) return std::unexpected(s.error());
-    OneTimeToken token = new_one_time_token();
-    const domain::Millis expires = ctx.app.clock.now_ms() + kResetTokenTtl;
-    auto r = run_op(ctx, {LifecycleOp::ResetPassword, std::nullopt},
-                    [&](std::vector<domain::Event>& events) {
-                        for (auto& e : events) {
-                            e.data.set("resetTokenDigest", token.digest);
-                            e.data.set("resetTokenExpiresAt", expires);
-                            e.data.set("sendEmail", *send_email);
-                        }
-                    });
+    const std::string rid = new_request_id(ctx);
+    const OneTimeToken token = link_token(ctx.app, rid, ctx.app.config.reset_token_ttl_ms);
+    auto r =
+        run_op(ctx, {LifecycleOp::ResetPassword, std::nullopt, rid, *send_email, token.issued});
     if (!r) return std::unexpected(r.error());
     if (*send_email) return empty_object();
     Json body = Json::object();
-    body.set("resetPasswordUrl", ctx.base_url + "/reset_password/" + token.value);
+    body.set("resetPasswordUrl",
+             ctx.base_url + link_path(domain::email_template::kPasswordReset) + token.value);
     return json_response(200, body);
 }
 
@@ -156,10 +211,7 @@ R expire_password_with_temp(RequestContext& ctx, const HttpRequest& req) {
 }
 
 R remove(RequestContext& ctx, const HttpRequest& req) {
-    if (auto s = bool_param(req, "sendEmail", false); !s) return std::unexpected(s.error());
-    auto r = run_op(ctx, {LifecycleOp::Delete, std::nullopt});
-    if (!r) return std::unexpected(r.error());
-    return empty_response(202);
+    return deactivation(ctx, req, LifecycleOp::Delete, empty_response(202));
 }
 
 }  // namespace idledger::api::users

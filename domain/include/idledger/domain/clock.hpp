@@ -41,6 +41,16 @@ class ManualClock final : public Clock {
     std::atomic<Millis> now_;
 };
 
+/// The system clock moved forward by a settable offset (the server's test hooks).
+class OffsetClock final : public Clock {
+  public:
+    Millis now_ms() const override { return SystemClock().now_ms() + offset_.load(); }
+    void advance(Millis ms) { offset_ += ms; }
+
+  private:
+    std::atomic<Millis> offset_{0};
+};
+
 /// `2026-11-29T18:22:07.000Z`.
 std::string format_iso8601(Millis ms);
 /// Accepts `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)`; nullopt if malformed.

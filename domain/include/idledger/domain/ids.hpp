@@ -14,6 +14,7 @@ inline constexpr std::string_view kUserType = "oty";
 inline constexpr std::string_view kRoleAssignment = "ra1";
 inline constexpr std::string_view kErrorId = "oae";
 inline constexpr std::string_view kRequestId = "req";
+inline constexpr std::string_view kLifecycleRequest = "lrq";
 }  // namespace id_prefix
 
 class IdSource {
@@ -34,6 +35,12 @@ void ensure_sodium();
 
 /// `length` random base62 characters (tokens, secrets).
 std::string random_base62(size_t length);
+
+/// A token derived from `key` and `context` (keyed BLAKE2b, base62): the same inputs always give
+/// the same token, and without the key nobody can compute it. One-time links sent by e-mail are
+/// derived from their request id, so the outbox can recompose the e-mail after a crash while
+/// events keep only the token's digest.
+std::string derived_token(std::string_view key, std::string_view context, size_t length = 20);
 
 /// The org's fixed ids (same on every start: derived from nothing but constants).
 inline constexpr std::string_view kDefaultUserTypeId = "otyidledgerdefault01";

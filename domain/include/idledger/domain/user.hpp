@@ -45,8 +45,18 @@ struct User {
     std::string provider_type = "OKTA";
     std::string provider_name = "OKTA";
     std::vector<std::string> roles;  // admin role types (SUPER_ADMIN, ...)
+    /// The recovery token (reset_password or forgot_password): digest and expiry.
     std::optional<std::string> forgot_token_digest;
     std::optional<Millis> forgot_token_expires;
+    /// The activation token (activate, reactivate): a newer one supersedes the older.
+    std::optional<std::string> activation_token_digest;
+    std::optional<Millis> activation_token_expires;
+    /// The user's outstanding asynchronous request (at most one; a newer request supersedes it):
+    /// its id and kind are set by the requesting event and cleared by the event that completes it.
+    std::optional<std::string> request_id;
+    std::string request_kind;
+    /// Log position of the requesting event: set by the projection, not by evolve().
+    std::optional<uint64_t> request_position;
     uint64_t version = 0;  // stream version: the ETag
 
     std::string login() const;
@@ -82,7 +92,35 @@ inline constexpr std::string_view kFactorsReset = "UserFactorsReset";
 inline constexpr std::string_view kForgotPasswordRequested = "UserForgotPasswordRequested";
 inline constexpr std::string_view kRoleGranted = "UserRoleGranted";
 inline constexpr std::string_view kDeleted = "UserDeleted";
+// Asynchronous lifecycle: a *requested* event now, the completion when a worker reports back.
+inline constexpr std::string_view kActivationRequested = "UserActivationRequested";
+inline constexpr std::string_view kDeactivationRequested = "UserDeactivationRequested";
+inline constexpr std::string_view kPasswordExpiryRequested = "UserPasswordExpiryRequested";
+inline constexpr std::string_view kPasswordExpiryCancelled = "UserPasswordExpiryCancelled";
+inline constexpr std::string_view kEmailDelivered = "UserEmailDelivered";
+inline constexpr std::string_view kEmailFailed = "UserEmailFailed";
 }  // namespace user_event
+
+/// Kinds of asynchronous requests (the "request" member of a requesting event's payload).
+namespace request_kind {
+inline constexpr std::string_view kActivate = "activate";
+inline constexpr std::string_view kDeactivate = "deactivate";
+inline constexpr std::string_view kExpirePassword = "expire_password";
+inline constexpr std::string_view kEmail = "email";
+}  // namespace request_kind
+
+/// E-mail templates a request may ask a worker to send.
+namespace email_template {
+inline constexpr std::string_view kActivation = "activation";
+inline constexpr std::string_view kPasswordReset = "password-reset";
+inline constexpr std::string_view kForgotPassword = "forgot-password";
+}  // namespace email_template
+
+/// Where a presented one-time token stands: the current one and unexpired, the current one but
+/// expired, or unknown (never issued, superseded by a newer one, or spent).
+enum class TokenState { Valid, Expired, Unknown };
+TokenState token_state(const std::optional<std::string>& current_digest,
+                       const std::optional<Millis>& expires, std::string_view digest, Millis now);
 
 /// Folds one event into the state. `at` is the event's commit time. Pure and total: an unknown
 /// event type leaves the state unchanged (forward compatibility).

@@ -57,17 +57,60 @@ enum class LifecycleOp {
     Delete,
 };
 
+/// A one-time token issued by a command: only its digest is recorded.
+struct IssuedToken {
+    std::string digest;
+    Millis expires_at = 0;
+};
+
 struct LifecycleCommand {
     LifecycleOp op;
     std::optional<StoredPassword> temp_password;  // expire_password with a temporary password
+    /// The id any asynchronous request the command opens gets (activation, deactivation, e-mail).
+    std::string request_id;
+    bool send_email = false;           // activate, reactivate, reset_password
+    std::optional<IssuedToken> token;  // activation (activate, reactivate) or reset token
 };
 
+/// The events of a lifecycle operation. Activation and deactivation only *request* the change
+/// (transitioningToStatus); a worker's completion sets the status. A deactivation (or DELETE)
+/// of a user already transitioning to DEPROVISIONED decides nothing: the caller joins the
+/// user's outstanding request.
 Result<std::vector<Event>> decide_lifecycle(const User& user, const LifecycleCommand& cmd);
+
+/// What a worker reported for a request.
+struct CompletionReport {
+    std::string request_id;
+    std::string kind;  // request_kind::*
+    /// The e-mail the request asked for, if any: delivered or failed (after the worker's retries).
+    struct Email {
+        std::string template_name;
+        bool delivered = false;
+        std::string message_id;
+        std::string transport;  // "smtp" or "file"
+        std::string error;
+    };
+    std::optional<Email> email;
+    size_t revoked_api_tokens = 0;           // deprovisioning's effects on other streams
+    std::optional<Millis> password_changed;  // expire_password: the age the request was made for
+};
+
+/// The completion events of a request. Empty when the request is no longer the user's
+/// outstanding one (a duplicate delivery, or superseded): the report is acknowledged and dropped.
+std::vector<Event> decide_completion(const User& user, const CompletionReport& report);
+
+/// Whether the password policy's maximum age has expired the user's password at `now`.
+bool password_due_to_expire(const User& user, Millis max_age_ms, Millis now);
+/// The scheduler's request for a due password (none when not due or another request is open).
+std::optional<Event> decide_password_expiry_request(const User& user, Millis max_age_ms, Millis now,
+                                                    const std::string& request_id);
 
 Result<std::vector<Event>> decide_change_password(const User& user, const StoredPassword& next);
 Result<std::vector<Event>> decide_change_recovery(const User& user, const RecoveryQuestion& rq);
+/// `request_id` non-empty: a worker e-mails the reset link.
 Result<std::vector<Event>> decide_forgot_password(const User& user, const std::string& token_digest,
-                                                  Millis expires_at);
+                                                  Millis expires_at,
+                                                  const std::string& request_id = {});
 /// Forgot-password with the answer already verified: sets the new password.
 Result<std::vector<Event>> decide_forgot_password_reset(const User& user,
                                                         const StoredPassword& next);

@@ -29,6 +29,15 @@ inline constexpr std::string_view kTokensByDigest = "api_tokens_by_digest";  // 
 /// id + '\0' + version(8) -> position(8) + timestamp(8) + state, every kSnapshotEvery versions:
 /// as-of reads fold from the nearest one instead of from the start.
 inline constexpr std::string_view kUserSnapshots = "user_snapshots";
+/// position(8) of a requesting event -> the request (JSON: id, userId, kind, template): the
+/// outbox of asynchronous requests with no completion yet. The relay publishes from it; a
+/// completion (or a superseding request) removes the entry in the same batch.
+inline constexpr std::string_view kLifecyclePending = "lifecycle_pending";
+/// passwordChanged(8) + user id -> "" for users whose password can expire (ACTIVE, with a
+/// password): the password-expiry scheduler reads only the due prefix.
+inline constexpr std::string_view kUsersByPasswordAge = "users_by_password_age";
+/// Source of truth: server-wide secrets (the key link tokens are derived with).
+inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
 inline constexpr std::string_view kUserKeys = "user_keys";
 }  // namespace cf
@@ -121,6 +130,17 @@ class Reader {
     Result<std::optional<std::string>> unambiguous_short_name(std::string_view name) const;
     eventstore::EventStore& store_;
 };
+
+/// One outstanding asynchronous request, as the outbox holds it.
+struct PendingRequest {
+    uint64_t position = 0;  // of the requesting event
+    std::string id;
+    std::string user_id;
+    std::string kind;           // domain::request_kind
+    std::string template_name;  // e-mail template, if the request sends one
+};
+std::string encode_pending(const PendingRequest& r);
+std::optional<PendingRequest> decode_pending(uint64_t position, std::string_view bytes);
 
 /// Decodes a users-CF value.
 std::optional<UserRow> decode_user_row(std::string_view bytes);

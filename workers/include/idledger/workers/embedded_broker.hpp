@@ -27,6 +27,8 @@ class EmbeddedBroker {
 
     /// "127.0.0.1:PORT[,...]": what clients use as bootstrap.servers.
     const std::string& bootstrap() const { return bootstrap_; }
+    /// Takes the broker down (connections closed and refused) or brings it back: outage tests.
+    void set_up(bool up);
 
   private:
     EmbeddedBroker() = default;

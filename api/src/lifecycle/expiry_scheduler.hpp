@@ -1,0 +1,39 @@
+#pragma once
+// Password expiry by policy: every interval, the users whose password is older than the policy's
+// maximum age are read from the password-age index (only the due prefix, never every user), and
+// an expiry request is appended for each; it travels the same Kafka path as every request, and the
+// worker's completion moves the user to PASSWORD_EXPIRED. Time comes from the App's clock.
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "core/app.hpp"
+
+namespace idledger::api {
+
+struct PasswordExpiryPolicy {
+    domain::Millis max_age_ms = 0;  // 0: passwords never expire
+    std::chrono::milliseconds interval{1000};
+    size_t max_per_sweep = 1000;
+};
+
+class PasswordExpiryScheduler {
+  public:
+    PasswordExpiryScheduler(App& app, PasswordExpiryPolicy policy) : app_(app), policy_(policy) {}
+    ~PasswordExpiryScheduler() { stop(); }
+    void start();
+    void stop();
+    /// One pass: requests expiry for every due user (up to max_per_sweep). Returns how many.
+    size_t sweep();
+
+  private:
+    App& app_;
+    PasswordExpiryPolicy policy_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace idledger::api

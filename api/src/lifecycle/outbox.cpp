@@ -1,0 +1,59 @@
+#include "lifecycle/outbox.hpp"
+
+#include "idledger/domain/ids.hpp"
+#include "users/one_time_token.hpp"
+
+namespace idledger::api {
+
+namespace pj = projections;
+using eventstore::decode_u64;
+using eventstore::encode_u64;
+
+std::vector<uint64_t> Outbox::pending_after(uint64_t after, size_t max) {
+    std::vector<uint64_t> out;
+    auto scanned = app_.store.scan(pj::cf::kLifecyclePending, "", encode_u64(after + 1),
+                                   [&](std::string_view key, std::string_view) {
+                                       if (key.size() == 8) out.push_back(decode_u64(key));
+                                       return out.size() < max;
+                                   });
+    if (!scanned) out.clear();
+    return out;
+}
+
+std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
+    auto bytes = app_.store.get(pj::cf::kLifecyclePending, encode_u64(position));
+    if (!bytes || !*bytes) return std::nullopt;
+    auto pending = pj::decode_pending(position, **bytes);
+    if (!pending) return std::nullopt;
+    auto row = app_.reader.user(pending->user_id);
+    if (!row || !*row) return std::nullopt;
+    const domain::User& u = (*row)->user;
+
+    workers::RequestMessage m;
+    m.request_id = pending->id;
+    m.position = position;
+    m.user_id = pending->user_id;
+    m.kind = pending->kind;
+    if (!pending->template_name.empty()) {
+        const std::string first = u.profile.string_at("firstName");
+        const std::string last = u.profile.string_at("lastName");
+        m.email = workers::EmailOrder{pending->template_name, u.email(),
+                                      first + (first.empty() || last.empty() ? "" : " ") + last,
+                                      u.login(),
+                                      public_url_ + link_path(pending->template_name) +
+                                          domain::derived_token(app_.link_key, pending->id)};
+    }
+    if (m.kind == domain::request_kind::kDeactivate) {
+        if (auto tokens = app_.reader.tokens())
+            for (const auto& t : *tokens)
+                if (t.user_id == u.id) m.api_token_ids.push_back(t.id);
+    }
+    if (m.kind == domain::request_kind::kExpirePassword) m.password_changed = u.password_changed;
+    return m;
+}
+
+uint64_t Outbox::wait_for_log(uint64_t seen, std::chrono::steady_clock::time_point deadline) {
+    return app_.store.wait_for(seen + 1, deadline);
+}
+
+}  // namespace idledger::api

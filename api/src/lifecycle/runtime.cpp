@@ -1,0 +1,82 @@
+#include "lifecycle/runtime.hpp"
+
+#include "lifecycle/completion.hpp"
+#include "lifecycle/outbox.hpp"
+
+namespace idledger::api {
+
+workers::KafkaSettings kafka_settings(const std::string& brokers) {
+    const bool loopback = brokers.starts_with("127.") || brokers.starts_with("localhost:");
+    return workers::KafkaSettings{brokers, loopback};
+}
+
+std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::start(
+    App& app, LifecycleOptions o) {
+    std::unique_ptr<LifecycleRuntime> rt(new LifecycleRuntime());
+    rt->app_ = &app;
+    if (o.kafka_brokers.empty()) {
+        auto b = workers::EmbeddedBroker::start();
+        if (!b) return std::unexpected(b.error());
+        rt->broker_ = std::move(*b);
+        rt->bootstrap_ = rt->broker_->bootstrap();
+    } else {
+        rt->bootstrap_ = o.kafka_brokers;
+    }
+    const workers::KafkaSettings kafka = kafka_settings(rt->bootstrap_);
+    auto producer = workers::Producer::create(kafka, "idledger-relay");
+    if (!producer) return std::unexpected(producer.error());
+    rt->producer_ = std::move(*producer);
+    rt->outbox_ = std::make_unique<Outbox>(app, o.public_url);
+    rt->relay_ = std::make_unique<workers::Relay>(*rt->outbox_, *rt->producer_, o.relay);
+
+    workers::Relay* relay = rt->relay_.get();
+    rt->results_ = std::make_unique<workers::ResultConsumer>(
+        kafka, [&app, relay](workers::ResultMessage r, std::function<void()> ack) {
+            const uint64_t position = r.position;
+            const std::string request_id = r.request_id;
+            apply_result(app, r,
+                         [&app, relay, position, request_id, ack = std::move(ack)](bool applied) {
+                             if (applied) app.completions.complete(request_id);
+                             // Applied or a duplicate: either way this publication is settled. (A
+                             // failure leaves the request pending; the relay's retry publishes it
+                             // again.)
+                             relay->completed(position);
+                             ack();
+                         });
+        });
+    if (auto s = rt->results_->start(); !s) return std::unexpected(s.error());
+    if (o.workers > 0) {
+        rt->mailer_ = workers::make_mailer(o.mail);
+        rt->workers_ = std::make_unique<workers::WorkerPool>(kafka, *rt->mailer_, o.workers,
+                                                             "idledger-serve-worker");
+        if (auto s = rt->workers_->start(); !s) return std::unexpected(s.error());
+    }
+    rt->relay_->start();
+    rt->scheduler_ = std::make_unique<PasswordExpiryScheduler>(app, o.expiry);
+    rt->scheduler_->start();
+    app.lifecycle = rt.get();
+    return rt;
+}
+
+LifecycleRuntime::~LifecycleRuntime() {
+    if (app_) app_->lifecycle = nullptr;
+    if (scheduler_) scheduler_->stop();
+    if (relay_) relay_->stop();
+    if (workers_) workers_->stop();
+    if (results_) results_->stop();
+    relay_.reset();
+    producer_.reset();
+    workers_.reset();
+    results_.reset();
+    broker_.reset();
+}
+
+bool LifecycleRuntime::set_broker_up(bool up) {
+    if (!broker_) return false;
+    broker_->set_up(up);
+    return true;
+}
+
+workers::Relay::Stats LifecycleRuntime::relay_stats() const { return relay_->stats(); }
+
+}  // namespace idledger::api

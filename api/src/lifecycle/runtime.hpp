@@ -1,0 +1,60 @@
+#pragma once
+// The asynchronous lifecycle of one server process: the Kafka connection (the embedded broker
+// unless brokers are named), the outbox relay, the result consumer, the in-process workers and
+// the password-expiry scheduler. Started by `serve` after bootstrap; stopped before the store.
+
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "core/app.hpp"
+#include "idledger/workers/embedded_broker.hpp"
+#include "idledger/workers/kafka.hpp"
+#include "idledger/workers/mailer.hpp"
+#include "idledger/workers/relay.hpp"
+#include "idledger/workers/worker.hpp"
+#include "lifecycle/expiry_scheduler.hpp"
+
+namespace idledger::api {
+
+class Outbox;
+
+struct LifecycleOptions {
+    std::string kafka_brokers;  // empty: start the embedded broker
+    int workers = 1;            // in-process worker consumers (0: only external `idledger worker`s)
+    workers::MailSettings mail;
+    workers::RelayOptions relay;
+    PasswordExpiryPolicy expiry;
+    std::string public_url;  // base of the links in e-mails
+};
+
+class LifecycleRuntime {
+  public:
+    static std::expected<std::unique_ptr<LifecycleRuntime>, std::string> start(
+        App& app, LifecycleOptions options);
+    ~LifecycleRuntime();
+
+    const std::string& bootstrap() const { return bootstrap_; }
+    bool embedded() const { return broker_ != nullptr; }
+    /// Test hook: takes the embedded broker down (connections refused) or back up.
+    bool set_broker_up(bool up);
+    workers::Relay::Stats relay_stats() const;
+
+  private:
+    LifecycleRuntime() = default;
+    App* app_ = nullptr;
+    std::string bootstrap_;
+    std::unique_ptr<workers::EmbeddedBroker> broker_;
+    std::unique_ptr<workers::Producer> producer_;
+    std::unique_ptr<Outbox> outbox_;
+    std::unique_ptr<workers::Relay> relay_;
+    std::unique_ptr<workers::ResultConsumer> results_;
+    std::unique_ptr<workers::Mailer> mailer_;
+    std::unique_ptr<workers::WorkerPool> workers_;
+    std::unique_ptr<PasswordExpiryScheduler> scheduler_;
+};
+
+/// Kafka settings for `brokers`: brokers on loopback get the short timeouts of the embedded case.
+workers::KafkaSettings kafka_settings(const std::string& brokers);
+
+}  // namespace idledger::api

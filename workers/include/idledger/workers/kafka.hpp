@@ -1,0 +1,75 @@
+#pragma once
+// Thin RAII wrappers over librdkafka's C API: one producer and one group consumer shape, with
+// the settings the lifecycle needs (documented in workers/README.md).
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace idledger::workers {
+
+struct KafkaSettings {
+    std::string brokers;    // bootstrap.servers
+    bool embedded = false;  // the in-process mock cluster: short timeouts, tight fetch waits
+};
+
+struct KafkaMessage {
+    std::string topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+    std::string key;
+    std::string value;
+};
+
+/// An idempotent producer (acks=all). Delivery reports run on the producer's own poll thread.
+class Producer {
+  public:
+    using Delivered = std::function<void(bool ok, const std::string& error)>;
+    static std::expected<std::unique_ptr<Producer>, std::string> create(
+        const KafkaSettings& settings, const std::string& client_id);
+    ~Producer();
+    Producer(const Producer&) = delete;
+    Producer& operator=(const Producer&) = delete;
+
+    /// Queues one message; `done` runs once it is acknowledged by the broker or has failed
+    /// (including when the producer is destroyed first). Never blocks for long.
+    void produce(const std::string& topic, std::string_view key, std::string_view value,
+                 Delivered done);
+
+  private:
+    Producer() = default;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// A consumer in a consumer group. Offsets are committed automatically, but only up to the
+/// messages passed to done(): a message not done is delivered again after a crash or rebalance.
+class Consumer {
+  public:
+    static std::expected<std::unique_ptr<Consumer>, std::string> create(
+        const KafkaSettings& settings, const std::string& group_id,
+        const std::vector<std::string>& topics, const std::string& client_id);
+    ~Consumer();
+    Consumer(const Consumer&) = delete;
+    Consumer& operator=(const Consumer&) = delete;
+
+    std::optional<KafkaMessage> poll(int timeout_ms);
+    /// Marks a message processed (thread-safe): its offset may be committed.
+    void done(const KafkaMessage& m);
+
+  private:
+    Consumer() = default;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Topic names.
+inline constexpr std::string_view kRequestTopic = "idledger.lifecycle.requests";
+inline constexpr std::string_view kResultTopic = "idledger.lifecycle.results";
+
+}  // namespace idledger::workers

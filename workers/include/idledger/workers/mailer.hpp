@@ -1,0 +1,34 @@
+#pragma once
+// E-mail delivery for the workers: SMTP through libcurl (retried with backoff), or, with no SMTP
+// server configured, RFC 5322 files in a directory (the embedded default: DATA_DIR/mail/).
+
+#include <memory>
+#include <string>
+
+#include "idledger/workers/lifecycle_messages.hpp"
+
+namespace idledger::workers {
+
+struct MailSettings {
+    std::string smtp_url;  // smtp://host:port; empty: write files
+    std::string mail_dir;  // where files go without SMTP
+    std::string from = "noreply@idledger.local";
+    int attempts = 5;            // SMTP tries before the delivery is reported failed
+    int first_backoff_ms = 200;  // doubled after each failed try
+};
+
+/// The whole message (headers and body, CRLF line ends) for `order`. The Message-ID is derived
+/// from the request id, so a request processed twice produces the same message.
+std::string compose_email(const EmailOrder& order, const std::string& from,
+                          const std::string& request_id, long long now_ms);
+
+class Mailer {
+  public:
+    virtual ~Mailer() = default;
+    /// Delivers (with retries); the outcome says how, or why not.
+    virtual EmailOutcome send(const EmailOrder& order, const std::string& request_id) = 0;
+};
+
+std::unique_ptr<Mailer> make_mailer(const MailSettings& settings);
+
+}  // namespace idledger::workers

@@ -1,0 +1,74 @@
+#pragma once
+// Lifecycle workers: consumers in one group on the request topic. Each request's side effects
+// are performed (e-mail; for deprovisioning, the list of credentials to revoke) and a result is
+// published to the result topic; the request's offset is committed only once its result is
+// acknowledged, so a worker that dies mid-batch leaves its requests to the next owner.
+
+#include <atomic>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "idledger/workers/kafka.hpp"
+#include "idledger/workers/lifecycle_messages.hpp"
+#include "idledger/workers/mailer.hpp"
+
+namespace idledger::workers {
+
+inline constexpr const char* kWorkerGroup = "idledger-workers";
+
+/// What a worker does with one request (no Kafka involved): the result to publish.
+ResultMessage perform(const RequestMessage& request, Mailer& mailer);
+
+class WorkerPool {
+  public:
+    /// `threads` consumers, each with its own connection, in the worker group.
+    WorkerPool(KafkaSettings kafka, Mailer& mailer, int threads, std::string client_id);
+    ~WorkerPool();
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+
+    /// Connects and starts consuming; fails with a reason.
+    std::expected<void, std::string> start();
+    void stop();
+    uint64_t processed() const { return processed_; }
+
+  private:
+    void run(Consumer& consumer);
+    KafkaSettings kafka_;
+    Mailer& mailer_;
+    int threads_;
+    std::string client_id_;
+    std::unique_ptr<Producer> producer_;
+    std::vector<std::unique_ptr<Consumer>> consumers_;
+    std::vector<std::thread> running_;
+    std::atomic<bool> stop_{false};
+    std::atomic<uint64_t> processed_{0};
+};
+
+/// The server's side of the result topic: hands each result to `apply`, which must call `ack`
+/// exactly once: when the result's effect is durable, when it was recognised as a duplicate, or
+/// when applying failed (the request is then still pending and the relay publishes it again).
+class ResultConsumer {
+  public:
+    using Apply = std::function<void(ResultMessage result, std::function<void()> ack)>;
+    ResultConsumer(KafkaSettings kafka, Apply apply);
+    ~ResultConsumer();
+    ResultConsumer(const ResultConsumer&) = delete;
+    ResultConsumer& operator=(const ResultConsumer&) = delete;
+    std::expected<void, std::string> start();
+    void stop();
+
+  private:
+    KafkaSettings kafka_;
+    Apply apply_;
+    std::unique_ptr<Consumer> consumer_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> outstanding_{0};
+};
+
+}  // namespace idledger::workers

@@ -1,0 +1,197 @@
+#include "idledger/workers/kafka.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace idledger::workers {
+namespace {
+
+bool set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std::string& error) {
+    char err[512];
+    if (rd_kafka_conf_set(conf, name, value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+        error = std::string(name) + ": " + err;
+        return false;
+    }
+    return true;
+}
+
+/// Settings both shapes share. The embedded broker lives in this process: waits are kept short
+/// because its fetch handler does not wake early when data arrives.
+rd_kafka_conf_t* base_conf(const KafkaSettings& s, const std::string& client_id,
+                           std::string& error) {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    bool ok = set(conf, "bootstrap.servers", s.brokers, error) &&
+              set(conf, "client.id", client_id, error) &&
+              set(conf, "socket.nagle.disable", "true", error) &&
+              set(conf, "log_level", "3", error) &&
+              set(conf, "reconnect.backoff.max.ms", s.embedded ? "500" : "5000", error);
+    if (!ok) {
+        rd_kafka_conf_destroy(conf);
+        return nullptr;
+    }
+    return conf;
+}
+
+void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+    auto* done = static_cast<Producer::Delivered*>(m->_private);
+    if (!done) return;
+    (*done)(m->err == RD_KAFKA_RESP_ERR_NO_ERROR,
+            m->err ? rd_kafka_err2str(m->err) : std::string());
+    delete done;
+}
+
+}  // namespace
+
+struct Producer::Impl {
+    rd_kafka_t* rk = nullptr;
+    std::atomic<bool> stop{false};
+    std::thread poller;
+    ~Impl() {
+        stop = true;
+        if (poller.joinable()) poller.join();
+        if (!rk) return;
+        rd_kafka_flush(rk, 1000);
+        // Whatever is still queued fails now, so every delivery callback runs exactly once.
+        rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_flush(rk, 1000);
+        rd_kafka_poll(rk, 0);
+        rd_kafka_destroy(rk);
+    }
+};
+
+std::expected<std::unique_ptr<Producer>, std::string> Producer::create(
+    const KafkaSettings& s, const std::string& client_id) {
+    std::string error;
+    rd_kafka_conf_t* conf = base_conf(s, client_id, error);
+    if (!conf) return std::unexpected(error);
+    if (!set(conf, "acks", "all", error) || !set(conf, "enable.idempotence", "true", error) ||
+        !set(conf, "linger.ms", "1", error) ||
+        // A message not acknowledged in time fails; the relay publishes it again later.
+        !set(conf, "message.timeout.ms", s.embedded ? "5000" : "30000", error)) {
+        rd_kafka_conf_destroy(conf);
+        return std::unexpected(error);
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    char err[512];
+    std::unique_ptr<Producer> p(new Producer());
+    p->impl_ = std::make_unique<Impl>();
+    p->impl_->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!p->impl_->rk) {
+        rd_kafka_conf_destroy(conf);
+        return std::unexpected(std::string("cannot create a Kafka producer: ") + err);
+    }
+    Impl* impl = p->impl_.get();
+    impl->poller = std::thread([impl] {
+        while (!impl->stop) rd_kafka_poll(impl->rk, 50);
+    });
+    return p;
+}
+
+Producer::~Producer() = default;
+
+void Producer::produce(const std::string& topic, std::string_view key, std::string_view value,
+                       Delivered done) {
+    auto* opaque = new Delivered(std::move(done));
+    for (int attempt = 0;; ++attempt) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            impl_->rk, RD_KAFKA_V_TOPIC(topic.c_str()),
+            RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && attempt < 50) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            continue;
+        }
+        (*opaque)(false, rd_kafka_err2str(e));
+        delete opaque;
+        return;
+    }
+}
+
+struct Consumer::Impl {
+    rd_kafka_t* rk = nullptr;
+    std::mutex mu;
+    std::map<std::pair<std::string, int32_t>, int64_t> stored;  // highest offset stored
+    ~Impl() {
+        if (!rk) return;
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
+};
+
+std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
+    const KafkaSettings& s, const std::string& group_id, const std::vector<std::string>& topics,
+    const std::string& client_id) {
+    std::string error;
+    rd_kafka_conf_t* conf = base_conf(s, client_id, error);
+    if (!conf) return std::unexpected(error);
+    bool ok = set(conf, "group.id", group_id, error) &&
+              set(conf, "enable.auto.commit", "true", error) &&
+              set(conf, "auto.commit.interval.ms", "200", error) &&
+              set(conf, "enable.auto.offset.store", "false", error) &&
+              set(conf, "auto.offset.reset", "earliest", error) &&
+              set(conf, "fetch.wait.max.ms", s.embedded ? "2" : "100", error) &&
+              set(conf, "fetch.error.backoff.ms", s.embedded ? "5" : "100", error) &&
+              set(conf, "session.timeout.ms", s.embedded ? "3000" : "10000", error) &&
+              set(conf, "heartbeat.interval.ms", s.embedded ? "300" : "1000", error);
+    if (!ok) {
+        rd_kafka_conf_destroy(conf);
+        return std::unexpected(error);
+    }
+    char err[512];
+    std::unique_ptr<Consumer> c(new Consumer());
+    c->impl_ = std::make_unique<Impl>();
+    c->impl_->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!c->impl_->rk) {
+        rd_kafka_conf_destroy(conf);
+        return std::unexpected(std::string("cannot create a Kafka consumer: ") + err);
+    }
+    rd_kafka_poll_set_consumer(c->impl_->rk);
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(topics.size()));
+    for (const auto& t : topics)
+        rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(c->impl_->rk, list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (e) return std::unexpected(std::string("cannot subscribe: ") + rd_kafka_err2str(e));
+    return c;
+}
+
+Consumer::~Consumer() = default;
+
+std::optional<KafkaMessage> Consumer::poll(int timeout_ms) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, timeout_ms);
+    if (!m) return std::nullopt;
+    std::optional<KafkaMessage> out;
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        out = KafkaMessage{
+            rd_kafka_topic_name(m->rkt), m->partition, m->offset,
+            m->key ? std::string(static_cast<const char*>(m->key), m->key_len) : std::string(),
+            std::string(static_cast<const char*>(m->payload), m->len)};
+    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        std::cerr << "idledger: kafka consumer: " << rd_kafka_message_errstr(m) << "\n";
+    }
+    rd_kafka_message_destroy(m);
+    return out;
+}
+
+void Consumer::done(const KafkaMessage& m) {
+    {
+        std::lock_guard lock(impl_->mu);
+        auto& high = impl_->stored[{m.topic, m.partition}];
+        if (m.offset + 1 <= high) return;
+        high = m.offset + 1;
+    }
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, m.topic.c_str(), m.partition)->offset = m.offset + 1;
+    rd_kafka_offsets_store(impl_->rk, list);  // fails harmlessly once the partition moved away
+    rd_kafka_topic_partition_list_destroy(list);
+}
+
+}  // namespace idledger::workers

@@ -1,0 +1,168 @@
+#include "idledger/workers/mailer.hpp"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "idledger/domain/clock.hpp"
+
+namespace idledger::workers {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Header values never carry a line break (no header injection through profile data).
+std::string header_safe(std::string s) {
+    for (auto& c : s)
+        if (c == '\r' || c == '\n') c = ' ';
+    return s;
+}
+
+struct Template {
+    const char* subject;
+    const char* lead;
+};
+
+Template template_for(const std::string& name) {
+    if (name == "password-reset")
+        return {"Reset your password",
+                "An administrator has reset the password of your account. Choose a new one "
+                "with this link:"};
+    if (name == "forgot-password")
+        return {"Password reset requested",
+                "Someone (hopefully you) asked to reset the password of your account. If it was "
+                "you, choose a new one with this link:"};
+    return {"Activate your account",
+            "An account has been created for you. Activate it with this link:"};
+}
+
+std::string message_id(const std::string& request_id) { return request_id + "@idledger.local"; }
+
+class FileMailer final : public Mailer {
+  public:
+    explicit FileMailer(MailSettings s) : s_(std::move(s)) {}
+    EmailOutcome send(const EmailOrder& order, const std::string& request_id) override {
+        EmailOutcome out{order.template_name, false, message_id(request_id), "file", {}};
+        std::error_code ec;
+        fs::create_directories(s_.mail_dir, ec);
+        const fs::path final_path = fs::path(s_.mail_dir) / (request_id + ".eml");
+        const fs::path tmp = fs::path(s_.mail_dir) / (request_id + ".eml.tmp");
+        const std::string text =
+            compose_email(order, s_.from, request_id, domain::SystemClock().now_ms());
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size()) &&
+                  ::fsync(fd) == 0;
+        if (fd >= 0) ::close(fd);
+        if (ok) fs::rename(tmp, final_path, ec);
+        if (!ok || ec) {
+            out.error = "cannot write " + final_path.string();
+            return out;
+        }
+        out.delivered = true;
+        return out;
+    }
+
+  private:
+    MailSettings s_;
+};
+
+struct Upload {
+    const std::string* text;
+    size_t offset = 0;
+};
+
+size_t read_upload(char* buf, size_t size, size_t n, void* userp) {
+    auto* u = static_cast<Upload*>(userp);
+    size_t len = std::min(size * n, u->text->size() - u->offset);
+    std::copy_n(u->text->data() + u->offset, len, buf);
+    u->offset += len;
+    return len;
+}
+
+class SmtpMailer final : public Mailer {
+  public:
+    explicit SmtpMailer(MailSettings s) : s_(std::move(s)) {
+        static std::once_flag once;
+        std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    }
+    EmailOutcome send(const EmailOrder& order, const std::string& request_id) override {
+        EmailOutcome out{order.template_name, false, message_id(request_id), "smtp", {}};
+        const std::string text =
+            compose_email(order, s_.from, request_id, domain::SystemClock().now_ms());
+        int backoff = s_.first_backoff_ms;
+        for (int attempt = 1; attempt <= s_.attempts; ++attempt) {
+            out.error = try_once(order.to, text);
+            if (out.error.empty()) {
+                out.delivered = true;
+                return out;
+            }
+            if (attempt < s_.attempts) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
+                backoff *= 2;
+            }
+        }
+        return out;
+    }
+
+  private:
+    std::string try_once(const std::string& to, const std::string& text) {
+        CURL* c = curl_easy_init();
+        if (!c) return "cannot start libcurl";
+        Upload upload{&text};
+        const std::string from = "<" + s_.from + ">";
+        curl_slist* rcpt = curl_slist_append(nullptr, ("<" + header_safe(to) + ">").c_str());
+        curl_easy_setopt(c, CURLOPT_URL, s_.smtp_url.c_str());
+        curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+        curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, read_upload);
+        curl_easy_setopt(c, CURLOPT_READDATA, &upload);
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+        CURLcode r = curl_easy_perform(c);
+        curl_slist_free_all(rcpt);
+        curl_easy_cleanup(c);
+        return r == CURLE_OK ? std::string() : std::string(curl_easy_strerror(r));
+    }
+    MailSettings s_;
+};
+
+}  // namespace
+
+std::string compose_email(const EmailOrder& order, const std::string& from,
+                          const std::string& request_id, long long now_ms) {
+    const Template t = template_for(order.template_name);
+    std::string date = domain::format_rfc1123(now_ms);  // "Sun, 29 Nov 2026 20:57:41 GMT"
+    if (date.ends_with(" GMT")) date.replace(date.size() - 3, 3, "+0000");
+    std::string m;
+    m += "From: idledger <" + header_safe(from) + ">\r\n";
+    m += "To: <" + header_safe(order.to) + ">\r\n";
+    m += std::string("Subject: ") + t.subject + "\r\n";
+    m += "Date: " + date + "\r\n";
+    m += "Message-ID: <" + message_id(request_id) + ">\r\n";
+    m += "MIME-Version: 1.0\r\n";
+    m += "Content-Type: text/plain; charset=utf-8\r\n";
+    m += "Content-Transfer-Encoding: 8bit\r\n";
+    m += "X-Idledger-Template: " + header_safe(order.template_name) + "\r\n";
+    m += "\r\n";
+    m += "Hello " + (order.name.empty() ? order.login : order.name) + ",\r\n\r\n";
+    m += std::string(t.lead) + "\r\n\r\n";
+    m += "  " + order.link + "\r\n\r\n";
+    m += "Your sign-in name is " + order.login + ".\r\n";
+    return m;
+}
+
+std::unique_ptr<Mailer> make_mailer(const MailSettings& s) {
+    if (!s.smtp_url.empty()) return std::make_unique<SmtpMailer>(s);
+    return std::make_unique<FileMailer>(s);
+}
+
+}  // namespace idledger::workers

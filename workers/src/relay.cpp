@@ -1,0 +1,116 @@
+#include "idledger/workers/relay.hpp"
+
+namespace idledger::workers {
+
+using Clock = std::chrono::steady_clock;
+
+Relay::Relay(RelaySource& source, Producer& producer, RelayOptions options)
+    : source_(source), producer_(producer), options_(options) {}
+
+Relay::~Relay() { stop(); }
+
+void Relay::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void Relay::stop() {
+    {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Relay::completed(uint64_t position) {
+    {
+        std::lock_guard lock(mu_);
+        completed_.push_back(position);
+    }
+    wake_.notify_all();
+}
+
+Relay::Stats Relay::stats() const {
+    std::lock_guard lock(mu_);
+    Stats s = stats_;
+    s.in_flight = in_flight_.size();
+    return s;
+}
+
+void Relay::publish(uint64_t position, bool again) {
+    auto message = source_.compose(position);
+    std::lock_guard lock(mu_);
+    if (!message) {
+        in_flight_.erase(position);
+        return;
+    }
+    in_flight_[position] = InFlight{Clock::now()};
+    (again ? stats_.republished : stats_.published) += 1;
+    // The lock is held while queueing so a failure report cannot overtake the bookkeeping.
+    producer_.produce(std::string(kRequestTopic), message->user_id, encode(*message),
+                      [this, position](bool ok, const std::string&) {
+                          if (ok) return;
+                          {
+                              // Not delivered: publish again soon.
+                              std::lock_guard l(mu_);
+                              auto it = in_flight_.find(position);
+                              if (it != in_flight_.end())
+                                  it->second.sent = Clock::now() - options_.retry_after;
+                          }
+                          wake_.notify_all();
+                      });
+}
+
+void Relay::run() {
+    uint64_t seen_head = 0;
+    auto next_retry_check = Clock::now();
+    for (;;) {
+        std::vector<uint64_t> done;
+        size_t free_slots = 0;
+        {
+            std::lock_guard lock(mu_);
+            if (stop_) return;
+            done.swap(completed_);
+            for (uint64_t p : done) in_flight_.erase(p);
+            free_slots =
+                options_.window > in_flight_.size() ? options_.window - in_flight_.size() : 0;
+        }
+        // New requests, oldest first, as far as the window allows.
+        if (free_slots > 0) {
+            uint64_t cursor;
+            {
+                std::lock_guard lock(mu_);
+                cursor = cursor_;
+            }
+            for (uint64_t p : source_.pending_after(cursor, free_slots)) {
+                {
+                    std::lock_guard lock(mu_);
+                    cursor_ = std::max(cursor_, p);
+                    if (in_flight_.contains(p)) continue;
+                }
+                publish(p, /*again=*/false);
+            }
+        }
+        // Requests that waited too long: publish again (or forget them if no longer pending).
+        if (Clock::now() >= next_retry_check) {
+            std::vector<uint64_t> stale;
+            {
+                std::lock_guard lock(mu_);
+                const auto cutoff = Clock::now() - options_.retry_after;
+                for (const auto& [p, f] : in_flight_)
+                    if (f.sent <= cutoff) stale.push_back(p);
+            }
+            for (uint64_t p : stale) publish(p, /*again=*/true);
+            next_retry_check = Clock::now() + std::chrono::milliseconds(200);
+        }
+        // Sleep until the log moves, a completion frees a slot, or the retry check is due.
+        {
+            std::unique_lock lock(mu_);
+            if (stop_) return;
+            if (!completed_.empty()) continue;
+        }
+        seen_head = source_.wait_for_log(seen_head, Clock::now() + std::chrono::milliseconds(100));
+    }
+}
+
+}  // namespace idledger::workers

@@ -1,0 +1,115 @@
+#include "idledger/workers/worker.hpp"
+
+#include <iostream>
+
+#include "idledger/domain/user.hpp"
+
+namespace idledger::workers {
+
+ResultMessage perform(const RequestMessage& r, Mailer& mailer) {
+    ResultMessage out;
+    out.request_id = r.request_id;
+    out.position = r.position;
+    out.user_id = r.user_id;
+    out.kind = r.kind;
+    out.password_changed = r.password_changed;
+    if (r.email) out.email = mailer.send(*r.email, r.request_id);
+    // Deprovisioning: every credential the user holds is revoked with the completion (the
+    // revocations are events in the same batch as the status change).
+    if (r.kind == domain::request_kind::kDeactivate) out.revoked_api_token_ids = r.api_token_ids;
+    return out;
+}
+
+WorkerPool::WorkerPool(KafkaSettings kafka, Mailer& mailer, int threads, std::string client_id)
+    : kafka_(std::move(kafka)),
+      mailer_(mailer),
+      threads_(threads),
+      client_id_(std::move(client_id)) {}
+
+WorkerPool::~WorkerPool() { stop(); }
+
+std::expected<void, std::string> WorkerPool::start() {
+    auto p = Producer::create(kafka_, client_id_ + "-results");
+    if (!p) return std::unexpected(p.error());
+    producer_ = std::move(*p);
+    for (int i = 0; i < threads_; ++i) {
+        auto c = Consumer::create(kafka_, kWorkerGroup, {std::string(kRequestTopic)},
+                                  client_id_ + "-" + std::to_string(i));
+        if (!c) return std::unexpected(c.error());
+        consumers_.push_back(std::move(*c));
+    }
+    for (auto& c : consumers_) running_.emplace_back([this, &c] { run(*c); });
+    return {};
+}
+
+void WorkerPool::stop() {
+    stop_ = true;
+    for (auto& t : running_)
+        if (t.joinable()) t.join();
+    running_.clear();
+    producer_.reset();  // flushes results still queued; their callbacks reach live consumers
+    consumers_.clear();
+}
+
+void WorkerPool::run(Consumer& consumer) {
+    while (!stop_) {
+        auto m = consumer.poll(100);
+        if (!m) continue;
+        auto request = decode_request(m->value);
+        if (!request) {
+            std::cerr << "idledger worker: dropping an undecodable request at " << m->topic << "/"
+                      << m->partition << "@" << m->offset << "\n";
+            consumer.done(*m);
+            continue;
+        }
+        ResultMessage result = perform(*request, mailer_);
+        processed_ += 1;
+        producer_->produce(std::string(kResultTopic), result.user_id, encode(result),
+                           [&consumer, msg = std::move(*m)](bool ok, const std::string&) {
+                               // Not acknowledged: leave the offset, the request comes back.
+                               if (ok) consumer.done(msg);
+                           });
+    }
+}
+
+ResultConsumer::ResultConsumer(KafkaSettings kafka, Apply apply)
+    : kafka_(std::move(kafka)), apply_(std::move(apply)) {}
+
+ResultConsumer::~ResultConsumer() { stop(); }
+
+std::expected<void, std::string> ResultConsumer::start() {
+    auto c = Consumer::create(kafka_, "idledger-server", {std::string(kResultTopic)},
+                              "idledger-server-results");
+    if (!c) return std::unexpected(c.error());
+    consumer_ = std::move(*c);
+    thread_ = std::thread([this] {
+        while (!stop_) {
+            auto m = consumer_->poll(100);
+            if (!m) continue;
+            auto result = decode_result(m->value);
+            if (!result) {
+                std::cerr << "idledger: dropping an undecodable lifecycle result\n";
+                consumer_->done(*m);
+                continue;
+            }
+            Consumer* c = consumer_.get();
+            outstanding_ += 1;
+            apply_(std::move(*result), [this, c, msg = std::move(*m)] {
+                c->done(msg);
+                outstanding_ -= 1;
+            });
+        }
+    });
+    return {};
+}
+
+void ResultConsumer::stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    // Results handed to the store are acknowledged when durable: wait for them (bounded).
+    for (int i = 0; outstanding_ > 0 && i < 1000; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    consumer_.reset();
+}
+
+}  // namespace idledger::workers
