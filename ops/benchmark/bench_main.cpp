@@ -24,7 +24,9 @@
 #include "idledger/eventstore/event_store.hpp"
 #include "idledger/projections/read_model.hpp"
 #include "idledger/projections/replay.hpp"
+#include "lifecycle_bench.hpp"
 #include "load.hpp"
+#include "process.hpp"
 
 extern char** environ;
 
@@ -36,97 +38,6 @@ using namespace idledger::bench;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Child {
-    pid_t pid = -1;
-    uint16_t port = 0;
-};
-
-/// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT").
-Child spawn_and_wait_port(std::vector<std::string> args,
-                          const std::vector<std::string>& extra_env) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_store;
-    for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
-    for (const auto& e : extra_env) env_store.push_back(e);
-    std::vector<char*> envp;
-    for (auto& e : env_store) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    Child c;
-    if (posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0)
-        throw std::runtime_error("cannot start " + args[0]);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    FILE* in = fdopen(fds[0], "r");
-    char line[512];
-    while (std::fgets(line, sizeof line, in)) {
-        std::string s(line);
-        auto pos = s.find("listening on ");
-        if (pos == std::string::npos) continue;
-        auto colon = s.rfind(':');
-        std::string num =
-            colon != std::string::npos && colon > pos ? s.substr(colon + 1) : s.substr(pos + 13);
-        c.port = uint16_t(std::stoi(num));
-        break;
-    }
-    // Keep draining the child's stdout so it never blocks on a full pipe.
-    std::thread([in] {
-        char b[512];
-        while (std::fgets(b, sizeof b, in)) {
-        }
-        fclose(in);
-    }).detach();
-    if (!c.port) throw std::runtime_error("no port from " + args[0]);
-    return c;
-}
-
-void stop(Child& c, int sig = SIGTERM) {
-    if (c.pid > 0) {
-        kill(c.pid, sig);
-        int st = 0;
-        waitpid(c.pid, &st, 0);
-        c.pid = -1;
-    }
-}
-
-std::string http_request(const std::string& method, const std::string& path,
-                         const std::string& token, const std::string& body) {
-    std::string r =
-        method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n";
-    if (!token.empty()) r += "Authorization: SSWS " + token + "\r\n";
-    if (!body.empty() || method == "POST")
-        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-             "\r\n";
-    r += "\r\n" + body;
-    return r;
-}
-
-std::string fetch_once(uint16_t port, const std::string& path) {
-    LoadSpec spec;
-    spec.port = port;
-    spec.connections = 1;
-    spec.max_requests = 1;
-    spec.keep_bodies = true;
-    spec.make_request = [&](uint64_t) { return http_request("GET", path, "", ""); };
-    auto r = run_load(spec);
-    return r.bodies.empty() ? "" : r.bodies[0];
-}
-
-double metric(const std::string& text, const std::string& name) {
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-    return 0;
-}
 
 struct SeededUser {
     std::string user_id;
@@ -364,6 +275,14 @@ int run(const std::map<std::string, std::string>& opt) {
     };
     LoadResult asof_result = run_load(asof);
     stop(asof_server);
+    fs::remove_all(work / "asof");
+
+    // 5. The asynchronous lifecycle.
+    const size_t lifecycle_users =
+        opt.count("lifecycle-users") ? std::stoul(opt.at("lifecycle-users")) : 5000;
+    const LifecycleFigures lc =
+        measure_lifecycle(idledger, work / "lifecycle", token, connections, lifecycle_users);
+    fs::remove_all(work);
 
     const double create_ceiling = std::min(storage.records_per_s, http.rate());
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
@@ -389,6 +308,17 @@ int run(const std::map<std::string, std::string>& opt) {
     std::printf(
         "| GET ?asOf= on a 10,000-event user, p50 / p99 (ms) | %.2f / %.2f | | | p99 < 5 |\n",
         asof_result.percentile(50), asof_result.percentile(99));
+    std::printf(
+        "| activation end to end, request to ACTIVE (1 caller, %zu calls), p50 / p99 (ms) | %.2f / "
+        "%.2f | | | p99 < 25 |\n",
+        lc.activations, lc.activation_p50_ms, lc.activation_p99_ms);
+    std::printf("| async deactivations accepted (202/s, %zu requests) | %.0f | | | |\n",
+                lc.deactivations, lc.accepted_per_s);
+    std::printf(
+        "| async deactivations completed (/s) | %.0f | %.0f (raw two-hop produce-consume, same "
+        "broker) | %.2f | >= 0.50 |\n",
+        lc.completed_per_s, lc.raw_round_trips_per_s,
+        ratio(lc.completed_per_s, lc.raw_round_trips_per_s));
     std::printf("\n");
     std::printf("| ceiling | measured |\n|---|---|\n");
     std::printf(

@@ -87,6 +87,35 @@ export class Client {
   }
 }
 
+/// Starts `idledger worker` against a server's Kafka bootstrap; returns the child process.
+export async function startWorker(bootstrap, args = []) {
+  const child = spawn(BIN, ['worker', '--kafka-brokers', bootstrap, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start: ' + out + err)), 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('consumer(s) in group')) { clearTimeout(timer); resolve(); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited ${code}: ${err}`)); });
+  });
+  child.stdout.resume();
+  return child;
+}
+
+/// Polls `fn` until it returns a truthy value (returned) or `ms` pass (throws with `what`).
+export async function eventually(fn, what, ms = 20_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /// Okta's error object shape.
 export function assertOktaError(assert, res, status, code) {
   assert.equal(res.status, status, res.text);

@@ -117,3 +117,48 @@ test('unknown users are 404 on every operation', async () => {
   for (const op of ['activate', 'deactivate', 'suspend', 'unsuspend', 'unlock', 'reset_password', 'expire_password', 'reset_factors'])
     assertOktaError(assert, await lc('00uNoSuchUser00000001', op), 404, 'E0000007');
 });
+
+// okta-api-notes §3, every row: each operation from each reachable status (LOCKED_OUT needs failed
+// sign-ins, which this server does not take yet). A status name is the result; [http, code] a refusal.
+test('the status machine: every operation from every status', async () => {
+  const lcOk = async (id, op, q = '') => { const r = await lc(id, op, q); assert.ok(r.status < 300, `${op}: ${r.text}`); };
+  const make = {
+    STAGED: () => api.createUser({ activate: false, password: STRONG_PASSWORD }),
+    PROVISIONED: () => api.createUser(),
+    ACTIVE: () => api.createUser({ password: STRONG_PASSWORD }),
+    RECOVERY: async () => { const u = await make.ACTIVE(); await lcOk(u.id, 'reset_password', '?sendEmail=false'); return u; },
+    PASSWORD_EXPIRED: async () => { const u = await make.ACTIVE(); await lcOk(u.id, 'expire_password'); return u; },
+    SUSPENDED: async () => { const u = await make.ACTIVE(); await lcOk(u.id, 'suspend'); return u; },
+    DEPROVISIONED: async () => { const u = await make.ACTIVE(); await lcOk(u.id, 'deactivate'); return u; },
+  };
+  const E38 = [403, 'E0000038'];
+  const E01 = [400, 'E0000001'];
+  const expected = {
+    activate: { STAGED: 'ACTIVE', PROVISIONED: E38, ACTIVE: [403, 'E0000016'], RECOVERY: E38, PASSWORD_EXPIRED: E38, SUSPENDED: E38, DEPROVISIONED: 'ACTIVE' },
+    reactivate: { STAGED: E38, PROVISIONED: 'PROVISIONED', ACTIVE: E38, RECOVERY: 'PROVISIONED', PASSWORD_EXPIRED: E38, SUSPENDED: E38, DEPROVISIONED: E38 },
+    deactivate: { STAGED: 'DEPROVISIONED', PROVISIONED: 'DEPROVISIONED', ACTIVE: 'DEPROVISIONED', RECOVERY: 'DEPROVISIONED', PASSWORD_EXPIRED: 'DEPROVISIONED', SUSPENDED: 'DEPROVISIONED', DEPROVISIONED: [404, 'E0000007'] },
+    suspend: { STAGED: E01, PROVISIONED: E01, ACTIVE: 'SUSPENDED', RECOVERY: E01, PASSWORD_EXPIRED: E01, SUSPENDED: E01, DEPROVISIONED: E01 },
+    unsuspend: { STAGED: E01, PROVISIONED: E01, ACTIVE: E01, RECOVERY: E01, PASSWORD_EXPIRED: E01, SUSPENDED: 'ACTIVE', DEPROVISIONED: E01 },
+    unlock: Object.fromEntries(Object.keys(make).map((s) => [s, [403, 'E0000032']])),
+    reset_password: { STAGED: E38, PROVISIONED: 'RECOVERY', ACTIVE: 'RECOVERY', RECOVERY: 'RECOVERY', PASSWORD_EXPIRED: 'RECOVERY', SUSPENDED: E38, DEPROVISIONED: E38 },
+    expire_password: { STAGED: E38, PROVISIONED: E38, ACTIVE: 'PASSWORD_EXPIRED', RECOVERY: 'PASSWORD_EXPIRED', PASSWORD_EXPIRED: 'PASSWORD_EXPIRED', SUSPENDED: E38, DEPROVISIONED: E38 },
+    reset_factors: { STAGED: 'STAGED', PROVISIONED: 'PROVISIONED', ACTIVE: 'ACTIVE', RECOVERY: 'RECOVERY', PASSWORD_EXPIRED: 'PASSWORD_EXPIRED', SUSPENDED: 'SUSPENDED', DEPROVISIONED: [404, 'E0000007'] },
+  };
+  for (const [op, byStatus] of Object.entries(expected)) {
+    for (const [from, want] of Object.entries(byStatus)) {
+      const u = await make[from]();
+      assert.equal(await status(u.id), from, `setup of ${from}`);
+      const q = op === 'reset_password' || op === 'activate' || op === 'reactivate' ? '?sendEmail=false' : '';
+      const res = await lc(u.id, op, q);
+      if (Array.isArray(want)) {
+        assertOktaError(assert, res, want[0], want[1]);
+        assert.equal(await status(u.id), from, `${op} from ${from} must change nothing`);
+      } else {
+        assert.equal(res.status, 200, `${op} from ${from}: ${res.text}`);
+        const after = (await api.get(`/api/v1/users/${u.id}`)).body;
+        assert.equal(after.status, want, `${op} from ${from}`);
+        assert.equal(after.transitioningToStatus, undefined, `${op} from ${from} has completed`);
+      }
+    }
+  }
+});

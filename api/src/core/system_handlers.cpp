@@ -1,6 +1,7 @@
 #include "core/system_handlers.hpp"
 
 #include "core/json_io.hpp"
+#include "lifecycle/runtime.hpp"
 
 namespace idledger::api::system {
 
@@ -25,6 +26,7 @@ domain::Result<HttpResponse> metrics(RequestContext& ctx, const HttpRequest&) {
     r.status = 200;
     r.json = false;
     r.body = ctx.app.metrics.render(ctx.app.store.stats());
+    if (ctx.app.lifecycle) r.body += ctx.app.lifecycle->render_metrics();
     r.add_header("Content-Type", "text/plain; version=0.0.4");
     return r;
 }

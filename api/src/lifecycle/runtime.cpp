@@ -30,20 +30,20 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     rt->relay_ = std::make_unique<workers::Relay>(*rt->outbox_, *rt->producer_, o.relay);
 
     workers::Relay* relay = rt->relay_.get();
-    rt->results_ = std::make_unique<workers::ResultConsumer>(
-        kafka, [&app, relay](workers::ResultMessage r, std::function<void()> ack) {
-            const uint64_t position = r.position;
-            const std::string request_id = r.request_id;
-            apply_result(app, r,
-                         [&app, relay, position, request_id, ack = std::move(ack)](bool applied) {
-                             if (applied) app.completions.complete(request_id);
-                             // Applied or a duplicate: either way this publication is settled. (A
-                             // failure leaves the request pending; the relay's retry publishes it
-                             // again.)
-                             relay->completed(position);
-                             ack();
-                         });
+    LifecycleRuntime* self = rt.get();
+    auto on_result = [&app, relay, self](workers::ResultMessage r, std::function<void()> ack) {
+        const uint64_t position = r.position;
+        const std::string request_id = r.request_id;
+        apply_result(app, r, [&app, relay, self, position, request_id, ack](bool applied) {
+            (applied ? self->applied_ : self->dropped_) += 1;
+            if (applied) app.completions.complete(request_id);
+            // Applied or a duplicate, this publication is settled. (A failure leaves the request
+            // pending; the relay's retry publishes it again.)
+            relay->completed(position);
+            ack();
         });
+    };
+    rt->results_ = std::make_unique<workers::ResultConsumer>(kafka, on_result);
     if (auto s = rt->results_->start(); !s) return std::unexpected(s.error());
     if (o.workers > 0) {
         rt->mailer_ = workers::make_mailer(o.mail);
@@ -78,5 +78,25 @@ bool LifecycleRuntime::set_broker_up(bool up) {
 }
 
 workers::Relay::Stats LifecycleRuntime::relay_stats() const { return relay_->stats(); }
+
+std::string LifecycleRuntime::render_metrics() const {
+    const auto r = relay_->stats();
+    std::string out;
+    auto line = [&](const char* name, const char* type, const char* help, uint64_t v) {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+               name + " " + std::to_string(v) + "\n";
+    };
+    line("idledger_lifecycle_requests_published_total", "counter",
+         "Requests the relay published to the request topic.", r.published);
+    line("idledger_lifecycle_requests_republished_total", "counter",
+         "Requests published again after waiting too long for a completion.", r.republished);
+    line("idledger_lifecycle_requests_in_flight", "gauge",
+         "Requests published and not yet completed.", r.in_flight);
+    line("idledger_lifecycle_results_applied_total", "counter",
+         "Worker results whose completion was appended.", applied_.load());
+    line("idledger_lifecycle_results_dropped_total", "counter",
+         "Worker results dropped: duplicates and superseded requests.", dropped_.load());
+    return out;
+}
 
 }  // namespace idledger::api

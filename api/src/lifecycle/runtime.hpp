@@ -3,6 +3,7 @@
 // unless brokers are named), the outbox relay, the result consumer, the in-process workers and
 // the password-expiry scheduler. Started by `serve` after bootstrap; stopped before the store.
 
+#include <atomic>
 #include <expected>
 #include <memory>
 #include <string>
@@ -39,6 +40,8 @@ class LifecycleRuntime {
     /// Test hook: takes the embedded broker down (connections refused) or back up.
     bool set_broker_up(bool up);
     workers::Relay::Stats relay_stats() const;
+    /// Prometheus lines: published, published again, in flight, results applied and dropped.
+    std::string render_metrics() const;
 
   private:
     LifecycleRuntime() = default;
@@ -52,6 +55,8 @@ class LifecycleRuntime {
     std::unique_ptr<workers::Mailer> mailer_;
     std::unique_ptr<workers::WorkerPool> workers_;
     std::unique_ptr<PasswordExpiryScheduler> scheduler_;
+    std::atomic<uint64_t> applied_{0};
+    std::atomic<uint64_t> dropped_{0};  // duplicates, superseded, failures
 };
 
 /// Kafka settings for `brokers`: brokers on loopback get the short timeouts of the embedded case.

@@ -1,0 +1,199 @@
+#include "lifecycle_bench.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+
+#include "idledger/workers/kafka.hpp"
+#include "load.hpp"
+#include "process.hpp"
+
+namespace idledger::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+void create_topics(const std::string& bootstrap, const std::vector<std::string>& names) {
+    char err[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!rk) throw std::runtime_error(err);
+    std::vector<rd_kafka_NewTopic_t*> topics;
+    for (const auto& n : names)
+        topics.push_back(rd_kafka_NewTopic_new(n.c_str(), 8, 1, err, sizeof err));
+    rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+    rd_kafka_CreateTopics(rk, topics.data(), topics.size(), nullptr, q);
+    if (rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 10'000)) rd_kafka_event_destroy(ev);
+    for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+}
+
+/// The broker's own two-hop rate: messages produced to A, consumed and produced to B by a
+/// forwarder, consumed from B — the shape of a request and its result, without idledger.
+double raw_round_trips(const std::string& bootstrap, size_t messages) {
+    create_topics(bootstrap, {"bench.roundtrip.a", "bench.roundtrip.b"});
+    workers::KafkaSettings k{bootstrap, true};
+    auto source = workers::Producer::create(k, "bench-source");
+    auto forward = workers::Producer::create(k, "bench-forward");
+    auto in_a = workers::Consumer::create(k, "bench-a", {"bench.roundtrip.a"}, "bench-a");
+    auto in_b = workers::Consumer::create(k, "bench-b", {"bench.roundtrip.b"}, "bench-b");
+    if (!source || !forward || !in_a || !in_b) throw std::runtime_error("kafka clients");
+    std::atomic<size_t> received{0};
+    std::atomic<bool> stop{false};
+    std::thread forwarder([&] {
+        while (!stop) {
+            auto m = (*in_a)->poll(50);
+            if (!m) continue;
+            (*forward)->produce("bench.roundtrip.b", m->key, m->value,
+                                [](bool, const std::string&) {});
+            (*in_a)->done(*m);
+        }
+    });
+    std::thread sink([&] {
+        while (!stop) {
+            auto m = (*in_b)->poll(50);
+            if (!m) continue;
+            received += 1;
+            (*in_b)->done(*m);
+        }
+    });
+    const std::string payload(200, 'x');
+    // Warm up: both groups joined once one message has gone all the way.
+    (*source)->produce("bench.roundtrip.a", "warm", payload, [](bool, const std::string&) {});
+    const auto warm_deadline = Clock::now() + std::chrono::seconds(30);
+    while (received < 1 && Clock::now() < warm_deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const size_t base = received;
+    const auto t0 = Clock::now();
+    for (size_t i = 0; i < messages; ++i)
+        (*source)->produce("bench.roundtrip.a", "user" + std::to_string(i % 997), payload,
+                           [](bool, const std::string&) {});
+    const auto deadline = t0 + std::chrono::seconds(60);
+    while (received < base + messages && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    stop = true;
+    forwarder.join();
+    sink.join();
+    return secs > 0 ? double(received - base) / secs : 0;
+}
+
+std::vector<std::string> ids_of(const LoadResult& r) {
+    std::vector<std::string> ids;
+    for (const auto& b : r.bodies)
+        if (auto p = b.find("\"id\":\""); p != std::string::npos)
+            ids.push_back(b.substr(p + 6, 20));
+    return ids;
+}
+
+}  // namespace
+
+LifecycleFigures measure_lifecycle(const std::string& idledger, const fs::path& dir,
+                                   const std::string& token, int connections, size_t users) {
+    LifecycleFigures f;
+    Child server = spawn_and_wait_port(
+        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", dir.string()},
+        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    std::string bootstrap;
+    std::getline(std::ifstream(dir / "kafka-bootstrap"), bootstrap);
+
+    // Staged users with an imported password hash (cheap to create; activation lands in ACTIVE).
+    auto seed = [&](const std::string& tag, size_t n) {
+        LoadSpec s;
+        s.port = server.port;
+        s.connections = connections;
+        s.max_requests = n;
+        s.duration = std::chrono::milliseconds(120'000);
+        s.keep_bodies = true;
+        s.make_request = [&, tag](uint64_t i) {
+            std::string login = "lc" + tag + std::to_string(i) + "@example.com";
+            std::string body =
+                R"({"profile":{"firstName":"Life","lastName":"Cycle","email":")" + login +
+                R"(","login":")" + login +
+                R"("},"credentials":{"password":{"hash":{"algorithm":"SHA-256","value":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}}}})";
+            return http_request("POST", "/api/v1/users?activate=false", token, body);
+        };
+        return ids_of(run_load(s));
+    };
+
+    // Activation latency: one caller at a time, each call waits for its completion.
+    std::cerr
+        << "lifecycle: activation latency (request to ACTIVE) through the embedded broker...\n";
+    auto staged = seed("a", 1001);
+    {
+        LoadSpec warm;  // the first call also waits for the consumer groups to form
+        warm.port = server.port;
+        warm.connections = 1;
+        warm.max_requests = 1;
+        warm.duration = std::chrono::milliseconds(30'000);
+        warm.make_request = [&](uint64_t) {
+            return http_request(
+                "POST", "/api/v1/users/" + staged.back() + "/lifecycle/activate?sendEmail=false",
+                token, "");
+        };
+        run_load(warm);
+        staged.pop_back();
+    }
+    LoadSpec act;
+    act.port = server.port;
+    act.connections = 1;
+    act.max_requests = staged.size();
+    act.duration = std::chrono::milliseconds(120'000);
+    act.make_request = [&](uint64_t n) {
+        return http_request(
+            "POST",
+            "/api/v1/users/" + staged[n % staged.size()] + "/lifecycle/activate?sendEmail=false",
+            token, "");
+    };
+    LoadResult activations = run_load(act);
+    f.activations = activations.requests;
+    f.activation_p50_ms = activations.percentile(50);
+    f.activation_p99_ms = activations.percentile(99);
+
+    // Asynchronous deactivation: accepted at once (202), completed by the workers.
+    std::cerr << "lifecycle: " << users << " deactivations with Prefer: respond-async...\n";
+    auto victims = seed("d", users);
+    const double applied_before =
+        metric(fetch_once(server.port, "/metrics"), "idledger_lifecycle_results_applied_total");
+    LoadSpec deact;
+    deact.port = server.port;
+    deact.connections = connections;
+    deact.max_requests = victims.size();
+    deact.duration = std::chrono::milliseconds(120'000);
+    deact.make_request = [&](uint64_t n) {
+        return http_request("POST", "/api/v1/users/" + victims[n] + "/lifecycle/deactivate", token,
+                            "", "Prefer: respond-async\r\n");
+    };
+    const auto t0 = Clock::now();
+    LoadResult accepted = run_load(deact);
+    f.deactivations = accepted.requests;
+    f.accepted_per_s = accepted.rate();
+    const auto deadline = t0 + std::chrono::seconds(120);
+    double applied = 0;
+    while (Clock::now() < deadline) {
+        applied = metric(fetch_once(server.port, "/metrics"),
+                         "idledger_lifecycle_results_applied_total") -
+                  applied_before;
+        if (applied >= double(accepted.requests)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    f.completed_per_s = secs > 0 ? applied / secs : 0;
+
+    // The same broker, raw.
+    std::cerr << "lifecycle: the embedded broker's raw two-hop produce-consume rate...\n";
+    f.raw_messages = users;
+    f.raw_round_trips_per_s = raw_round_trips(bootstrap, users);
+    stop(server);
+    return f;
+}
+
+}  // namespace idledger::bench

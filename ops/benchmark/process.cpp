@@ -1,0 +1,106 @@
+#include "process.hpp"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "load.hpp"
+
+extern char** environ;
+
+namespace idledger::bench {
+
+/// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT").
+Child spawn_and_wait_port(std::vector<std::string> args,
+                          const std::vector<std::string>& extra_env) {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_store;
+    for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
+    for (const auto& e : extra_env) env_store.push_back(e);
+    std::vector<char*> envp;
+    for (auto& e : env_store) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    Child c;
+    if (posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0)
+        throw std::runtime_error("cannot start " + args[0]);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    FILE* in = fdopen(fds[0], "r");
+    char line[512];
+    while (std::fgets(line, sizeof line, in)) {
+        std::string s(line);
+        auto pos = s.find("listening on ");
+        if (pos == std::string::npos) continue;
+        auto colon = s.rfind(':');
+        std::string num =
+            colon != std::string::npos && colon > pos ? s.substr(colon + 1) : s.substr(pos + 13);
+        c.port = uint16_t(std::stoi(num));
+        break;
+    }
+    // Keep draining the child's stdout so it never blocks on a full pipe.
+    std::thread([in] {
+        char b[512];
+        while (std::fgets(b, sizeof b, in)) {
+        }
+        fclose(in);
+    }).detach();
+    if (!c.port) throw std::runtime_error("no port from " + args[0]);
+    return c;
+}
+
+void stop(Child& c, int sig) {
+    if (c.pid > 0) {
+        kill(c.pid, sig);
+        int st = 0;
+        waitpid(c.pid, &st, 0);
+        c.pid = -1;
+    }
+}
+
+std::string http_request(const std::string& method, const std::string& path,
+                         const std::string& token, const std::string& body,
+                         const std::string& extra_headers) {
+    std::string r = method + " " + path +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n" + extra_headers;
+    if (!token.empty()) r += "Authorization: SSWS " + token + "\r\n";
+    if (!body.empty() || method == "POST")
+        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n";
+    r += "\r\n" + body;
+    return r;
+}
+
+std::string fetch_once(uint16_t port, const std::string& path) {
+    LoadSpec spec;
+    spec.port = port;
+    spec.connections = 1;
+    spec.max_requests = 1;
+    spec.keep_bodies = true;
+    spec.make_request = [&](uint64_t) { return http_request("GET", path, "", ""); };
+    auto r = run_load(spec);
+    return r.bodies.empty() ? "" : r.bodies[0];
+}
+
+double metric(const std::string& text, const std::string& name) {
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+    return 0;
+}
+
+}  // namespace idledger::bench

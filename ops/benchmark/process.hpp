@@ -1,0 +1,30 @@
+#pragma once
+// Child processes and small HTTP helpers for the benchmark.
+
+#include <sys/types.h>
+
+#include <csignal>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace idledger::bench {
+
+struct Child {
+    pid_t pid = -1;
+    uint16_t port = 0;
+};
+
+/// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT").
+Child spawn_and_wait_port(std::vector<std::string> args, const std::vector<std::string>& extra_env);
+void stop(Child& c, int sig = SIGTERM);
+/// The bytes of one HTTP/1.1 request; `extra_headers` are full lines ending in CRLF.
+std::string http_request(const std::string& method, const std::string& path,
+                         const std::string& token, const std::string& body,
+                         const std::string& extra_headers = "");
+/// One GET, its body.
+std::string fetch_once(uint16_t port, const std::string& path);
+/// The value of a Prometheus line `name value`.
+double metric(const std::string& text, const std::string& name);
+
+}  // namespace idledger::bench
