@@ -62,6 +62,7 @@ serve options:
   --activation-token-ttl-hours N   activation tokens expire after                 [168]
   --reset-token-ttl-minutes N      password-reset tokens expire after             [60]
   --password-max-age-days N        password policy: passwords expire after (0: never)   [0]
+  --password-expire-warn-days N    e-mail a warning this many days before expiry (0: none) [0]
   --password-expiry-check-ms N     how often the expiry scheduler looks            [1000]
   --request-retry-ms N      publish a request again when no completion came within [15000]
   --relay-window N          requests published and not completed, at most         [2000]
@@ -186,6 +187,8 @@ int serve(const Args& args) {
     if (auto v = args.get("mail-from")) lifecycle.mail.from = *v;
     if (auto v = args.get("password-max-age-days"))
         lifecycle.expiry.max_age_ms = to_number(*v).value_or(0) * 24 * 3600 * 1000;
+    if (auto v = args.get("password-expire-warn-days"))
+        lifecycle.expiry.warn_ms = to_number(*v).value_or(0) * 24 * 3600 * 1000;
     if (auto v = args.get("password-expiry-check-ms"))
         lifecycle.expiry.interval = std::chrono::milliseconds(to_number(*v).value_or(1000));
     if (auto v = args.get("request-retry-ms"))
@@ -227,6 +230,10 @@ int serve(const Args& args) {
         auto key = link_key(app);
         if (!key) return fail("cannot read the server's link key: " + key.error().message);
         app.link_key = *key;
+        auto identity = server_id(app);
+        if (!identity)
+            return fail("cannot read the server's identity: " + identity.error().message);
+        lifecycle.server_id = *identity;
         if (config.test_hooks)
             app.advance_clock = [&clock](domain::Millis ms) { clock.advance(ms); };
 

@@ -272,6 +272,23 @@ bool password_due_to_expire(const User& u, Millis max_age_ms, Millis now) {
            *u.password_changed + max_age_ms <= now;
 }
 
+std::optional<Event> decide_password_expiry_warning(const User& u, Millis max_age_ms,
+                                                    Millis warn_ms, Millis now,
+                                                    const std::string& request_id) {
+    if (max_age_ms <= 0 || warn_ms <= 0 || u.status != UserStatus::Active || !u.password ||
+        !u.password_changed || u.request_id || u.transitioning_to ||
+        u.password_warned_for == u.password_changed)
+        return std::nullopt;
+    const Millis expires = *u.password_changed + max_age_ms;
+    if (now < expires - warn_ms || now >= expires) return std::nullopt;
+    Json d = Json::object();
+    d.set("request",
+          request_object(request_id, request_kind::kEmail, email_template::kPasswordExpiryWarning));
+    d.set("warnedFor", *u.password_changed);
+    d.set("passwordExpiresAt", expires);
+    return Event{std::string(ev::kPasswordExpiryWarningRequested), std::move(d)};
+}
+
 std::optional<Event> decide_password_expiry_request(const User& u, Millis max_age_ms, Millis now,
                                                     const std::string& request_id) {
     if (!password_due_to_expire(u, max_age_ms, now) || u.request_id || u.transitioning_to)

@@ -93,6 +93,7 @@ Json User::to_state_json() const {
     }
     set_opt(j, "forgotTokenDigest", forgot_token_digest);
     set_opt(j, "forgotTokenExpires", forgot_token_expires);
+    set_opt(j, "passwordWarnedFor", password_warned_for);
     set_opt(j, "activationTokenDigest", activation_token_digest);
     set_opt(j, "activationTokenExpires", activation_token_expires);
     if (request_id) {
@@ -134,6 +135,7 @@ std::optional<User> User::from_state_json(const Json& j) {
             if (e.is_string()) u.roles.push_back(e.as_string());
     u.forgot_token_digest = j.optional_string("forgotTokenDigest");
     u.forgot_token_expires = opt_ms(j, "forgotTokenExpires");
+    u.password_warned_for = opt_ms(j, "passwordWarnedFor");
     u.activation_token_digest = j.optional_string("activationTokenDigest");
     u.activation_token_expires = opt_ms(j, "activationTokenExpires");
     u.request_id = j.optional_string("requestId");
@@ -160,6 +162,7 @@ void evolve_request_and_tokens(User& u, const Json& d) {
     }
     if (auto t = d.optional_string("transitioningToStatus"))
         u.transitioning_to = parse_user_status(*t);
+    if (auto w = opt_ms(d, "warnedFor")) u.password_warned_for = w;
     if (auto a = d.optional_string("activationTokenDigest")) {
         u.activation_token_digest = a;
         u.activation_token_expires = opt_ms(d, "activationTokenExpiresAt");

@@ -385,6 +385,7 @@ int main(int argc, char** argv) {
                      "[--batch N]\n"
                      "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
                      "N] [--connections N]\n"
+                     "       idledger-bench lifecycle [--lifecycle-users N]\n"
                      "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
@@ -397,6 +398,23 @@ int main(int argc, char** argv) {
             return serve_http_ceiling(opt.count("threads") ? std::stoi(opt["threads"]) : 2);
         if (cmd == "run") return run(opt);
         if (cmd == "load") return load(opt);
+        if (cmd == "lifecycle") {  // the lifecycle rows alone
+            fs::path dir =
+                fs::temp_directory_path() / ("idledger-bench-lc-" + std::to_string(getpid()));
+            fs::remove_all(dir);
+            auto f = measure_lifecycle(
+                opt.count("idledger") ? opt["idledger"] : "build/idledger", dir,
+                "bench-token-0123456789", 64,
+                opt.count("lifecycle-users") ? std::stoul(opt["lifecycle-users"]) : 5000);
+            fs::remove_all(dir);
+            std::printf(
+                "activation p50 %.2f ms p99 %.2f ms; accepted %.0f/s; completed %.0f/s; raw "
+                "two-hop %.0f/s; ratio %.3f\n",
+                f.activation_p50_ms, f.activation_p99_ms, f.accepted_per_s, f.completed_per_s,
+                f.raw_round_trips_per_s,
+                f.raw_round_trips_per_s > 0 ? f.completed_per_s / f.raw_round_trips_per_s : 0);
+            return 0;
+        }
     } catch (const std::exception& ex) {
         std::cerr << "idledger-bench: " << ex.what() << "\n";
         return 1;

@@ -17,8 +17,8 @@ extern char** environ;
 namespace idledger::bench {
 
 /// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT").
-Child spawn_and_wait_port(std::vector<std::string> args,
-                          const std::vector<std::string>& extra_env) {
+Child spawn_and_wait_port(std::vector<std::string> args, const std::vector<std::string>& extra_env,
+                          const std::string& ready_line) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe");
     posix_spawn_file_actions_t fa;
@@ -41,8 +41,14 @@ Child spawn_and_wait_port(std::vector<std::string> args,
     close(fds[1]);
     FILE* in = fdopen(fds[0], "r");
     char line[512];
+    bool ready = false;
     while (std::fgets(line, sizeof line, in)) {
         std::string s(line);
+        if (!ready_line.empty()) {
+            if (s.find(ready_line) == std::string::npos) continue;
+            ready = true;
+            break;
+        }
         auto pos = s.find("listening on ");
         if (pos == std::string::npos) continue;
         auto colon = s.rfind(':');
@@ -58,7 +64,7 @@ Child spawn_and_wait_port(std::vector<std::string> args,
         }
         fclose(in);
     }).detach();
-    if (!c.port) throw std::runtime_error("no port from " + args[0]);
+    if (!c.port && !ready) throw std::runtime_error("no port from " + args[0]);
     return c;
 }
 

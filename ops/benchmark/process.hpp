@@ -15,8 +15,10 @@ struct Child {
     uint16_t port = 0;
 };
 
-/// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT").
-Child spawn_and_wait_port(std::vector<std::string> args, const std::vector<std::string>& extra_env);
+/// Starts a process and reads its stdout until a line reveals the port ("...:PORT" or "on PORT"),
+/// or, with `ready_line`, until a line contains it (no port then).
+Child spawn_and_wait_port(std::vector<std::string> args, const std::vector<std::string>& extra_env,
+                          const std::string& ready_line = "");
 void stop(Child& c, int sig = SIGTERM);
 /// The bytes of one HTTP/1.1 request; `extra_headers` are full lines ending in CRLF.
 std::string http_request(const std::string& method, const std::string& path,

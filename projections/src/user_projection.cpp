@@ -159,8 +159,10 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         existed ? domain::normalize_login(row->user.login()) : std::string();
     const uint64_t old_seq = existed ? row->seq : 0;
     const std::string old_age_key = existed ? password_age_key(row->user) : std::string();
-    const std::optional<uint64_t> old_request =
-        existed && row->user.request_id ? row->user.request_position : std::nullopt;
+    // The outbox entry of the request outstanding before these events (0: none).
+    const uint64_t old_request = existed && row->user.request_id && row->user.request_position
+                                     ? *row->user.request_position
+                                     : 0;
     bool deleted = false;
     for (size_t i = 0; i < events.size(); ++i) {
         const auto& rec = recs[i];
@@ -197,7 +199,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         if (!new_age_key.empty()) tx.put(cf::kUsersByPasswordAge, new_age_key, "");
     }
     if (deleted || !row) {
-        if (deleted && old_request) tx.del(cf::kLifecyclePending, encode_u64(*old_request));
+        if (deleted && old_request) tx.del(cf::kLifecyclePending, encode_u64(old_request));
         if (existed) {
             release_login(old_login);
             update_short_name(tx, old_login, user_id, /*add=*/false);

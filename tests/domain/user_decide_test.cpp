@@ -385,3 +385,24 @@ TEST(PasswordExpiry, APasswordChangedMeanwhileCancelsTheRequest) {
     EXPECT_EQ(u.status, UserStatus::Active);
     EXPECT_FALSE(u.request_id);
 }
+
+TEST(PasswordExpiry, AWarningOncePerPasswordWithinTheWarningPeriod) {
+    constexpr Millis kDay = 24LL * 3600 * 1000;
+    User u = given(new_user(true, true));  // password set at 1000; expires at 1000 + 30 days
+    EXPECT_FALSE(decide_password_expiry_warning(u, 30 * kDay, 5 * kDay, 1000 + 24 * kDay, "w"));
+    auto warn = decide_password_expiry_warning(u, 30 * kDay, 5 * kDay, 1000 + 26 * kDay, "lrqW");
+    ASSERT_TRUE(warn);
+    EXPECT_EQ(warn->data.find("request")->string_at("template"),
+              email_template::kPasswordExpiryWarning);
+    evolve(u, *warn, 1000 + 26 * kDay);
+    CompletionReport r;
+    r.request_id = "lrqW";
+    r.kind = std::string(request_kind::kEmail);
+    r.email = CompletionReport::Email{"password-expiry-warning", true, "m", "file", ""};
+    for (const auto& e : decide_completion(u, r)) evolve(u, e, 1000 + 26 * kDay);
+    EXPECT_FALSE(u.request_id);
+    // Warned once for this password; past the age it is expiry, not another warning.
+    EXPECT_FALSE(decide_password_expiry_warning(u, 30 * kDay, 5 * kDay, 1000 + 27 * kDay, "w2"));
+    EXPECT_FALSE(decide_password_expiry_warning(u, 30 * kDay, 5 * kDay, 1000 + 31 * kDay, "w3"));
+    EXPECT_TRUE(decide_password_expiry_request(u, 30 * kDay, 1000 + 31 * kDay, "e"));
+}

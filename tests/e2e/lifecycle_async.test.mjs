@@ -14,7 +14,7 @@ let server, api;
 before(async () => {
   // No in-process workers: requests stay outstanding until a test starts an `idledger worker`.
   server = await startServer({ args: ['--workers', '0', '--test-hooks', '--password-max-age-days', '30',
-                                      '--password-expiry-check-ms', '100'] });
+                                      '--password-expire-warn-days', '5', '--password-expiry-check-ms', '100'] });
   api = server.client();
 });
 after(async () => { await server?.stop(); });
@@ -130,7 +130,7 @@ test('reset_password and forgot_password e-mail their links; tokens are never in
   }
 });
 
-test('password expiry by policy: moving the clock past the maximum age expires the password', async () => {
+test('password expiry by policy: a warning e-mail, then moving the clock past the maximum age expires the password', async () => {
   const bootstrap = readFileSync(join(server.dir, 'kafka-bootstrap'), 'utf8').trim();
   const worker = await startWorker(bootstrap, ['--mail-dir', join(server.dir, 'mail')]);
   try {
@@ -138,10 +138,19 @@ test('password expiry by policy: moving the clock past the maximum age expires t
     const staged = await api.createUser({ activate: false, password: STRONG_PASSWORD });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await user(u.id)).status, 'ACTIVE');  // 30 days have not passed
-    const moved = await api.post('/api/v1/_test/clock', { advanceMs: 31 * 24 * 3600 * 1000 });
+    const day = 24 * 3600 * 1000;
+    // Within the warning period (5 days before the 30): one warning e-mail, still ACTIVE.
+    assert.equal((await api.post('/api/v1/_test/clock', { advanceMs: 26 * day })).status, 200);
+    const warning = await eventually(() => mailFor(u.profile.email).find((m) => m.includes('Subject: Your password expires soon')), 'the warning');
+    assert.match(warning, /It expires at \d{4}-\d\d-\d\dT/);
+    assert.equal((await user(u.id)).status, 'ACTIVE');
+    const moved = await api.post('/api/v1/_test/clock', { advanceMs: 5 * day });
     assert.equal(moved.status, 200, moved.text);
     await eventually(async () => (await user(u.id)).status === 'PASSWORD_EXPIRED', 'PASSWORD_EXPIRED');
-    assert.deepEqual((await historyTypes(u.id)).slice(-2), ['UserPasswordExpiryRequested', 'UserPasswordExpired']);
+    const types = await historyTypes(u.id);
+    assert.deepEqual(types.slice(-2), ['UserPasswordExpiryRequested', 'UserPasswordExpired']);
+    assert.equal(types.filter((t) => t === 'UserPasswordExpiryWarningRequested').length, 1);
+    assert.equal(mailFor(u.profile.email).length, 1);
     assert.equal((await user(staged.id)).status, 'STAGED');  // only ACTIVE users' passwords expire
     // Changing the password makes the user ACTIVE again, with a fresh age.
     const changed = await api.post(`/api/v1/users/${u.id}/credentials/change_password`,

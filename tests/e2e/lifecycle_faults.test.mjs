@@ -132,3 +132,23 @@ test('broker unavailable, then back: the API keeps answering and the transitions
     await server.stop();
   }
 });
+
+test('--kafka-brokers: a server on an existing cluster (here another server\'s broker and workers)', async () => {
+  const host = await startServer();  // its broker and in-process workers play the cluster
+  let guest;
+  try {
+    guest = await startServer({ args: ['--kafka-brokers', bootstrapOf(host), '--workers', '0'] });
+    const api = guest.client();
+    const users = await createMany(api, 5, { activate: false, password: STRONG_PASSWORD });
+    for (const u of users) assert.equal((await api.post(`/api/v1/users/${u.id}/lifecycle/activate?sendEmail=false`)).status, 200);
+    await expectEachOnce(api, users, 'ACTIVE', 'UserActivated');
+    // The host's own result consumer saw the guest's results too and left them alone.
+    const hostApi = host.client();
+    const u = await hostApi.createUser({ activate: false, password: STRONG_PASSWORD });
+    assert.equal((await hostApi.post(`/api/v1/users/${u.id}/lifecycle/activate?sendEmail=false`)).status, 200);
+    await expectEachOnce(hostApi, [u], 'ACTIVE', 'UserActivated');
+  } finally {
+    await guest?.stop();
+    await host.stop();
+  }
+});

@@ -9,6 +9,8 @@
 #include <thread>
 #include <utility>
 
+#include "idledger/workers/embedded_broker.hpp"
+
 namespace idledger::workers {
 namespace {
 
@@ -192,6 +194,61 @@ void Consumer::done(const KafkaMessage& m) {
     rd_kafka_topic_partition_list_add(list, m.topic.c_str(), m.partition)->offset = m.offset + 1;
     rd_kafka_offsets_store(impl_->rk, list);  // fails harmlessly once the partition moved away
     rd_kafka_topic_partition_list_destroy(list);
+}
+
+std::expected<void, std::string> ensure_lifecycle_topics(const KafkaSettings& s) {
+    std::string error;
+    rd_kafka_conf_t* conf = base_conf(s, "idledger-admin", error);
+    if (!conf) return std::unexpected(error);
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        return std::unexpected(std::string("cannot create a Kafka admin client: ") + err);
+    }
+    // Only the missing ones: some clusters (and librdkafka's mock) do not take CreateTopics.
+    std::vector<rd_kafka_NewTopic_t*> topics;
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rk, 1, nullptr, &md, 30'000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_destroy(rk);
+        return std::unexpected(std::string("no metadata from the Kafka cluster within 30 s"));
+    }
+    for (const auto& t : lifecycle_topics()) {
+        bool present = false;
+        for (int i = 0; i < md->topic_cnt; ++i)
+            present = present || (t.name == md->topics[i].topic && md->topics[i].partition_cnt > 0);
+        if (!present)
+            topics.push_back(
+                rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, -1, err, sizeof err));
+    }
+    rd_kafka_metadata_destroy(md);
+    if (topics.empty()) {
+        rd_kafka_destroy(rk);
+        return {};
+    }
+    rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+    rd_kafka_CreateTopics(rk, topics.data(), topics.size(), nullptr, q);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 30'000);
+    if (!ev) {
+        error = "no answer from the Kafka cluster within 30 s";
+    } else if (const rd_kafka_CreateTopics_result_t* res = rd_kafka_event_CreateTopics_result(ev)) {
+        size_t n = 0;
+        const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(res, &n);
+        for (size_t i = 0; i < n; ++i) {
+            rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+            if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+                error = std::string("cannot create topic ") +
+                        rd_kafka_topic_result_name(results[i]) + ": " + rd_kafka_err2str(e);
+        }
+    } else if (rd_kafka_event_error(ev)) {
+        error = rd_kafka_event_error_string(ev);
+    }
+    if (ev) rd_kafka_event_destroy(ev);
+    for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+    if (!error.empty()) return std::unexpected(error);
+    return {};
 }
 
 }  // namespace idledger::workers

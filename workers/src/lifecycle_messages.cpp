@@ -60,6 +60,7 @@ std::string encode(const RequestMessage& m) {
         e.set("name", m.email->name);
         e.set("login", m.email->login);
         e.set("link", m.email->link);
+        if (!m.email->expires.empty()) e.set("expires", m.email->expires);
         j.set("email", std::move(e));
     }
     if (!m.api_token_ids.empty()) j.set("apiTokenIds", strings(m.api_token_ids));
@@ -71,8 +72,9 @@ std::optional<RequestMessage> decode_request(std::string_view text) {
     auto j = read_header(text, m);
     if (!j) return std::nullopt;
     if (const Json* e = j->find("email"); e && e->is_object())
-        m.email = EmailOrder{e->string_at("template"), e->string_at("to"), e->string_at("name"),
-                             e->string_at("login"), e->string_at("link")};
+        m.email =
+            EmailOrder{e->string_at("template"), e->string_at("to"),   e->string_at("name"),
+                       e->string_at("login"),    e->string_at("link"), e->string_at("expires")};
     m.api_token_ids = strings_at(*j, "apiTokenIds");
     return m;
 }

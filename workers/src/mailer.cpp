@@ -35,6 +35,9 @@ Template template_for(const std::string& name) {
         return {"Reset your password",
                 "An administrator has reset the password of your account. Choose a new one "
                 "with this link:"};
+    if (name == "password-expiry-warning")
+        return {"Your password expires soon",
+                "The password of your account expires soon. Change it before then; sign in at:"};
     if (name == "forgot-password")
         return {"Password reset requested",
                 "Someone (hopefully you) asked to reset the password of your account. If it was "
@@ -155,6 +158,7 @@ std::string compose_email(const EmailOrder& order, const std::string& from,
     m += "\r\n";
     m += "Hello " + (order.name.empty() ? order.login : order.name) + ",\r\n\r\n";
     m += std::string(t.lead) + "\r\n\r\n";
+    if (!order.expires.empty()) m += "  It expires at " + order.expires + ".\r\n\r\n";
     m += "  " + order.link + "\r\n\r\n";
     m += "Your sign-in name is " + order.login + ".\r\n";
     return m;

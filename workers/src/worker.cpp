@@ -72,14 +72,14 @@ void WorkerPool::run(Consumer& consumer) {
     }
 }
 
-ResultConsumer::ResultConsumer(KafkaSettings kafka, Apply apply)
-    : kafka_(std::move(kafka)), apply_(std::move(apply)) {}
+ResultConsumer::ResultConsumer(KafkaSettings kafka, std::string group, Apply apply)
+    : kafka_(std::move(kafka)), group_(std::move(group)), apply_(std::move(apply)) {}
 
 ResultConsumer::~ResultConsumer() { stop(); }
 
 std::expected<void, std::string> ResultConsumer::start() {
-    auto c = Consumer::create(kafka_, "idledger-server", {std::string(kResultTopic)},
-                              "idledger-server-results");
+    auto c =
+        Consumer::create(kafka_, group_, {std::string(kResultTopic)}, "idledger-server-results");
     if (!c) return std::unexpected(c.error());
     consumer_ = std::move(*c);
     thread_ = std::thread([this] {
@@ -92,10 +92,10 @@ std::expected<void, std::string> ResultConsumer::start() {
                 consumer_->done(*m);
                 continue;
             }
-            Consumer* c = consumer_.get();
+            Consumer* self = consumer_.get();
             outstanding_ += 1;
-            apply_(std::move(*result), [this, c, msg = std::move(*m)] {
-                c->done(msg);
+            apply_(std::move(*result), [this, self, msg = std::move(*m)] {
+                self->done(msg);
                 outstanding_ -= 1;
             });
         }

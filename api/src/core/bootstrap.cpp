@@ -1,7 +1,10 @@
 #include "core/bootstrap.hpp"
 
+#include <functional>
+
 #include "idledger/domain/data_key.hpp"
 #include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/ids.hpp"
 #include "idledger/domain/user_decide.hpp"
 #include "tokens/api_tokens.hpp"
 #include "users/user_commands.hpp"
@@ -73,25 +76,36 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
     return result;
 }
 
-eventstore::Result<std::string> link_key(App& app) {
-    constexpr std::string_view kName = "link-token-key";
-    auto existing = app.store.get(projections::cf::kServerSecrets, kName);
+namespace {
+/// A server-wide secret: read, or made by `make` on first start (not in a read-only copy).
+eventstore::Result<std::string> server_secret(App& app, std::string_view name,
+                                              const std::function<std::string()>& make) {
+    auto existing = app.store.get(projections::cf::kServerSecrets, name);
     if (!existing) return std::unexpected(existing.error());
     if (*existing || app.config.read_only) return existing->value_or(std::string());
     std::string made;
     auto fut = app.store.submit([&](eventstore::Transaction& tx) {
-        auto again = tx.get(projections::cf::kServerSecrets, kName);
+        auto again = tx.get(projections::cf::kServerSecrets, name);
         if (again && *again) {
             made = **again;
         } else {
-            made = domain::new_data_key();
-            tx.put(projections::cf::kServerSecrets, kName, made);
+            made = make();
+            tx.put(projections::cf::kServerSecrets, name, made);
         }
         return eventstore::Outcome::Commit;
     });
     auto done = fut.get();
     if (!done) return std::unexpected(done.error());
     return made;
+}
+}  // namespace
+
+eventstore::Result<std::string> link_key(App& app) {
+    return server_secret(app, "link-token-key", [] { return domain::new_data_key(); });
+}
+
+eventstore::Result<std::string> server_id(App& app) {
+    return server_secret(app, "server-id", [] { return domain::random_base62(20); });
 }
 
 }  // namespace idledger::api

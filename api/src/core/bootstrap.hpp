@@ -21,5 +21,8 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
 /// The key one-time link tokens are derived with: made on first start (server_secrets), read
 /// afterwards. A read-only copy reads it or gets "" (it issues no tokens).
 eventstore::Result<std::string> link_key(App& app);
+/// This data directory's identity (made on first start): its Kafka result consumer group is
+/// `idledger-server-<id>`, so each server reads every result and applies its own.
+eventstore::Result<std::string> server_id(App& app);
 
 }  // namespace idledger::api

@@ -34,7 +34,9 @@ void PasswordExpiryScheduler::stop() {
 
 size_t PasswordExpiryScheduler::sweep() {
     const domain::Millis now = app_.clock.now_ms();
-    const domain::Millis cutoff = now - policy_.max_age_ms;
+    // Users due for a warning or for expiry: passwordChanged <= now - (max age - warning).
+    const domain::Millis cutoff =
+        now - policy_.max_age_ms + std::max<domain::Millis>(0, policy_.warn_ms);
     std::vector<std::string> due;
     auto scanned = app_.store.scan(pj::cf::kUsersByPasswordAge, "", "",
                                    [&](std::string_view key, std::string_view) {
@@ -52,17 +54,20 @@ size_t PasswordExpiryScheduler::sweep() {
     const std::string metadata = meta.encode();
     for (const auto& id : due) {
         const domain::Millis max_age = policy_.max_age_ms;
+        const domain::Millis warn = policy_.warn_ms;
         const std::string rid = app_.ids.next(domain::id_prefix::kLifecycleRequest);
-        pending.push_back(
-            app_.store.submit([id, max_age, rid, metadata](eventstore::Transaction& tx) {
-                auto row = pj::load_user(tx, id);
-                if (!row || !*row) return eventstore::Outcome::Commit;
-                auto event =
-                    domain::decide_password_expiry_request((*row)->user, max_age, tx.now_ms(), rid);
-                if (!event) return eventstore::Outcome::Commit;  // not due, or a request is open
-                auto state = append_user_events(tx, id, false, *row, {*event}, metadata);
-                return state ? eventstore::Outcome::Commit : eventstore::Outcome::Abort;
-            }));
+        pending.push_back(app_.store.submit([id, max_age, warn, rid,
+                                             metadata](eventstore::Transaction& tx) {
+            auto row = pj::load_user(tx, id);
+            if (!row || !*row) return eventstore::Outcome::Commit;
+            const domain::User& u = (*row)->user;
+            auto event = domain::decide_password_expiry_request(u, max_age, tx.now_ms(), rid);
+            if (!event)
+                event = domain::decide_password_expiry_warning(u, max_age, warn, tx.now_ms(), rid);
+            if (!event) return eventstore::Outcome::Commit;  // not due, or a request is open
+            auto state = append_user_events(tx, id, false, *row, {*event}, metadata);
+            return state ? eventstore::Outcome::Commit : eventstore::Outcome::Abort;
+        }));
     }
     size_t requested = 0;
     for (auto& f : pending) {

@@ -14,6 +14,7 @@ namespace idledger::api {
 
 struct PasswordExpiryPolicy {
     domain::Millis max_age_ms = 0;  // 0: passwords never expire
+    domain::Millis warn_ms = 0;     // e-mail a warning this long before (0: no warning)
     std::chrono::milliseconds interval{1000};
     size_t max_per_sweep = 1000;
 };
@@ -24,7 +25,8 @@ class PasswordExpiryScheduler {
     ~PasswordExpiryScheduler() { stop(); }
     void start();
     void stop();
-    /// One pass: requests expiry for every due user (up to max_per_sweep). Returns how many.
+    /// One pass: requests expiry for every due user, a warning for every user within the warning
+    /// period (up to max_per_sweep users). Returns how many requests were made.
     size_t sweep();
 
   private:

@@ -37,11 +37,19 @@ std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
     if (!pending->template_name.empty()) {
         const std::string first = u.profile.string_at("firstName");
         const std::string last = u.profile.string_at("lastName");
-        m.email = workers::EmailOrder{pending->template_name, u.email(),
+        m.email = workers::EmailOrder{pending->template_name,
+                                      u.email(),
                                       first + (first.empty() || last.empty() ? "" : " ") + last,
                                       u.login(),
-                                      public_url_ + link_path(pending->template_name) +
-                                          domain::derived_token(app_.link_key, pending->id)};
+                                      public_url_ + "/signin",
+                                      ""};
+        if (pending->template_name == domain::email_template::kPasswordExpiryWarning) {
+            if (u.password_changed)
+                m.email->expires = domain::format_iso8601(*u.password_changed + max_age_ms_);
+        } else {
+            m.email->link = public_url_ + link_path(pending->template_name) +
+                            domain::derived_token(app_.link_key, pending->id);
+        }
     }
     if (m.kind == domain::request_kind::kDeactivate) {
         if (auto tokens = app_.reader.tokens())

@@ -12,7 +12,9 @@ namespace idledger::api {
 class Outbox final : public workers::RelaySource {
   public:
     /// `public_url`: the org's base URL for links in e-mails.
-    Outbox(App& app, std::string public_url) : app_(app), public_url_(std::move(public_url)) {}
+    /// `password_max_age_ms`: the policy's, for the expiry date in warning e-mails.
+    Outbox(App& app, std::string public_url, domain::Millis password_max_age_ms)
+        : app_(app), public_url_(std::move(public_url)), max_age_ms_(password_max_age_ms) {}
     std::vector<uint64_t> pending_after(uint64_t after, size_t max) override;
     std::optional<workers::RequestMessage> compose(uint64_t position) override;
     uint64_t wait_for_log(uint64_t seen, std::chrono::steady_clock::time_point deadline) override;
@@ -20,6 +22,7 @@ class Outbox final : public workers::RelaySource {
   private:
     App& app_;
     std::string public_url_;
+    domain::Millis max_age_ms_;
 };
 
 }  // namespace idledger::api

@@ -23,10 +23,12 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
         rt->bootstrap_ = o.kafka_brokers;
     }
     const workers::KafkaSettings kafka = kafka_settings(rt->bootstrap_);
+    if (!rt->broker_)
+        if (auto t = workers::ensure_lifecycle_topics(kafka); !t) return std::unexpected(t.error());
     auto producer = workers::Producer::create(kafka, "idledger-relay");
     if (!producer) return std::unexpected(producer.error());
     rt->producer_ = std::move(*producer);
-    rt->outbox_ = std::make_unique<Outbox>(app, o.public_url);
+    rt->outbox_ = std::make_unique<Outbox>(app, o.public_url, o.expiry.max_age_ms);
     rt->relay_ = std::make_unique<workers::Relay>(*rt->outbox_, *rt->producer_, o.relay);
 
     workers::Relay* relay = rt->relay_.get();
@@ -43,7 +45,8 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
             ack();
         });
     };
-    rt->results_ = std::make_unique<workers::ResultConsumer>(kafka, on_result);
+    rt->results_ = std::make_unique<workers::ResultConsumer>(
+        kafka, "idledger-server-" + o.server_id, on_result);
     if (auto s = rt->results_->start(); !s) return std::unexpected(s.error());
     if (o.workers > 0) {
         rt->mailer_ = workers::make_mailer(o.mail);

@@ -27,6 +27,7 @@ struct LifecycleOptions {
     workers::RelayOptions relay;
     PasswordExpiryPolicy expiry;
     std::string public_url;  // base of the links in e-mails
+    std::string server_id;   // names this server's result consumer group
 };
 
 class LifecycleRuntime {

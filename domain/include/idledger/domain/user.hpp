@@ -55,6 +55,8 @@ struct User {
     /// its id and kind are set by the requesting event and cleared by the event that completes it.
     std::optional<std::string> request_id;
     std::string request_kind;
+    /// The password age (its passwordChanged) the expiry warning was sent for: once per password.
+    std::optional<Millis> password_warned_for;
     /// Log position of the requesting event: set by the projection, not by evolve().
     std::optional<uint64_t> request_position;
     uint64_t version = 0;  // stream version: the ETag
@@ -97,6 +99,8 @@ inline constexpr std::string_view kActivationRequested = "UserActivationRequeste
 inline constexpr std::string_view kDeactivationRequested = "UserDeactivationRequested";
 inline constexpr std::string_view kPasswordExpiryRequested = "UserPasswordExpiryRequested";
 inline constexpr std::string_view kPasswordExpiryCancelled = "UserPasswordExpiryCancelled";
+inline constexpr std::string_view kPasswordExpiryWarningRequested =
+    "UserPasswordExpiryWarningRequested";
 inline constexpr std::string_view kEmailDelivered = "UserEmailDelivered";
 inline constexpr std::string_view kEmailFailed = "UserEmailFailed";
 }  // namespace user_event
@@ -114,6 +118,7 @@ namespace email_template {
 inline constexpr std::string_view kActivation = "activation";
 inline constexpr std::string_view kPasswordReset = "password-reset";
 inline constexpr std::string_view kForgotPassword = "forgot-password";
+inline constexpr std::string_view kPasswordExpiryWarning = "password-expiry-warning";
 }  // namespace email_template
 
 /// Where a presented one-time token stands: the current one and unexpired, the current one but

@@ -65,11 +65,11 @@ struct IssuedToken {
 
 struct LifecycleCommand {
     LifecycleOp op;
-    std::optional<StoredPassword> temp_password;  // expire_password with a temporary password
+    std::optional<StoredPassword> temp_password = {};  // expire_password with a temporary one
     /// The id any asynchronous request the command opens gets (activation, deactivation, e-mail).
-    std::string request_id;
-    bool send_email = false;           // activate, reactivate, reset_password
-    std::optional<IssuedToken> token;  // activation (activate, reactivate) or reset token
+    std::string request_id = {};
+    bool send_email = false;                // activate, reactivate, reset_password
+    std::optional<IssuedToken> token = {};  // activation (activate, reactivate) or reset token
 };
 
 /// The events of a lifecycle operation. Activation and deactivation only *request* the change
@@ -101,6 +101,11 @@ std::vector<Event> decide_completion(const User& user, const CompletionReport& r
 
 /// Whether the password policy's maximum age has expired the user's password at `now`.
 bool password_due_to_expire(const User& user, Millis max_age_ms, Millis now);
+/// The scheduler's expiry warning (an e-mail) for a password within `warn_ms` of its maximum age:
+/// once per password, none when another request is open.
+std::optional<Event> decide_password_expiry_warning(const User& user, Millis max_age_ms,
+                                                    Millis warn_ms, Millis now,
+                                                    const std::string& request_id);
 /// The scheduler's request for a due password (none when not due or another request is open).
 std::optional<Event> decide_password_expiry_request(const User& user, Millis max_age_ms, Millis now,
                                                     const std::string& request_id);

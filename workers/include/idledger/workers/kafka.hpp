@@ -68,6 +68,10 @@ class Consumer {
     std::unique_ptr<Impl> impl_;
 };
 
+/// Creates the lifecycle topics (embedded_broker.hpp's lifecycle_topics()) on a real cluster
+/// where they are missing; existing topics are left as they are.
+std::expected<void, std::string> ensure_lifecycle_topics(const KafkaSettings& settings);
+
 /// Topic names.
 inline constexpr std::string_view kRequestTopic = "idledger.lifecycle.requests";
 inline constexpr std::string_view kResultTopic = "idledger.lifecycle.results";

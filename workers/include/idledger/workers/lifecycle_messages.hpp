@@ -17,7 +17,8 @@ struct EmailOrder {
     std::string to;
     std::string name;  // the recipient's display name
     std::string login;
-    std::string link;  // the one-time link the e-mail carries
+    std::string link;     // the one-time link the e-mail carries (or the sign-in page)
+    std::string expires;  // password-expiry warnings: when the password expires (ISO-8601)
 };
 
 struct RequestMessage {

@@ -55,7 +55,8 @@ class WorkerPool {
 class ResultConsumer {
   public:
     using Apply = std::function<void(ResultMessage result, std::function<void()> ack)>;
-    ResultConsumer(KafkaSettings kafka, Apply apply);
+    /// `group`: this server's own consumer group (every server reads every result).
+    ResultConsumer(KafkaSettings kafka, std::string group, Apply apply);
     ~ResultConsumer();
     ResultConsumer(const ResultConsumer&) = delete;
     ResultConsumer& operator=(const ResultConsumer&) = delete;
@@ -64,6 +65,7 @@ class ResultConsumer {
 
   private:
     KafkaSettings kafka_;
+    std::string group_;
     Apply apply_;
     std::unique_ptr<Consumer> consumer_;
     std::thread thread_;
