@@ -23,6 +23,23 @@ Result<void> require_mutable(const User& u) {
     return {};
 }
 
+Json request_object(const std::string& id, std::string_view kind, std::string_view email = {}) {
+    Json r = Json::object();
+    r.set("id", id);
+    r.set("kind", kind);
+    if (!email.empty()) r.set("template", email);
+    return r;
+}
+
+void add_token(Json& d, const std::optional<IssuedToken>& t, std::string_view digest_key,
+               std::string_view expires_key) {
+    if (!t) return;
+    d.set(digest_key, t->digest);
+    d.set(expires_key, t->expires_at);
+}
+
+bool can_sign_in(const User& u) { return u.password.has_value() || is_federated(u.provider_type); }
+
 }  // namespace
 
 Json merge_profile(const Json& current, const Json& patch) {
@@ -61,8 +78,17 @@ Result<std::vector<Event>> decide_create(const CreateUserCommand& cmd, bool logi
     }
     if (cmd.activate) {
         bool can_sign_in = cmd.password || is_federated(cmd.provider_type);
-        events.push_back(status_event(ev::kActivated,
-                                      can_sign_in ? UserStatus::Active : UserStatus::Provisioned));
+        Event activated = status_event(ev::kActivated,
+                                       can_sign_in ? UserStatus::Active : UserStatus::Provisioned);
+        if (!can_sign_in && !cmd.activation_request_id.empty()) {
+            // PROVISIONED: the welcome e-mail goes out through a worker.
+            activated.data.set("request",
+                               request_object(cmd.activation_request_id, request_kind::kEmail,
+                                              email_template::kActivation));
+            add_token(activated.data, cmd.activation_token, "activationTokenDigest",
+                      "activationTokenExpiresAt");
+        }
+        events.push_back(std::move(activated));
         if (cmd.expire_password)
             events.push_back(status_event(ev::kPasswordExpired, UserStatus::PasswordExpired));
     }
@@ -105,27 +131,6 @@ Result<std::vector<Event>> decide_update(const User& u, const UpdateUserCommand&
     }
     return events;
 }
-
-namespace {
-
-Json request_object(const std::string& id, std::string_view kind, std::string_view email = {}) {
-    Json r = Json::object();
-    r.set("id", id);
-    r.set("kind", kind);
-    if (!email.empty()) r.set("template", email);
-    return r;
-}
-
-void add_token(Json& d, const std::optional<IssuedToken>& t, std::string_view digest_key,
-               std::string_view expires_key) {
-    if (!t) return;
-    d.set(digest_key, t->digest);
-    d.set(expires_key, t->expires_at);
-}
-
-bool can_sign_in(const User& u) { return u.password.has_value() || is_federated(u.provider_type); }
-
-}  // namespace
 
 Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleCommand& cmd) {
     using S = UserStatus;

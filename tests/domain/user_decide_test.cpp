@@ -406,3 +406,19 @@ TEST(PasswordExpiry, AWarningOncePerPasswordWithinTheWarningPeriod) {
     EXPECT_FALSE(decide_password_expiry_warning(u, 30 * kDay, 5 * kDay, 1000 + 31 * kDay, "w3"));
     EXPECT_TRUE(decide_password_expiry_request(u, 30 * kDay, 1000 + 31 * kDay, "e"));
 }
+
+TEST(CreateUser, ProvisionedUsersGetTheActivationEmailAsARequest) {
+    auto c = new_user(true, false);
+    c.activation_request_id = "lrqC";
+    c.activation_token = IssuedToken{"welcome", 99'000};
+    User u = given(c);
+    EXPECT_EQ(u.status, UserStatus::Provisioned);
+    EXPECT_EQ(u.request_id, "lrqC");
+    EXPECT_EQ(u.request_kind, request_kind::kEmail);
+    EXPECT_EQ(token_state(u.activation_token_digest, u.activation_token_expires, "welcome", 1000),
+              TokenState::Valid);
+    // Users who can sign in get no welcome e-mail.
+    auto active = new_user(true, true);
+    active.activation_request_id = "lrqD";
+    EXPECT_FALSE(given(active).request_id);
+}

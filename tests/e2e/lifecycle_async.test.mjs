@@ -73,6 +73,12 @@ test('respond-async: 202 at once, the transition shows, changes meanwhile are 40
     assert.match(mails[0], new RegExp(`/welcome/[A-Za-z0-9]{20}\\r\\n`));
     assert.deepEqual((await historyTypes(v.id)).slice(-3), ['UserActivationRequested', 'UserEmailDelivered', 'UserActivated']);
 
+    // Created activated without a password (PROVISIONED): Okta e-mails the activation link.
+    const p = await api.createUser();
+    assert.equal(p.status, 'PROVISIONED');
+    const welcome = await eventually(() => mailFor(p.profile.email)[0], 'the welcome e-mail');
+    assert.match(welcome, /\/welcome\/[A-Za-z0-9]{20}\r\n/);
+
     // Deprovisioning revokes the user's API tokens, each revocation an event.
     const w = await api.createUser({ password: STRONG_PASSWORD });
     const tok = await api.post('/api/v1/api-tokens', { name: 'for-w', userId: w.id });

@@ -4,6 +4,7 @@
 #include "idledger/domain/user_decide.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
+#include "users/one_time_token.hpp"
 #include "users/user_commands.hpp"
 #include "users/user_json.hpp"
 
@@ -101,6 +102,14 @@ domain::Result<PreparedCreate> prepare(RequestContext& ctx, const HttpRequest& r
 
     out.login = profile->find("login")->as_string();
     cmd.id = ctx.app.ids.next(domain::id_prefix::kUser);
+    // Activated without a way to sign in (PROVISIONED): Okta e-mails the activation link.
+    const bool federated = cmd.provider_type == "FEDERATION" || cmd.provider_type == "SOCIAL";
+    if (cmd.activate && !password && !federated) {
+        cmd.activation_request_id = ctx.app.ids.next(domain::id_prefix::kLifecycleRequest);
+        cmd.activation_token =
+            link_token(ctx.app, cmd.activation_request_id, ctx.app.config.activation_token_ttl_ms)
+                .issued;
+    }
     return out;
 }
 

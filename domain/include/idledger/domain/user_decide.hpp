@@ -17,6 +17,12 @@ struct RecoveryQuestion {
     std::string answer_hash;
 };
 
+/// A one-time token issued by a command: only its digest is recorded.
+struct IssuedToken {
+    std::string digest;
+    Millis expires_at = 0;
+};
+
 struct CreateUserCommand {
     std::string id;
     Json profile = Json::object();
@@ -28,6 +34,9 @@ struct CreateUserCommand {
     bool activate = true;
     bool expire_password = false;    // nextLogin=changePassword
     std::vector<std::string> roles;  // bootstrap only
+    /// Set when the user may land in PROVISIONED: the activation e-mail's request and token.
+    std::string activation_request_id = {};
+    std::optional<IssuedToken> activation_token = {};
 };
 
 /// `login_taken`: another user already holds the login (checked by the writer's index).
@@ -55,12 +64,6 @@ enum class LifecycleOp {
     ExpirePassword,
     ResetFactors,
     Delete,
-};
-
-/// A one-time token issued by a command: only its digest is recorded.
-struct IssuedToken {
-    std::string digest;
-    Millis expires_at = 0;
 };
 
 struct LifecycleCommand {
