@@ -25,15 +25,23 @@ std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
     if (!bytes || !*bytes) return std::nullopt;
     auto pending = pj::decode_pending(position, **bytes);
     if (!pending) return std::nullopt;
-    auto row = app_.reader.user(pending->user_id);
-    if (!row || !*row) return std::nullopt;
-    const domain::User& u = (*row)->user;
-
     workers::RequestMessage m;
     m.request_id = pending->id;
     m.position = position;
     m.user_id = pending->user_id;
     m.kind = pending->kind;
+    if (m.kind == domain::request_kind::kDeactivate) {
+        if (auto tokens = app_.reader.tokens())
+            for (const auto& t : *tokens)
+                if (t.user_id == m.user_id) m.api_token_ids.push_back(t.id);
+    }
+    // Only e-mails and expiry need the user's state (address, name, password age).
+    const bool needs_user =
+        !pending->template_name.empty() || m.kind == domain::request_kind::kExpirePassword;
+    if (!needs_user) return m;
+    auto row = app_.reader.user(pending->user_id);
+    if (!row || !*row) return std::nullopt;
+    const domain::User& u = (*row)->user;
     if (!pending->template_name.empty()) {
         const std::string first = u.profile.string_at("firstName");
         const std::string last = u.profile.string_at("lastName");
@@ -50,11 +58,6 @@ std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
             m.email->link = public_url_ + link_path(pending->template_name) +
                             domain::derived_token(app_.link_key, pending->id);
         }
-    }
-    if (m.kind == domain::request_kind::kDeactivate) {
-        if (auto tokens = app_.reader.tokens())
-            for (const auto& t : *tokens)
-                if (t.user_id == u.id) m.api_token_ids.push_back(t.id);
     }
     if (m.kind == domain::request_kind::kExpirePassword) m.password_changed = u.password_changed;
     return m;
