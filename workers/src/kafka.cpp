@@ -139,7 +139,11 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
               set(conf, "auto.commit.interval.ms", "200", error) &&
               set(conf, "enable.auto.offset.store", "false", error) &&
               set(conf, "auto.offset.reset", "earliest", error) &&
-              set(conf, "fetch.wait.max.ms", s.embedded ? "2" : "100", error) &&
+              set(conf, "fetch.wait.max.ms",
+                  std::to_string(s.fetch_wait_ms > 0 ? s.fetch_wait_ms
+                                 : s.embedded        ? 2
+                                                     : 100),
+                  error) &&
               set(conf, "fetch.error.backoff.ms", s.embedded ? "5" : "100", error) &&
               set(conf, "session.timeout.ms", s.embedded ? "3000" : "10000", error) &&
               set(conf, "heartbeat.interval.ms", s.embedded ? "300" : "1000", error);

@@ -5,9 +5,9 @@
 
 namespace idledger::api {
 
-workers::KafkaSettings kafka_settings(const std::string& brokers) {
+workers::KafkaSettings kafka_settings(const std::string& brokers, int fetch_wait_ms) {
     const bool loopback = brokers.starts_with("127.") || brokers.starts_with("localhost:");
-    return workers::KafkaSettings{brokers, loopback};
+    return workers::KafkaSettings{brokers, loopback, fetch_wait_ms};
 }
 
 std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::start(
@@ -22,7 +22,7 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     } else {
         rt->bootstrap_ = o.kafka_brokers;
     }
-    const workers::KafkaSettings kafka = kafka_settings(rt->bootstrap_);
+    const workers::KafkaSettings kafka = kafka_settings(rt->bootstrap_, o.kafka_fetch_wait_ms);
     if (!rt->broker_)
         if (auto t = workers::ensure_lifecycle_topics(kafka); !t) return std::unexpected(t.error());
     auto producer = workers::Producer::create(kafka, "idledger-relay");

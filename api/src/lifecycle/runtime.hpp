@@ -26,8 +26,9 @@ struct LifecycleOptions {
     workers::MailSettings mail;
     workers::RelayOptions relay;
     PasswordExpiryPolicy expiry;
-    std::string public_url;  // base of the links in e-mails
-    std::string server_id;   // names this server's result consumer group
+    std::string public_url;       // base of the links in e-mails
+    std::string server_id;        // names this server's result consumer group
+    int kafka_fetch_wait_ms = 0;  // 0: the default of KafkaSettings
 };
 
 class LifecycleRuntime {
@@ -61,6 +62,6 @@ class LifecycleRuntime {
 };
 
 /// Kafka settings for `brokers`: brokers on loopback get the short timeouts of the embedded case.
-workers::KafkaSettings kafka_settings(const std::string& brokers);
+workers::KafkaSettings kafka_settings(const std::string& brokers, int fetch_wait_ms = 0);
 
 }  // namespace idledger::api

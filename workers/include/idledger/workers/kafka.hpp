@@ -16,6 +16,9 @@ namespace idledger::workers {
 struct KafkaSettings {
     std::string brokers;    // bootstrap.servers
     bool embedded = false;  // the in-process mock cluster: short timeouts, tight fetch waits
+    /// Consumers' fetch.wait.max.ms; 0: 2 ms embedded (the mock answers an empty fetch only
+    /// after the full wait, so this bounds each hop's latency), 100 ms on a real cluster.
+    int fetch_wait_ms = 0;
 };
 
 struct KafkaMessage {
