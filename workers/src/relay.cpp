@@ -18,7 +18,6 @@ void Relay::stop() {
         std::lock_guard lock(mu_);
         stop_ = true;
     }
-    wake_.notify_all();
     if (thread_.joinable()) thread_.join();
 }
 
@@ -27,7 +26,6 @@ void Relay::completed(uint64_t position) {
         std::lock_guard lock(mu_);
         completed_.push_back(position);
     }
-    wake_.notify_all();
 }
 
 Relay::Stats Relay::stats() const {
@@ -57,7 +55,6 @@ void Relay::publish(uint64_t position, bool again) {
                               if (it != in_flight_.end())
                                   it->second.sent = Clock::now() - options_.retry_after;
                           }
-                          wake_.notify_all();
                       });
 }
 

@@ -4,7 +4,6 @@
 // long (a lost message, a crashed worker, a broker that forgot everything).
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -45,7 +44,8 @@ class Relay {
 
     void start();
     void stop();
-    /// A request's completion was applied (or it was dropped): frees its window slot.
+    /// A request's completion was applied (or it was dropped): frees its window slot. (The relay
+    /// sleeps on the log: a completion is a commit, so it wakes up for it.)
     void completed(uint64_t position);
 
     struct Stats {
@@ -63,7 +63,6 @@ class Relay {
     Producer& producer_;
     RelayOptions options_;
     mutable std::mutex mu_;
-    std::condition_variable wake_;
     struct InFlight {
         std::chrono::steady_clock::time_point sent;
     };
