@@ -229,9 +229,13 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
     return fail(ErrorCode::InternalError);
 }
 
+bool is_outstanding(const User& u, std::string_view request_id, std::string_view kind) {
+    return u.request_id && *u.request_id == request_id && u.request_kind == kind;
+}
+
 std::vector<Event> decide_completion(const User& u, const CompletionReport& r) {
     std::vector<Event> out;
-    if (!u.request_id || *u.request_id != r.request_id || u.request_kind != r.kind) return out;
+    if (!is_outstanding(u, r.request_id, r.kind)) return out;
     if (r.email) {
         Json d = Json::object();
         d.set("template", r.email->template_name);

@@ -172,18 +172,11 @@ int run(const std::map<std::string, std::string>& opt) {
     create.duration = duration;
     create.keep_bodies = true;
     create.make_request = [&](uint64_t n) {
-        std::string login = "bench" + std::to_string(n) + "@example.com";
-        std::string body = R"({"profile":{"firstName":"Bench","lastName":"User)" +
-                           std::to_string(n) + R"(","email":")" + login + R"(","login":")" + login +
-                           R"("}})";
-        return http_request("POST", "/api/v1/users", token, body);
+        return create_user_request(token, "bench" + std::to_string(n) + "@example.com",
+                                   "User" + std::to_string(n));
     };
     LoadResult created = run_load(create);
-    std::vector<std::string> ids;
-    for (const auto& b : created.bodies) {
-        auto p = b.find("\"id\":\"");
-        if (p != std::string::npos) ids.push_back(b.substr(p + 6, 20));
-    }
+    const std::vector<std::string> ids = created_ids(created.bodies);
     created.bodies.clear();
     if (ids.empty()) throw std::runtime_error("no user was created");
 
@@ -206,11 +199,8 @@ int run(const std::map<std::string, std::string>& opt) {
     LoadSpec staged_create = create;
     staged_create.keep_bodies = false;
     staged_create.make_request = [&](uint64_t n) {
-        std::string login = "staged" + std::to_string(n) + "@example.com";
-        std::string body = R"({"profile":{"firstName":"Bench","lastName":"User)" +
-                           std::to_string(n) + R"(","email":")" + login + R"(","login":")" + login +
-                           R"("}})";
-        return http_request("POST", "/api/v1/users?activate=false", token, body);
+        return create_user_request(token, "staged" + std::to_string(n) + "@example.com",
+                                   "User" + std::to_string(n), "?activate=false");
     };
     LoadResult staged = run_load(staged_create);
 
@@ -383,10 +373,8 @@ int load(const std::map<std::string, std::string>& opt) {
     spec.duration = std::chrono::milliseconds(seconds * 1000);
     const std::string tag = std::to_string(getpid());
     auto create_request = [&](uint64_t n) {
-        std::string login = "load" + tag + "-" + std::to_string(n) + "@example.com";
-        std::string body = R"({"profile":{"firstName":"Load","lastName":"User","email":")" + login +
-                           R"(","login":")" + login + R"("}})";
-        return http_request("POST", "/api/v1/users", token, body);
+        return create_user_request(token, "load" + tag + "-" + std::to_string(n) + "@example.com",
+                                   "User");
     };
     std::vector<std::string> ids;
     if (mode == "get") {
@@ -395,9 +383,7 @@ int load(const std::map<std::string, std::string>& opt) {
         seed.duration = std::chrono::milliseconds(60000);
         seed.keep_bodies = true;
         seed.make_request = create_request;
-        for (const auto& b : run_load(seed).bodies)
-            if (auto p = b.find("\"id\":\""); p != std::string::npos)
-                ids.push_back(b.substr(p + 6, 20));
+        ids = created_ids(run_load(seed).bodies);
         spec.make_request = [&](uint64_t n) {
             return http_request("GET", "/api/v1/users/" + ids[n % ids.size()], token, "");
         };

@@ -1,7 +1,5 @@
 #include "lifecycle_bench.hpp"
 
-#include <librdkafka/rdkafka.h>
-
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -19,27 +17,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-void create_topics(const std::string& bootstrap, const std::vector<std::string>& names) {
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!rk) throw std::runtime_error(err);
-    std::vector<rd_kafka_NewTopic_t*> topics;
-    for (const auto& n : names)
-        topics.push_back(rd_kafka_NewTopic_new(n.c_str(), 8, 1, err, sizeof err));
-    rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
-    rd_kafka_CreateTopics(rk, topics.data(), topics.size(), nullptr, q);
-    if (rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 10'000)) rd_kafka_event_destroy(ev);
-    for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
-    rd_kafka_queue_destroy(q);
-    rd_kafka_destroy(rk);
-}
-
 /// The broker's own two-hop rate: messages produced to A, consumed and produced to B by a
-/// forwarder, consumed from B — the shape of a request and its result, without idledger.
+/// forwarder, consumed from B — the shape of a request and its result, without idledger. (The
+/// mock broker creates both topics on first use, with its default 4 partitions.)
 double raw_round_trips(const std::string& bootstrap, size_t messages) {
-    create_topics(bootstrap, {"bench.roundtrip.a", "bench.roundtrip.b"});
     workers::KafkaSettings k{bootstrap, true};
     auto source = workers::Producer::create(k, "bench-source");
     auto forward = workers::Producer::create(k, "bench-forward");
@@ -86,14 +67,6 @@ double raw_round_trips(const std::string& bootstrap, size_t messages) {
     return secs > 0 ? double(received - base) / secs : 0;
 }
 
-std::vector<std::string> ids_of(const LoadResult& r) {
-    std::vector<std::string> ids;
-    for (const auto& b : r.bodies)
-        if (auto p = b.find("\"id\":\""); p != std::string::npos)
-            ids.push_back(b.substr(p + 6, 20));
-    return ids;
-}
-
 }  // namespace
 
 LifecycleFigures measure_lifecycle(const std::string& idledger, const fs::path& dir,
@@ -118,14 +91,11 @@ LifecycleFigures measure_lifecycle(const std::string& idledger, const fs::path& 
         s.duration = std::chrono::milliseconds(120'000);
         s.keep_bodies = true;
         s.make_request = [&, tag](uint64_t i) {
-            std::string login = "lc" + tag + std::to_string(i) + "@example.com";
-            std::string body =
-                R"({"profile":{"firstName":"Life","lastName":"Cycle","email":")" + login +
-                R"(","login":")" + login +
-                R"("},"credentials":{"password":{"hash":{"algorithm":"SHA-256","value":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}}}})";
-            return http_request("POST", "/api/v1/users?activate=false", token, body);
+            return create_user_request(
+                token, "lc" + tag + std::to_string(i) + "@example.com", "Cycle", "?activate=false",
+                R"({"password":{"hash":{"algorithm":"SHA-256","value":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}}})");
         };
-        return ids_of(run_load(s));
+        return created_ids(run_load(s).bodies);
     };
 
     // Activation latency: one caller at a time, each call waits for its completion.

@@ -90,6 +90,24 @@ std::string http_request(const std::string& method, const std::string& path,
     return r;
 }
 
+std::string create_user_request(const std::string& token, const std::string& login,
+                                const std::string& last_name, const std::string& query,
+                                const std::string& credentials) {
+    std::string body = R"({"profile":{"firstName":"Bench","lastName":")" + last_name +
+                       R"(","email":")" + login + R"(","login":")" + login + R"("})";
+    if (!credentials.empty()) body += R"(,"credentials":)" + credentials;
+    body += "}";
+    return http_request("POST", "/api/v1/users" + query, token, body);
+}
+
+std::vector<std::string> created_ids(const std::vector<std::string>& bodies) {
+    std::vector<std::string> ids;
+    for (const auto& b : bodies)
+        if (auto p = b.find("\"id\":\""); p != std::string::npos)
+            ids.push_back(b.substr(p + 6, 20));
+    return ids;
+}
+
 std::string fetch_once(uint16_t port, const std::string& path) {
     LoadSpec spec;
     spec.port = port;

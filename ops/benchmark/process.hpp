@@ -24,6 +24,12 @@ void stop(Child& c, int sig = SIGTERM);
 std::string http_request(const std::string& method, const std::string& path,
                          const std::string& token, const std::string& body,
                          const std::string& extra_headers = "");
+/// POST /api/v1/users`query` for a user with this login; `credentials` is a JSON object or "".
+std::string create_user_request(const std::string& token, const std::string& login,
+                                const std::string& last_name, const std::string& query = "",
+                                const std::string& credentials = "");
+/// The ids of the users in create responses.
+std::vector<std::string> created_ids(const std::vector<std::string>& bodies);
 /// One GET, its body.
 std::string fetch_once(uint16_t port, const std::string& path);
 /// The value of a Prometheus line `name value`.

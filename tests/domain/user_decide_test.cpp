@@ -28,13 +28,19 @@ CreateUserCommand new_user(bool activate, bool with_password) {
     return c;
 }
 
+/// A worker's report on request `id` of `kind`, with nothing else to say.
+CompletionReport report_on(std::string id, std::string_view kind) {
+    CompletionReport r;
+    r.request_id = std::move(id);
+    r.kind = std::string(kind);
+    return r;
+}
+
 /// What a worker's report does: folds the completion of the user's outstanding request.
 void complete_request(User& u, Millis t) {
     if (!u.request_id) return;
-    CompletionReport r;
-    r.request_id = *u.request_id;
-    r.kind = u.request_kind;
-    for (const auto& e : decide_completion(u, r)) evolve(u, e, t);
+    for (const auto& e : decide_completion(u, report_on(*u.request_id, u.request_kind)))
+        evolve(u, e, t);
 }
 
 void fold(User& u, const Result<std::vector<Event>>& events, Millis t) {
@@ -250,9 +256,7 @@ TEST(AsyncLifecycle, ActivationIsRequestedThenCompletedOnce) {
               ErrorCode::UserInTransition);
     EXPECT_EQ(refused(u, LifecycleOp::Suspend), ErrorCode::UserInTransition);
 
-    CompletionReport report;
-    report.request_id = "lrqA";
-    report.kind = std::string(request_kind::kActivate);
+    CompletionReport report = report_on("lrqA", request_kind::kActivate);
     report.email = CompletionReport::Email{"activation", true, "lrqA@idledger.local", "file", ""};
     auto completion = decide_completion(u, report);
     ASSERT_EQ(completion.size(), 2u);
@@ -277,17 +281,13 @@ TEST(AsyncLifecycle, DeactivationSupersedesActivationAndJoinsItself) {
     EXPECT_EQ(u.transitioning_to, UserStatus::Deprovisioned);
     EXPECT_EQ(u.request_id, "lrqD");
     // The superseded activation's report is dropped.
-    CompletionReport stale;
-    stale.request_id = "lrqA";
-    stale.kind = std::string(request_kind::kActivate);
+    CompletionReport stale = report_on("lrqA", request_kind::kActivate);
     EXPECT_TRUE(decide_completion(u, stale).empty());
     // Deactivating again (or DELETE) while deactivating joins the outstanding request.
     auto again = decide_lifecycle(u, {LifecycleOp::Delete, std::nullopt, "lrqX"});
     ASSERT_TRUE(again);
     EXPECT_TRUE(again->empty());
-    CompletionReport done;
-    done.request_id = "lrqD";
-    done.kind = std::string(request_kind::kDeactivate);
+    CompletionReport done = report_on("lrqD", request_kind::kDeactivate);
     done.revoked_api_tokens = 2;
     auto events = decide_completion(u, done);
     ASSERT_EQ(events.size(), 1u);
@@ -333,9 +333,7 @@ TEST(AsyncLifecycle, ResetPasswordEmailIsARequest) {
     EXPECT_EQ(u.status, UserStatus::Recovery);  // the status change itself is synchronous
     EXPECT_EQ(u.forgot_token_digest, "reset");
     EXPECT_EQ(u.request_kind, request_kind::kEmail);
-    CompletionReport r;
-    r.request_id = "lrqR";
-    r.kind = std::string(request_kind::kEmail);
+    CompletionReport r = report_on("lrqR", request_kind::kEmail);
     r.email = CompletionReport::Email{"password-reset", false, "", "smtp", "connection refused"};
     auto done = decide_completion(u, r);
     ASSERT_EQ(done.size(), 1u);
@@ -353,9 +351,7 @@ TEST(PasswordExpiry, DueUsersGetARequestAndTheCompletionExpires) {
     evolve(u, *request, 1000 + 90 * kDay);
     // One request at a time.
     EXPECT_FALSE(decide_password_expiry_request(u, 90 * kDay, 1000 + 91 * kDay, "lrqF"));
-    CompletionReport r;
-    r.request_id = "lrqE";
-    r.kind = std::string(request_kind::kExpirePassword);
+    CompletionReport r = report_on("lrqE", request_kind::kExpirePassword);
     r.password_changed = 1000;
     auto done = decide_completion(u, r);
     ASSERT_EQ(done.size(), 1u);
@@ -374,9 +370,7 @@ TEST(PasswordExpiry, APasswordChangedMeanwhileCancelsTheRequest) {
     auto changed = decide_change_password(u, stored("ARGON2ID", "$argon2id$new"));
     ASSERT_TRUE(changed);
     for (const auto& e : *changed) evolve(u, e, 2000 + kDay);
-    CompletionReport r;
-    r.request_id = "lrqE";
-    r.kind = std::string(request_kind::kExpirePassword);
+    CompletionReport r = report_on("lrqE", request_kind::kExpirePassword);
     r.password_changed = 1000;
     auto done = decide_completion(u, r);
     ASSERT_EQ(done.size(), 1u);
@@ -395,9 +389,7 @@ TEST(PasswordExpiry, AWarningOncePerPasswordWithinTheWarningPeriod) {
     EXPECT_EQ(warn->data.find("request")->string_at("template"),
               email_template::kPasswordExpiryWarning);
     evolve(u, *warn, 1000 + 26 * kDay);
-    CompletionReport r;
-    r.request_id = "lrqW";
-    r.kind = std::string(request_kind::kEmail);
+    CompletionReport r = report_on("lrqW", request_kind::kEmail);
     r.email = CompletionReport::Email{"password-expiry-warning", true, "m", "file", ""};
     for (const auto& e : decide_completion(u, r)) evolve(u, e, 1000 + 26 * kDay);
     EXPECT_FALSE(u.request_id);

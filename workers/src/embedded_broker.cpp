@@ -3,12 +3,14 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "idledger/workers/kafka.hpp"
+
 namespace idledger::workers {
 
 const std::vector<Topic>& lifecycle_topics() {
     static const std::vector<Topic> kTopics = {
-        {"idledger.lifecycle.requests", 8},
-        {"idledger.lifecycle.results", 8},
+        {std::string(kRequestTopic), 8},
+        {std::string(kResultTopic), 8},
     };
     return kTopics;
 }

@@ -2,10 +2,9 @@
 
 #include <iostream>
 
-#include "idledger/domain/api_token.hpp"
 #include "idledger/domain/event_codec.hpp"
-#include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/user_decide.hpp"
+#include "tokens/api_tokens.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api {
@@ -20,27 +19,6 @@ std::string worker_metadata(const workers::ResultMessage& r) {
     m.user_agent = "idledger-lifecycle-worker";
     m.request_id = r.request_id;
     return m.encode();
-}
-
-/// Revokes one of the user's API tokens in the current batch; false when there is none to revoke.
-eventstore::Result<bool> revoke_token(eventstore::Transaction& tx, const std::string& token_id,
-                                      const std::string& user_id, const std::string& metadata) {
-    auto bytes = tx.get(pj::cf::kApiTokens, token_id);
-    if (!bytes) return std::unexpected(bytes.error());
-    if (!*bytes) return false;
-    auto json = domain::parse_json(**bytes);
-    auto token = json ? domain::ApiToken::from_state_json(*json) : std::nullopt;
-    if (!token || token->user_id != user_id) return false;
-    const std::string stream = pj::token_stream(token_id);
-    auto version = tx.stream_version(stream);
-    if (!version) return std::unexpected(version.error());
-    domain::Event e = domain::token_revoked_event();
-    e.data.set("reason", "deprovisioned");
-    auto appended =
-        tx.append(stream, *version, {{e.type, domain::encode_payload_plain(e.data), metadata}});
-    if (!appended) return std::unexpected(appended.error());
-    pj::apply_token_event(tx, tx.appended().back(), e);
-    return true;
 }
 
 }  // namespace
@@ -66,13 +44,16 @@ void apply_result(App& app, const workers::ResultMessage& result,
             report.email = domain::CompletionReport::Email{r.email->template_name,
                                                            r.email->delivered, r.email->message_id,
                                                            r.email->transport, r.email->error};
-        if (domain::decide_completion((*row)->user, report).empty()) return Outcome::Commit;
+        if (!domain::is_outstanding((*row)->user, report.request_id, report.kind))
+            return Outcome::Commit;
         for (const auto& token_id : r.revoked_api_token_ids) {
-            auto revoked = revoke_token(tx, token_id, pending->user_id, metadata);
+            auto revoked = tokens::append_token_revoked(tx, token_id, metadata, pending->user_id,
+                                                        "deprovisioned");
             if (!revoked) return Outcome::Abort;
             report.revoked_api_tokens += *revoked ? 1 : 0;
         }
         auto events = domain::decide_completion((*row)->user, report);
+        if (events.empty()) return Outcome::Abort;  // a result that completes nothing
         auto state = append_user_events(tx, pending->user_id, false, *row, events, metadata);
         if (!state) return Outcome::Abort;
         *applied = true;

@@ -2,6 +2,7 @@
 
 #include "core/json_io.hpp"
 #include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/json_parse.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api::tokens {
@@ -61,25 +62,12 @@ R revoke_by_id(RequestContext& ctx, const std::string& id) {
     std::optional<domain::Error> error;
     const std::string metadata = ctx.metadata().encode();
     auto fut = ctx.app.store.submit([&](eventstore::Transaction& tx) {
-        const std::string stream = pj::token_stream(id);
-        auto version = tx.stream_version(stream);
-        auto exists = tx.get(pj::cf::kApiTokens, id);
-        if (!version || !exists) {
-            error = store_failure(!version ? version.error() : exists.error());
+        auto revoked = append_token_revoked(tx, id, metadata);
+        if (!revoked || !*revoked) {
+            error = revoked ? domain::not_found(id, "ApiToken").error()
+                            : store_failure(revoked.error());
             return eventstore::Outcome::Abort;
         }
-        if (!*exists) {
-            error = domain::not_found(id, "ApiToken").error();
-            return eventstore::Outcome::Abort;
-        }
-        domain::Event e = domain::token_revoked_event();
-        auto appended =
-            tx.append(stream, *version, {{e.type, domain::encode_payload_plain(e.data), metadata}});
-        if (!appended) {
-            error = store_failure(appended.error());
-            return eventstore::Outcome::Abort;
-        }
-        pj::apply_token_event(tx, tx.appended().back(), e);
         return eventstore::Outcome::Commit;
     });
     auto done = fut.get();
@@ -170,6 +158,30 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     Json out = render(**stored, ctx.base_url, display_name(ctx, token.user_id));
     out.set("token", value);  // shown this once; only its digest is kept
     return json_response(200, out);
+}
+
+eventstore::Result<bool> append_token_revoked(eventstore::Transaction& tx,
+                                              const std::string& token_id,
+                                              const std::string& metadata, std::string_view owner,
+                                              std::string_view reason) {
+    auto bytes = tx.get(pj::cf::kApiTokens, token_id);
+    if (!bytes) return std::unexpected(bytes.error());
+    if (!*bytes) return false;
+    if (!owner.empty()) {
+        auto json = domain::parse_json(**bytes);
+        auto token = json ? domain::ApiToken::from_state_json(*json) : std::nullopt;
+        if (!token || token->user_id != owner) return false;
+    }
+    const std::string stream = pj::token_stream(token_id);
+    auto version = tx.stream_version(stream);
+    if (!version) return std::unexpected(version.error());
+    domain::Event e = domain::token_revoked_event();
+    if (!reason.empty()) e.data.set("reason", reason);
+    auto appended =
+        tx.append(stream, *version, {{e.type, domain::encode_payload_plain(e.data), metadata}});
+    if (!appended) return std::unexpected(appended.error());
+    pj::apply_token_event(tx, tx.appended().back(), e);
+    return true;
 }
 
 }  // namespace idledger::api::tokens

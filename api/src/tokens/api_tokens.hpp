@@ -20,4 +20,13 @@ eventstore::Result<void> append_token_created(eventstore::Transaction& tx,
                                               const domain::ApiToken& token,
                                               const std::string& metadata);
 
+/// Token revocation on the writer thread (also used by deprovisioning): appends ApiTokenRevoked
+/// (with `reason` when given) and updates the read models. False when there is no such token,
+/// or, with `owner`, when the token belongs to another user.
+eventstore::Result<bool> append_token_revoked(eventstore::Transaction& tx,
+                                              const std::string& token_id,
+                                              const std::string& metadata,
+                                              std::string_view owner = {},
+                                              std::string_view reason = {});
+
 }  // namespace idledger::api::tokens

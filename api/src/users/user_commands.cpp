@@ -11,11 +11,16 @@ namespace idledger::api {
 namespace pj = projections;
 
 bool changes_authorization(std::string_view event_type) {
+    // Who may act depends on status, roles and existence: only events changing those count (the
+    // many events that do not — profile, e-mail deliveries, requests — keep the cache warm).
     namespace ev = domain::user_event;
-    return event_type != ev::kCreated && event_type != ev::kProfileReplaced &&
-           event_type != ev::kPasswordSet && event_type != ev::kRecoveryQuestionSet &&
-           event_type != ev::kForgotPasswordRequested && event_type != ev::kFactorsReset &&
-           event_type != ev::kTypeChanged;
+    static constexpr std::string_view kChanging[] = {
+        ev::kActivated,   ev::kReactivated, ev::kDeactivated,   ev::kSuspended,
+        ev::kUnsuspended, ev::kUnlocked,    ev::kPasswordReset, ev::kPasswordExpired,
+        ev::kRoleGranted, ev::kDeleted};
+    for (auto t : kChanging)
+        if (t == event_type) return true;
+    return false;
 }
 
 domain::Error conflict_error() {

@@ -98,6 +98,9 @@ struct CompletionReport {
     std::optional<Millis> password_changed;  // expire_password: the age the request was made for
 };
 
+/// Whether `request_id` (of `kind`) is the user's outstanding request.
+bool is_outstanding(const User& user, std::string_view request_id, std::string_view kind);
+
 /// The completion events of a request. Empty when the request is no longer the user's
 /// outstanding one (a duplicate delivery, or superseded): the report is acknowledged and dropped.
 std::vector<Event> decide_completion(const User& user, const CompletionReport& report);
