@@ -37,6 +37,7 @@ constexpr const char* kUsage = R"(usage:
   idledger replay  --data-dir DIR --until POS|TIME --target DIR2
   idledger export  --data-dir DIR [--since POS|TIME]
   idledger compact --data-dir DIR
+  idledger admin-token --data-dir DIR    (server stopped) a new super administrator API token
   idledger worker  --kafka-brokers H:P,... [--threads N] [--smtp-url URL | --mail-dir DIR]
 
 serve options:
@@ -56,7 +57,10 @@ serve options:
   --workers N               lifecycle workers inside this process (0: only `idledger worker`s) [1]
   --smtp-url smtp://H:P     deliver e-mails over SMTP; without it they are written to DIR/mail/
   --mail-from ADDR          the e-mails' sender                       [noreply@idledger.local]
-  --public-url URL          base of the links in e-mails              [http://LISTEN-ADDRESS]
+  --public-url URL          the org's base URL: every absolute URL in responses and e-mails
+                            (Link headers, _links, activation and reset links)  [http://LISTEN-ADDRESS]
+  --allowed-host HOST[:PORT]  a Host header that may stand in for the public URL's host
+                            (repeatable); any other Host is ignored, never reflected
   --sync-wait-ms N          how long a call without Prefer: respond-async waits for its
                             transition to complete                                [10000]
   --activation-token-ttl-hours N   activation tokens expire after                 [168]
@@ -68,6 +72,8 @@ serve options:
   --relay-window N          requests published and not completed, at most         [2000]
   --kafka-fetch-wait-ms N   consumers' fetch wait: lower = faster hops, more idle CPU
                             [2 on loopback brokers, 100 otherwise]
+  --allow-shared-data-dir   start even when other users of the machine can read DIR
+  --metrics-public          serve GET /metrics without a token (default: super admins only)
   --test-hooks              enable POST /api/v1/_test/clock and /api/v1/_test/kafka (tests only)
 
 replay --until POS|TIME --target DIR2: copies the log up to a position (or the last event at or
@@ -108,7 +114,8 @@ std::optional<Args> parse_args(int argc, char** argv) {
         auto eq = s.find('=');
         if (eq != std::string::npos && s.substr(0, eq) != "--rate-limit") {
             a.options[s.substr(2, eq - 2)].push_back(s.substr(eq + 1));
-        } else if (s == "--verify" || s == "--help" || s == "--read-only" || s == "--test-hooks") {
+        } else if (s == "--verify" || s == "--help" || s == "--read-only" || s == "--test-hooks" ||
+                   s == "--allow-shared-data-dir" || s == "--metrics-public") {
             a.flags.push_back(s.substr(2));
         } else if (i + 1 < argc) {
             a.options[s.substr(2)].push_back(argv[++i]);
@@ -142,6 +149,22 @@ eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(const std
 int fail(const std::string& what) {
     std::cerr << "idledger: " << what << "\n";
     return 1;
+}
+
+/// The data directory holds data keys, the link-token key, password hashes and read models in
+/// clear: refuse one that others on the machine can read or enter (unless told otherwise).
+std::optional<std::string> shared_data_dir(const std::string& data_dir) {
+    for (const fs::path& p :
+         {fs::path(data_dir), fs::path(data_dir) / "store", fs::path(data_dir) / "mail"}) {
+        std::error_code ec;
+        const auto st = fs::status(p, ec);
+        if (ec || !fs::exists(st)) continue;
+        const auto others = fs::perms::group_all | fs::perms::others_all;
+        if ((st.permissions() & others) != fs::perms::none)
+            return p.string() + " can be read by other users of this machine (chmod -R go-rwx " +
+                   data_dir + ", or start with --allow-shared-data-dir)";
+    }
+    return std::nullopt;
 }
 
 int serve(const Args& args) {
@@ -180,6 +203,9 @@ int serve(const Args& args) {
     if (auto v = args.get("reset-token-ttl-minutes"))
         config.reset_token_ttl_ms = to_number(*v).value_or(60) * 60 * 1000;
     config.test_hooks = args.flag("test-hooks");
+    config.metrics_public = args.flag("metrics-public");
+    if (auto it = args.options.find("allowed-host"); it != args.options.end())
+        config.allowed_hosts = it->second;
 
     LifecycleOptions lifecycle;
     lifecycle.kafka_brokers = args.get("kafka-brokers").value_or("");
@@ -200,6 +226,9 @@ int serve(const Args& args) {
     if (auto v = args.get("relay-window"))
         lifecycle.relay.window = size_t(to_number(*v).value_or(2000));
 
+    if (!args.flag("allow-shared-data-dir"))
+        if (auto why = shared_data_dir(data_dir)) return fail("refusing to start: " + *why);
+
     domain::OffsetClock clock;
     domain::RandomIdSource ids;
     config.read_only = args.flag("read-only");
@@ -207,6 +236,18 @@ int serve(const Args& args) {
     if (!store) return fail("cannot open the store: " + store.error().message);
     int code = 0;
     {
+        // Absolute URLs come from --public-url, by default the listen address (known here
+        // unless the port is 0: then it is set right after binding, before the port is printed
+        // and so before any client can reach it).
+        auto public_url = args.get("public-url");
+        if (public_url) {
+            while (public_url->ends_with('/')) public_url->pop_back();
+            if (!public_url->starts_with("http://") && !public_url->starts_with("https://"))
+                return fail("--public-url takes http://HOST[:PORT] or https://HOST[:PORT]");
+            config.public_url = *public_url;
+        } else {
+            config.public_url = "http://" + listen;
+        }
         App app(**store, clock, ids, config);
         std::optional<std::string> preset;
         if (const char* env = std::getenv("IDLEDGER_BOOTSTRAP_TOKEN"); env && *env) preset = env;
@@ -260,9 +301,9 @@ int serve(const Args& args) {
         // The asynchronous lifecycle on Kafka: a real cluster when named, otherwise the embedded
         // broker (none for read-only copies, which change nothing).
         std::unique_ptr<LifecycleRuntime> runtime;
+        if (!public_url) app.config.public_url = "http://" + sc.host + ":" + std::to_string(bound);
         if (!config.read_only) {
-            lifecycle.public_url =
-                args.get("public-url").value_or("http://" + sc.host + ":" + std::to_string(bound));
+            lifecycle.public_url = app.config.public_url;
             auto started = LifecycleRuntime::start(app, lifecycle);
             if (!started) {
                 server.stop();
@@ -452,6 +493,36 @@ int replay(const Args& args) {
     return 0;
 }
 
+/// `idledger admin-token`: the way back in when every admin token is lost (server stopped).
+int admin_token_cmd(const Args& args) {
+    auto data_dir = args.get("data-dir");
+    if (!data_dir) return fail("admin-token needs --data-dir");
+    if (!fs::exists(fs::path(*data_dir) / "store")) return fail(*data_dir + " holds no store");
+    domain::SystemClock clock;
+    domain::RandomIdSource ids;
+    auto store = open_store(*data_dir, clock);
+    if (!store)
+        return fail("cannot open the store (is a server running on it? stop it first): " +
+                    store.error().message);
+    if (auto r = projections::ensure_read_models_current(**store); !r)
+        return fail("cannot bring the read models up to date: " + r.error().message);
+    AppConfig config;
+    config.data_dir = *data_dir;
+    config.handler_threads = 1;
+    auto issued = [&]() -> eventstore::Result<AdminToken> {
+        App app(**store, clock, ids, config);
+        return issue_admin_token(app);
+    }();
+    (*store)->close();
+    if (!issued) return fail("cannot issue a token: " + issued.error().message);
+    if (issued->created_admin)
+        std::cout << "no super administrator could act: created a recovery super administrator "
+                  << issued->user_id << "\n";
+    std::cout << "API token for super administrator " << issued->user_id
+              << " (shown once): " << issued->token << std::endl;
+    return 0;
+}
+
 int compact(const Args& args) {
     auto data_dir = args.get("data-dir");
     if (!data_dir) return fail("compact needs --data-dir");
@@ -473,8 +544,11 @@ int run_cli(int argc, char** argv) {
         std::cout << kUsage;
         return args ? 0 : 2;
     }
+    // Everything this process creates (store files, e-mails, tokens) is the owner's alone.
+    ::umask(077);
     try {
         if (args->command == "serve") return serve(*args);
+        if (args->command == "admin-token") return admin_token_cmd(*args);
         if (args->command == "replay") return replay(*args);
         if (args->command == "compact") return compact(*args);
         if (args->command == "export") return export_cmd(*args);

@@ -100,7 +100,12 @@ std::optional<Millis> parse_iso8601(std::string_view s) {
         !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' ||
         !digits(s, 17, 2, sec))
         return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    // A date that does not exist (2026-02-30, 2025-02-29) is refused, not rolled over.
+    static constexpr unsigned kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > kDaysIn[mo - 1] + (mo == 2 && leap ? 1 : 0) || h > 23 ||
+        mi > 59 || sec > 60)
+        return std::nullopt;
     size_t pos = 19;
     if (pos < s.size() && s[pos] == '.') {
         ++pos;
@@ -123,6 +128,7 @@ std::optional<Millis> parse_iso8601(std::string_view s) {
         size_t mpos = pos + 3;
         if (mpos < s.size() && s[mpos] == ':') ++mpos;
         if (!digits(s, mpos, 2, om)) return std::nullopt;
+        if (oh > 18 || om > 59 || oh * 60 + om > 18 * 60) return std::nullopt;  // ISO: +-18:00
         offset_min = sign * int64_t(oh * 60 + om);
         pos = mpos + 2;
     } else {

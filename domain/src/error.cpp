@@ -20,10 +20,9 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kCred{403, "E0000014", "Update of credentials failed"};
     static const CatalogueEntry kActive{403, "E0000016",
                                         "Activation failed because the user is already active"};
-    static const CatalogueEntry kReset{
-        403, "E0000017", "Reset password is not allowed in the user's current status"};
+    static const CatalogueEntry kReset{403, "E0000017", "Password reset failed"};
     static const CatalogueEntry kMedia{
-        415, "E0000021",
+        400, "E0000021",
         "Bad request.  Accept and/or Content-Type headers likely do not match supported values."};
     static const CatalogueEntry kMethod{405, "E0000022",
                                         "The endpoint does not support the provided HTTP method"};
@@ -55,16 +54,16 @@ const CatalogueEntry& catalogue(ErrorCode code) {
                                         "The recovery question answer did not match our records."};
     static const CatalogueEntry kTransition{
         409, "E0000112",
-        "Unable to update this user because they are still being activated or deactivated. "
-        "Please try again later."};
+        "Cannot update this user because they are still being activated. Please try again "
+        "later."};
     static const CatalogueEntry kNeedPw{
         400, "E0000124",
         "Could not create user. To create a user and expire their password immediately, a "
-        "password must be specified."};
+        "password must be specified"};
     static const CatalogueEntry kNeedActivate{
         400, "E0000125",
         "Could not create user. To create a user and expire their password immediately, "
-        "\"activate\" must be true."};
+        "\"activate\" must be true"};
     static const CatalogueEntry kTooLarge{413, "E0000001", "Api validation failed: {0}"};
     static const CatalogueEntry kEtag{412, "E0000231", "ETag value doesn't match."};
     static const CatalogueEntry kEtagBad{400, "E0000242", "Invalid ETag value."};

@@ -108,9 +108,14 @@ struct Writer {
             out += "null";
             return;
         }
-        char buf[32];
+        // Shortest text that reads back to the same double, and always with a '.' or an
+        // exponent, so that the reader sees a double again: a double never comes back as an
+        // integer (2^64 would not even fit one) and -0.0 keeps its sign.
+        char buf[40];
         auto r = std::to_chars(buf, buf + sizeof buf, d);
-        out.append(buf, r.ptr);
+        const std::string_view text(buf, size_t(r.ptr - buf));
+        out.append(text);
+        if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
     }
     void operator()(const std::string& s) const { json_escape_to(out, s); }
     void operator()(const JsonArray& a) const {

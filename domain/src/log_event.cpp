@@ -26,6 +26,7 @@ constexpr LogMapping kMappings[] = {
     {"UserUnlocked", "user.account.unlock_by_admin", "Unlock Okta user", "User"},
     {"UserFactorsReset", "user.mfa.factor.reset_all", "Reset all factors for user", "User"},
     {"UserRoleGranted", "user.account.privilege.grant", "Grant user privilege", "User"},
+    {"UserEmailFailed", "system.email.delivery", "Email delivery failed", "User"},
     {"ApiTokenCreated", "system.api_token.create", "Create API token", "Token"},
     {"ApiTokenRevoked", "system.api_token.revoke", "Revoke API token", "Token"},
     {"SecurityAuthenticationRefused", "security.request.blocked",
@@ -80,7 +81,7 @@ Json to_log_event(const LogEventInput& in) {
     ua.add("browser", "UNKNOWN");
     Json client = Json::object();
     client.add("userAgent", std::move(ua));
-    client.add("zone", "null");
+    client.add("zone", nullptr);
     client.add("device", "Unknown");
     client.add("id", nullptr);
     client.add("ipAddress", in.metadata.ip.empty() ? Json(nullptr) : Json(in.metadata.ip));

@@ -152,8 +152,10 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
             if (s == S::Active) return fail(ErrorCode::AlreadyActive);
             if (s != S::Staged && s != S::Deprovisioned)
                 return fail(ErrorCode::OperationNotAllowed);
+            // Okta shows ACTIVE as the target while any activation runs; where it lands
+            // (ACTIVE, or PROVISIONED without a way to sign in) is decided on completion.
             Json d = Json::object();
-            d.set("transitioningToStatus", can_sign_in(u) ? "ACTIVE" : "PROVISIONED");
+            d.set("transitioningToStatus", "ACTIVE");
             d.set("request", request_object(cmd.request_id, request_kind::kActivate,
                                             cmd.send_email ? email_template::kActivation : ""));
             add_token(d, cmd.token, "activationTokenDigest", "activationTokenExpiresAt");
@@ -213,6 +215,9 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
             return out;
         }
         case LifecycleOp::ExpirePassword: {
+            // A federated user has no password to expire, and a temporary one would give it a
+            // password credential while still FEDERATION: a state Okta cannot have.
+            if (is_federated(u.provider_type)) return fail(ErrorCode::OperationNotAllowed);
             if (!has_password && !cmd.temp_password) return fail(ErrorCode::OperationNotAllowed);
             if (s != S::Active && s != S::PasswordExpired && s != S::Recovery && s != S::LockedOut)
                 return fail(ErrorCode::OperationNotAllowed);
@@ -252,8 +257,7 @@ std::vector<Event> decide_completion(const User& u, const CompletionReport& r) {
     Event last;
     if (r.kind == request_kind::kActivate) {
         last = status_event(ev::kActivated,
-                            u.transitioning_to.value_or(can_sign_in(u) ? UserStatus::Active
-                                                                       : UserStatus::Provisioned));
+                            can_sign_in(u) ? UserStatus::Active : UserStatus::Provisioned);
     } else if (r.kind == request_kind::kDeactivate) {
         last = status_event(ev::kDeactivated, UserStatus::Deprovisioned);
         last.data.set("revokedApiTokens", int64_t(r.revoked_api_tokens));
@@ -335,7 +339,9 @@ Result<std::vector<Event>> decide_forgot_password(const User& u, const std::stri
                                                   Millis expires_at,
                                                   const std::string& request_id) {
     if (u.transitioning_to) return fail(ErrorCode::UserInTransition);
-    if (u.status != UserStatus::Active || is_federated(u.provider_type))
+    // Okta answers E0000034 unless the user is ACTIVE with a recovery question (the same rule
+    // as the user's forgotPassword link).
+    if (u.status != UserStatus::Active || is_federated(u.provider_type) || !u.recovery_question)
         return fail(ErrorCode::ForgotPasswordNotAllowed);
     Json d = Json::object();
     d.set("tokenDigest", token_digest);

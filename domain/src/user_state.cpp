@@ -214,7 +214,11 @@ void evolve(User& u, const Event& e, Millis at) {
         u.provider_name = d.string_at("providerName");
         return;
     }
-    u.last_updated = at;
+    // lastUpdated is what Okta shows as changed about the user: a forgot-password request or an
+    // e-mail's delivery report changes nothing of it.
+    if (e.type != ev::kForgotPasswordRequested && e.type != ev::kEmailDelivered &&
+        e.type != ev::kEmailFailed)
+        u.last_updated = at;
     if (e.type == ev::kProfileReplaced) {
         if (const Json* p = d.find("profile")) u.profile = *p;
     } else if (e.type == ev::kTypeChanged) {

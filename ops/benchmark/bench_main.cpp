@@ -163,9 +163,10 @@ int run(const std::map<std::string, std::string>& opt) {
     // 1. idledger: durable creates, then reads of the created users.
     std::cerr << "idledger: creating users for " << seconds << " s on " << connections
               << " connections...\n";
-    Child server = spawn_and_wait_port(
-        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", (work / "idledger").string()},
-        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    Child server =
+        spawn_and_wait_port({idledger, "serve", "--listen", "127.0.0.1:0", "--metrics-public",
+                             "--data-dir", (work / "idledger").string()},
+                            {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
     LoadSpec create;
     create.port = server.port;
     create.connections = connections;
@@ -275,9 +276,9 @@ int run(const std::map<std::string, std::string>& opt) {
     std::cerr << "as-of: a user with 10,000 events...\n";
     const fs::path asof_dir = work / "asof";
     const auto seeded = seed_long_history(asof_dir, 10'000);
-    Child asof_server = spawn_and_wait_port(
-        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", asof_dir.string()},
-        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    Child asof_server = spawn_and_wait_port({idledger, "serve", "--listen", "127.0.0.1:0",
+                                             "--metrics-public", "--data-dir", asof_dir.string()},
+                                            {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
     LoadSpec asof;
     asof.port = asof_server.port;
     asof.connections = 1;

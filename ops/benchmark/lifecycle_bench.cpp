@@ -72,9 +72,10 @@ double raw_round_trips(const std::string& bootstrap, size_t messages) {
 LifecycleFigures measure_lifecycle(const std::string& idledger, const fs::path& dir,
                                    const std::string& token, int connections, size_t users) {
     LifecycleFigures f;
-    Child server = spawn_and_wait_port({idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                                        dir.string(), "--workers", "0"},
-                                       {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    Child server =
+        spawn_and_wait_port({idledger, "serve", "--listen", "127.0.0.1:0", "--metrics-public",
+                             "--data-dir", dir.string(), "--workers", "0"},
+                            {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
     std::string bootstrap;
     std::getline(std::ifstream(dir / "kafka-bootstrap"), bootstrap);
     // Activations need a worker: one process for the latency part.

@@ -1,3 +1,5 @@
+#include <iostream>
+
 #include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/projections/read_model.hpp"
@@ -72,6 +74,13 @@ Result<void> Reader::scan_users(uint64_t after_seq,
     auto r = store_.scan(cf::kUsersBySeq, "", encode_u64(after_seq + 1),
                          [&](std::string_view, std::string_view id) {
                              auto row = user(id);
+                             if (!row && row.error().code == eventstore::Errc::Corruption) {
+                                 // One unreadable row must not take every page down: skip it
+                                 // and say which, so an operator can replay or repair it.
+                                 std::cerr << "list: user row " << id
+                                           << " cannot be decoded; left out of the page\n";
+                                 return true;
+                             }
                              if (!row) {
                                  inner = row.error();
                                  return false;

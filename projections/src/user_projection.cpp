@@ -1,5 +1,6 @@
 // The users read models: state by id, login index, creation-order index.
 
+#include <algorithm>
 #include <span>
 
 #include "idledger/domain/event_codec.hpp"
@@ -13,6 +14,11 @@ namespace idledger::projections {
 using eventstore::decode_u64;
 using eventstore::encode_u64;
 
+namespace {
+constexpr std::string_view kActingSuperAdmins = "acting_super_admins";
+constexpr size_t kUserIdSize = 20;
+}  // namespace
+
 std::vector<std::string> projection_column_families() {
     return {std::string(cf::kUsers),
             std::string(cf::kUsersByLogin),
@@ -22,7 +28,8 @@ std::vector<std::string> projection_column_families() {
             std::string(cf::kUserSnapshots),
             std::string(cf::kUsersByShortName),
             std::string(cf::kLifecyclePending),
-            std::string(cf::kUsersByPasswordAge)};
+            std::string(cf::kUsersByPasswordAge),
+            std::string(cf::kOrgIndexes)};
 }
 
 std::vector<std::string> append_ordered_column_families() {
@@ -96,6 +103,23 @@ Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string
     return tx.get(cf::kUsersByLogin, login_key(login));
 }
 
+bool acting_super_admin(const domain::User& u) {
+    return std::find(u.roles.begin(), u.roles.end(), "SUPER_ADMIN") != u.roles.end() &&
+           u.status != domain::UserStatus::Suspended &&
+           u.status != domain::UserStatus::Deprovisioned &&
+           u.transitioning_to != domain::UserStatus::Deprovisioned;
+}
+
+Result<std::vector<std::string>> acting_super_admins(Transaction& tx) {
+    auto v = tx.get(cf::kOrgIndexes, kActingSuperAdmins);
+    if (!v) return std::unexpected(v.error());
+    std::vector<std::string> out;
+    const std::string ids = v->value_or(std::string());
+    for (size_t i = 0; i + kUserIdSize <= ids.size(); i += kUserIdSize)
+        out.push_back(ids.substr(i, kUserIdSize));
+    return out;
+}
+
 Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
     auto v = tx.get(cf::kUserKeys, user_id);
     if (!v) return std::unexpected(v.error());
@@ -119,6 +143,19 @@ void update_short_name(Transaction& tx, const std::string& login, const std::str
         tx.del(cf::kUsersByShortName, key);
     else
         tx.put(cf::kUsersByShortName, key, ids);
+}
+
+/// Adds or removes `id` in the set of acting super administrators.
+void update_acting_super_admins(Transaction& tx, const std::string& id, bool add) {
+    auto current = tx.get(cf::kOrgIndexes, kActingSuperAdmins);
+    std::string ids = current && *current ? **current : std::string();
+    for (size_t i = 0; i + kUserIdSize <= ids.size(); i += kUserIdSize)
+        if (ids.compare(i, kUserIdSize, id) == 0) ids.erase(i, kUserIdSize);
+    if (add) ids += id;
+    if (ids.empty())
+        tx.del(cf::kOrgIndexes, kActingSuperAdmins);
+    else
+        tx.put(cf::kOrgIndexes, kActingSuperAdmins, ids);
 }
 
 std::string snapshot_key(std::string_view id, uint64_t version) {
@@ -159,6 +196,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         existed ? domain::normalize_login(row->user.login()) : std::string();
     const uint64_t old_seq = existed ? row->seq : 0;
     const std::string old_age_key = existed ? password_age_key(row->user) : std::string();
+    const bool was_acting_admin = existed && acting_super_admin(row->user);
     // The outbox entry of the request outstanding before these events (0: none).
     const uint64_t old_request = existed && row->user.request_id && row->user.request_position
                                      ? *row->user.request_position
@@ -198,6 +236,9 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         if (!old_age_key.empty()) tx.del(cf::kUsersByPasswordAge, old_age_key);
         if (!new_age_key.empty()) tx.put(cf::kUsersByPasswordAge, new_age_key, "");
     }
+    const bool is_acting_admin = row && acting_super_admin(row->user);
+    if (was_acting_admin != is_acting_admin)
+        update_acting_super_admins(tx, user_id, is_acting_admin);
     if (deleted || !row) {
         if (deleted && old_request) tx.del(cf::kLifecyclePending, encode_u64(old_request));
         if (existed) {

@@ -36,3 +36,33 @@ TEST(SecurityLog, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
     (*store)->close();
     std::filesystem::remove_all(dir);
 }
+
+TEST(SecurityLog, AFloodFromManyAddressesCostsABoundedNumberOfEvents) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("idledger-seclog-" + std::to_string(std::random_device{}()));
+    eventstore::Options o;
+    o.path = dir.string();
+    auto store = eventstore::EventStore::open(std::move(o));
+    ASSERT_TRUE(store);
+    domain::ManualClock clock(1'000'000);
+    api::SecurityLog log(**store, clock);
+    for (int i = 0; i < 10'000; ++i)
+        log.record(api::Refusal::Authentication, "NO_CREDENTIALS", 403, "E0000005",
+                   "10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".1", "ua",
+                   "req", "", "");
+    clock.advance(61'000);
+    log.record(api::Refusal::Authentication, "NO_CREDENTIALS", 403, "E0000005", "10.200.0.1", "ua",
+               "req", "", "");
+    const uint64_t expected = api::kMaxEventsPerWindow + 1;
+    (*store)->wait_for(expected, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+    auto events = (*store)->read_all(1, 20'000);
+    ASSERT_TRUE(events);
+    ASSERT_EQ(events->size(), expected);
+    // The next minute's first event says how many the budget left out.
+    EXPECT_NE(events->back().payload.find("\"suppressedOverBudgetInPreviousWindow\":" +
+                                          std::to_string(10'000 - api::kMaxEventsPerWindow)),
+              std::string::npos)
+        << events->back().payload;
+    (*store)->close();
+    std::filesystem::remove_all(dir);
+}

@@ -20,6 +20,15 @@ TEST(Clock, ParsesWhatItFormatsAndOffsets) {
     EXPECT_FALSE(parse_iso8601("2013-13-01T12:00:00Z"));
     EXPECT_FALSE(parse_iso8601("yesterday"));
     EXPECT_FALSE(parse_iso8601("2013-01-01T12:00:00"));
+    // Impossible dates and offsets are refused, never rolled over.
+    EXPECT_FALSE(parse_iso8601("2026-02-30T00:00:00Z"));
+    EXPECT_FALSE(parse_iso8601("2025-02-29T00:00:00Z"));
+    EXPECT_TRUE(parse_iso8601("2024-02-29T00:00:00Z"));
+    EXPECT_FALSE(parse_iso8601("2026-04-31T00:00:00Z"));
+    EXPECT_FALSE(parse_iso8601("2026-01-01T00:00:00+25:00"));
+    EXPECT_FALSE(parse_iso8601("2026-01-01T00:00:00+99:99"));
+    EXPECT_FALSE(parse_iso8601("2026-01-01T00:00:00+05:60"));
+    EXPECT_TRUE(parse_iso8601("2026-01-01T00:00:00+14:00"));
 }
 
 TEST(Clock, Rfc1123) { EXPECT_EQ(format_rfc1123(0), "Thu, 01 Jan 1970 00:00:00 GMT"); }

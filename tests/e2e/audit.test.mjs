@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertOktaError, links, STRONG_PASSWORD } from './harness.mjs';
+import { startServer, assertOktaError, links, STRONG_PASSWORD, clockPast } from './harness.mjs';
 
 let server, api;
 before(async () => { server = await startServer(); api = server.client(); });
@@ -151,10 +151,10 @@ test('history: who changed what, when, through which request; deleted users are 
 test('asOf reads return the user exactly as GET returned it then', async () => {
   const u = await api.createUser({ password: STRONG_PASSWORD });
   const v1 = (await api.get(`/api/v1/users/${u.id}`)).body;
-  await new Promise((r) => setTimeout(r, 5));
+  await clockPast(v1.lastUpdated);
   await api.post(`/api/v1/users/${u.id}`, { profile: { title: 'Later' } });
   const v2 = (await api.get(`/api/v1/users/${u.id}`)).body;
-  await new Promise((r) => setTimeout(r, 5));
+  await clockPast(v2.lastUpdated);
   await api.post(`/api/v1/users/${u.id}/lifecycle/suspend`);
   const byTime1 = await api.get(`/api/v1/users/${u.id}?asOf=${v1.lastUpdated}`);
   assert.deepEqual(byTime1.body, v1);

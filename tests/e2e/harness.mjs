@@ -135,3 +135,25 @@ export function links(res) {
 }
 
 export const STRONG_PASSWORD = 'Tr0ub4dor-Horse-9';
+
+/// Sends `bytes` as they are on a fresh TCP connection and resolves with everything the server
+/// sent until it closed the connection (or `ms` passed: then what arrived so far).
+export async function rawRequest(port, bytes, ms = 5_000) {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let out = '';
+    const timer = setTimeout(() => { socket.destroy(); resolve(out); }, ms);
+    socket.on('connect', () => socket.write(bytes));
+    socket.on('data', (d) => { out += d.toString('latin1'); });
+    socket.on('close', () => { clearTimeout(timer); resolve(out); });
+    socket.on('error', (e) => { clearTimeout(timer); if (out) resolve(out); else reject(e); });
+  });
+}
+
+/// Waits (bounded) until the wall clock has passed `iso`, so that a later write gets a later
+/// millisecond timestamp than the one read: a condition, not a fixed sleep.
+export async function clockPast(iso) {
+  const t = Date.parse(iso);
+  await eventually(() => Date.now() > t, `the clock to pass ${iso}`, 5_000);
+}

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, assertOktaError } from './harness.mjs';
+import { startServer, Client, assertOktaError, rawRequest } from './harness.mjs';
 
 let server, api;
 before(async () => { server = await startServer({ args: ['--rate-limit', 'api-tokens=5'] }); api = server.client(); });
@@ -41,9 +41,19 @@ test('a body over the limit is refused without a crash', async () => {
   assert.equal((await api.get('/healthz')).status, 200);
 });
 
-test('a non-JSON Content-Type on a body is refused', async () => {
+test('a non-JSON Content-Type on a body is refused as in Okta\'s table: 400 E0000021', async () => {
   const res = await api.post('/api/v1/users', 'a=b', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-  assert.equal(res.status, 415);
+  assertOktaError(assert, res, 400, 'E0000021');
+  const jsonx = await api.post('/api/v1/users', '{}', { headers: { 'Content-Type': 'application/jsonx' } });
+  assertOktaError(assert, jsonx, 400, 'E0000021');
+  // Media types are case-insensitive, parameters allowed.
+  const upper = await api.post('/api/v1/users', '{}', { headers: { 'Content-Type': 'APPLICATION/JSON; charset=UTF-8' } });
+  assertOktaError(assert, upper, 400, 'E0000001');  // a missing profile, not a media-type error
+  // A body with no Content-Type at all is refused the same way.
+  const bare = await rawRequest(server.port, 'POST /api/v1/users HTTP/1.1\r\nHost: x\r\n' +
+    `Authorization: SSWS ${server.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+  assert.match(bare, /^HTTP\/1\.1 400 /);
+  assert.match(bare, /E0000021/);
 });
 
 test('over the rate limit: 429 E0000047 with Remaining 0, Reset and Date', async () => {
@@ -67,10 +77,11 @@ test('over the rate limit: 429 E0000047 with Remaining 0, Reset and Date', async
   assert.equal(violations[0].outcome.reason, 'RATE_LIMIT:api-tokens');
 });
 
-test('healthz, readyz and metrics', async () => {
+test('healthz, readyz and metrics (metrics need a super admin without --metrics-public)', async () => {
   assert.deepEqual((await new Client(server.base, null).get('/healthz')).body, { status: 'ok' });
   assert.equal((await new Client(server.base, null).get('/readyz')).body.status, 'ready');
-  const m = await fetch(server.base + '/metrics').then((r) => r.text());
+  assertOktaError(assert, await new Client(server.base, null).get('/metrics'), 403, 'E0000005');
+  const m = (await api.get('/metrics')).text;
   assert.match(m, /idledger_http_requests_total\{route="User_listUsers",status="200"\} \d+/);
   assert.match(m, /idledger_http_request_duration_seconds_bucket\{route="User_listUsers",le="\+Inf"\} \d+/);
   assert.match(m, /idledger_eventstore_fsyncs_total \d+/);

@@ -86,6 +86,12 @@ test('SMTP down at first: delivered after retries; never up: the failure is reco
     await eventually(async () => (await historyTypes(api, v.id)).includes('UserEmailFailed'), 'the recorded failure', 30_000);
     const failed = (await api.get(`/api/v1/users/${v.id}/history`)).body.find((e) => e.type === 'UserEmailFailed');
     assert.ok(failed);
+    // The failure reaches the System Log too, as Okta's e-mail delivery event with a FAILURE.
+    const logged = (await api.get('/api/v1/logs?filter=' + encodeURIComponent('eventType eq "system.email.delivery"'))).body;
+    const mine = logged.find((e) => e.target.some((t) => t.id === v.id));
+    assert.ok(mine, JSON.stringify(logged));
+    assert.equal(mine.outcome.result, 'FAILURE');
+    assert.equal(mine.client.zone, null);
   } finally {
     await server.stop();
     await smtp?.stop();

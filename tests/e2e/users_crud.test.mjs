@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertOktaError, STRONG_PASSWORD } from './harness.mjs';
+import { startServer, assertOktaError, STRONG_PASSWORD, clockPast } from './harness.mjs';
 
 let server, api;
 before(async () => { server = await startServer(); api = server.client(); });
@@ -125,7 +125,7 @@ test('get by id, by login (percent-encoded), and me; unknown is E0000007', async
 
 test('POST merges the profile; PUT replaces it; lastUpdated advances', async () => {
   const u = await api.createUser({ profile: profile('update.me@example.com', { nickName: 'Izzy', title: 'Eng' }) });
-  await new Promise((r) => setTimeout(r, 5));
+  await clockPast(u.lastUpdated);
   const merged = await api.post(`/api/v1/users/${u.id}`, { profile: { title: 'Lead' } });
   assert.equal(merged.status, 200, merged.text);
   assert.equal(merged.body.profile.title, 'Lead');

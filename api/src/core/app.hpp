@@ -38,6 +38,14 @@ struct AppConfig {
     domain::Millis reset_token_ttl_ms = 3600LL * 1000;
     /// Test hooks (moving the clock, stopping the embedded broker): never in production.
     bool test_hooks = false;
+    /// The org's base URL (scheme://host[:port]): every absolute URL the server writes (Link
+    /// headers, _links, activation and reset URLs) starts with it. Set before the first request.
+    std::string public_url;
+    /// Host header values (host[:port], compared case-insensitively) that may stand in for the
+    /// public URL's host; any other Host is ignored, never reflected.
+    std::vector<std::string> allowed_hosts;
+    /// GET /metrics without a token (otherwise super administrators only).
+    bool metrics_public = false;
 };
 
 class LifecycleRuntime;

@@ -46,6 +46,7 @@ bool permitted(const Principal& p, Perm perm) {
             return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN") ||
                    p.has_role("USER_ADMIN") || p.has_role("HELP_DESK_ADMIN");
         case Perm::SuperAdmin:
+        case Perm::Operations:
             return p.has_role("SUPER_ADMIN");
     }
     return false;

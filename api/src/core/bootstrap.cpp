@@ -11,35 +11,52 @@
 
 namespace idledger::api {
 
-eventstore::Result<BootstrapResult> bootstrap_org(App& app,
-                                                  const std::optional<std::string>& preset_token) {
-    BootstrapResult result;
+namespace {
+
+/// A super administrator with a random password nobody knows (it acts through API tokens).
+domain::CreateUserCommand super_admin(App& app, const std::string& login) {
     domain::CreateUserCommand admin;
     admin.id = app.ids.next(domain::id_prefix::kUser);
     admin.type_id = std::string(domain::kDefaultUserTypeId);
     admin.profile = domain::Json::object();
-    admin.profile.set("login", "admin@idledger.local");
-    admin.profile.set("email", "admin@idledger.local");
+    admin.profile.set("login", login);
+    admin.profile.set("email", login);
     admin.profile.set("firstName", "Super");
     admin.profile.set("lastName", "Admin");
-    // A random password nobody knows: the admin signs in with API tokens.
     domain::StoredPassword pw;
     pw.algorithm = "ARGON2ID";
     pw.value = domain::argon2id_hash(domain::Secret(domain::random_base62(32)), app.config.argon2);
     admin.password = pw;
     admin.roles = {"SUPER_ADMIN"};
+    return admin;
+}
 
-    const std::string token_value = preset_token ? *preset_token : "00" + domain::random_base62(40);
+domain::ApiToken new_token(App& app, const std::string& name, const std::string& user_id,
+                           const std::string& value) {
     domain::ApiToken token;
     token.id = app.ids.next(domain::id_prefix::kApiToken);
-    token.name = "bootstrap";
-    token.user_id = admin.id;
-    token.digest = domain::token_digest(token_value);
+    token.name = name;
+    token.user_id = user_id;
+    token.digest = domain::token_digest(value);
+    return token;
+}
 
+std::string system_metadata(std::string request_id) {
     domain::EventMetadata meta;
     meta.actor_id = "system";
-    meta.request_id = "bootstrap";
-    const std::string metadata = meta.encode();
+    meta.request_id = std::move(request_id);
+    return meta.encode();
+}
+
+}  // namespace
+
+eventstore::Result<BootstrapResult> bootstrap_org(App& app,
+                                                  const std::optional<std::string>& preset_token) {
+    BootstrapResult result;
+    const domain::CreateUserCommand admin = super_admin(app, "admin@idledger.local");
+    const std::string token_value = preset_token ? *preset_token : "00" + domain::random_base62(40);
+    const domain::ApiToken token = new_token(app, "bootstrap", admin.id, token_value);
+    const std::string metadata = system_metadata("bootstrap");
     std::optional<eventstore::Error> error;
 
     auto fut = app.store.submit([&](eventstore::Transaction& tx) {
@@ -74,6 +91,43 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
     result.admin_user_id = admin.id;
     if (!preset_token) result.token = token_value;
     return result;
+}
+
+eventstore::Result<AdminToken> issue_admin_token(App& app) {
+    AdminToken out;
+    out.token = "00" + domain::random_base62(40);
+    const std::string metadata = system_metadata("admin-token");
+    const domain::CreateUserCommand fallback =
+        super_admin(app, "admin-recovery-" + domain::random_base62(8) + "@idledger.local");
+    std::optional<eventstore::Error> error;
+    auto fut = app.store.submit([&](eventstore::Transaction& tx) {
+        auto fail_with = [&](eventstore::Error e) {
+            error = std::move(e);
+            return eventstore::Outcome::Abort;
+        };
+        auto admins = projections::acting_super_admins(tx);
+        if (!admins) return fail_with(admins.error());
+        if (admins->empty()) {
+            auto events = domain::decide_create(fallback, false);
+            if (!events)
+                return fail_with({eventstore::Errc::InvalidArgument, "recovery admin refused"});
+            auto user = append_user_events(tx, fallback.id, true, std::nullopt, *events, metadata);
+            if (!user) return fail_with(user.error());
+            out.user_id = fallback.id;
+            out.created_admin = true;
+        } else {
+            out.user_id = admins->front();
+        }
+        if (auto r = tokens::append_token_created(
+                tx, new_token(app, "admin-token", out.user_id, out.token), metadata);
+            !r)
+            return fail_with(r.error());
+        return eventstore::Outcome::Commit;
+    });
+    auto done = fut.get();
+    if (!done) return std::unexpected(done.error());
+    if (error) return std::unexpected(*error);
+    return out;
 }
 
 namespace {

@@ -18,6 +18,16 @@ struct BootstrapResult {
 eventstore::Result<BootstrapResult> bootstrap_org(App& app,
                                                   const std::optional<std::string>& preset_token);
 
+struct AdminToken {
+    std::string user_id;         // the super administrator the token acts as
+    std::string token;           // clear value: print once
+    bool created_admin = false;  // no super administrator could act: a recovery one was made
+};
+
+/// The way back in (`idledger admin-token`, server stopped): a new API token for an acting super
+/// administrator, or, when none can act any more, for a new recovery super administrator.
+eventstore::Result<AdminToken> issue_admin_token(App& app);
+
 /// The key one-time link tokens are derived with: made on first start (server_secrets), read
 /// afterwards. A read-only copy reads it or gets "" (it issues no tokens).
 eventstore::Result<std::string> link_key(App& app);

@@ -49,7 +49,8 @@ using Reply = std::function<void(domain::Result<HttpResponse>)>;
 using AsyncHandler = void (*)(std::shared_ptr<RequestContext>, std::shared_ptr<const HttpRequest>,
                               Reply);
 
-enum class Perm { Public, Authenticated, UsersRead, UsersManage, SuperAdmin };
+/// Operations: super administrators only, or anyone with `serve --metrics-public`.
+enum class Perm { Public, Authenticated, UsersRead, UsersManage, SuperAdmin, Operations };
 /// Inline: on the I/O thread (reads). Blocking: on the work pool. Async: starts on the I/O thread
 /// and replies from wherever its work completes.
 enum class Exec { Inline, Blocking, Async };

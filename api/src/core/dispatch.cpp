@@ -1,6 +1,8 @@
 #include "core/dispatch.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -77,6 +79,13 @@ void check_unique_routes() {
 
 std::string new_request_id() { return domain::random_base62(24); }
 
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
 /// The Date header changes once a second: format it once a second per thread.
 const std::string& http_date(domain::Millis now) {
     thread_local domain::Millis second = -1;
@@ -110,13 +119,8 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
     auto req = std::make_shared<HttpRequest>(std::move(req_in));
     auto ctx = std::make_shared<RequestContext>(
         RequestContext{app_, new_request_id(), {}, {}, {}, req->remote_ip, {}});
-    {
-        const std::string* host = req->header("host");
-        const std::string* proto = req->header("x-forwarded-proto");
-        ctx->base_url = (proto && *proto == "https" ? "https://" : "http://") +
-                        (host ? *host : std::string("127.0.0.1"));
-        if (const std::string* ua = req->header("user-agent")) ctx->user_agent = *ua;
-    }
+    ctx->base_url = base_url_for(app_.config, req->header("host"));
+    if (const std::string* ua = req->header("user-agent")) ctx->user_agent = *ua;
     size_t route_index = 0;  // metrics slot: 0 = unmatched, else 1 + position in the table
     RateDecision rate{};
     bool rated = false;
@@ -125,6 +129,10 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
                       HttpResponse&& res, size_t label, const RateDecision& rd,
                       bool has_rate) mutable {
         res.add_header("X-Okta-Request-Id", ctx->request_id);
+        // Responses may carry secrets (temporary passwords, API token values, activation and
+        // reset links): no cache anywhere may keep any of them.
+        res.add_header("Cache-Control", "no-cache, no-store");
+        res.add_header("Pragma", "no-cache");
         res.add_header("Date", http_date(app_.clock.now_ms()));
         if (has_rate) {
             res.add_header("X-Rate-Limit-Limit", std::to_string(rd.limit));
@@ -147,14 +155,29 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         finish(error_response(e), route_index, rate, rated);
     };
 
-    // Route.
+    // Limits: what the transport could not parse, and bodies over the limit.
+    if (req->transport_error) {
+        const int status = req->transport_error;
+        HttpResponse res =
+            error_response(domain::Error{domain::ErrorCode::InvalidRequest,
+                                         status == 414   ? "the request line is too long"
+                                         : status == 431 ? "the request headers are too large"
+                                         : status == 505 ? "the HTTP version is not supported"
+                                                         : "the HTTP request is malformed",
+                                         {}});
+        res.status = status;
+        return finish(std::move(res), 0, rate, false);
+    }
+
+    // Route. HEAD is answered by the GET route of the same path (the transport drops the body).
+    const std::string_view method = req->method == "HEAD" ? "GET" : std::string_view(req->method);
     auto segs = split_path(req->path);
     const CompiledRoute* best = nullptr;
     bool path_exists = false;
     for (const auto& c : routes_) {
         if (!c.matches(segs)) continue;
         path_exists = true;
-        if (c.route->method == req->method && (!best || c.literals > best->literals)) best = &c;
+        if (c.route->method == method && (!best || c.literals > best->literals)) best = &c;
     }
     if (!best) {
         if (!path_exists) return fail_now(domain::Error{domain::ErrorCode::PathNotFound, {}, {}});
@@ -164,7 +187,7 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
     route_index = size_t(route - route_table().data()) + 1;
     best->bind(segs, ctx->path_params);
 
-    if (req->header("x-idledger-body-too-large"))
+    if (req->body_too_large)
         return fail_now(domain::Error{domain::ErrorCode::PayloadTooLarge,
                                       "request body",
                                       {{"body: The request body exceeds the size limit"}}});
@@ -175,7 +198,9 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
                                  req->remote_ip, ctx->user_agent, ctx->request_id,
                                  ctx->principal.user_id, ctx->principal.token_id);
     };
-    if (route->perm != Perm::Public) {
+    const bool open = route->perm == Perm::Public ||
+                      (route->perm == Perm::Operations && app_.config.metrics_public);
+    if (!open) {
         auto principal = authenticate(app_, *req);
         if (!principal) {
             if (principal.error().code != domain::ErrorCode::InternalError)
@@ -207,8 +232,7 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
             domain::Error{domain::ErrorCode::PermissionDenied,
                           {},
                           {{"This server serves a point-in-time copy and accepts no changes"}}});
-    if (const std::string* ct = req->header("content-type");
-        ct && !req->body.empty() && ct->find("json") == std::string::npos)
+    if (!req->body.empty() && !is_json_media_type(req->header("content-type")))
         return fail_now(domain::Error{domain::ErrorCode::UnsupportedMediaType, {}, {}});
 
     auto run = [ctx, req, route, route_index, rate, rated, finish]() mutable {
@@ -217,8 +241,10 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
             auto r = route->handler(*ctx, *req);
             res = r ? std::move(*r) : error_response(r.error());
         } catch (const std::exception& ex) {
-            std::cerr << "handler " << route->operation_id << " failed: " << ex.what() << "\n";
-            res = error_response(domain::Error{domain::ErrorCode::InternalError, {}, {}});
+            res = error_response(domain::Error{
+                domain::ErrorCode::InternalError,
+                "handler " + std::string(route->operation_id) + " threw: " + ex.what(),
+                {}});
         }
         finish(std::move(res), route_index, rate, rated);
     };
@@ -229,8 +255,10 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         try {
             route->async_handler(ctx, req, std::move(reply));
         } catch (const std::exception& ex) {
-            std::cerr << "handler " << route->operation_id << " failed: " << ex.what() << "\n";
-            finish(error_response(domain::Error{domain::ErrorCode::InternalError, {}, {}}),
+            finish(error_response(domain::Error{
+                       domain::ErrorCode::InternalError,
+                       "handler " + std::string(route->operation_id) + " threw: " + ex.what(),
+                       {}}),
                    route_index, rate, rated);
         }
     } else if (route->exec == Exec::Inline) {
@@ -238,6 +266,28 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
     } else {
         app_.pool.post(std::move(run));
     }
+}
+
+bool is_json_media_type(const std::string* content_type) {
+    if (!content_type) return false;
+    std::string_view v(*content_type);
+    v = v.substr(0, v.find(';'));
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    return iequals(v, "application/json");
+}
+
+std::string base_url_for(const AppConfig& config, const std::string* host) {
+    if (host)
+        for (const auto& allowed : config.allowed_hosts)
+            if (iequals(*host, allowed)) {
+                const auto scheme_end = config.public_url.find("://");
+                const std::string scheme = scheme_end == std::string::npos
+                                               ? std::string("http")
+                                               : config.public_url.substr(0, scheme_end);
+                return scheme + "://" + allowed;
+            }
+    return config.public_url;
 }
 
 const std::string& RequestContext::param(std::string_view name) const {

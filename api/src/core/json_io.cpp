@@ -15,6 +15,9 @@ domain::Result<Json> parse_body(const HttpRequest& req, bool allow_empty) {
         return domain::fail(domain::ErrorCode::MalformedBody);
     }
     auto j = domain::parse_json(req.body);
+    if (!j && j.error() == domain::kNumberOutOfRange)
+        return domain::validation("body",
+                                  "A number is out of range (the largest is about 1.8e308)");
     if (!j || !j->is_object()) return domain::fail(domain::ErrorCode::MalformedBody);
     return std::move(*j);
 }
@@ -39,7 +42,14 @@ HttpResponse error_response(const domain::Error& e) {
     body.set("errorCode", entry.okta_code);
     body.set("errorSummary", domain::error_summary(e));
     body.set("errorLink", entry.okta_code);
-    body.set("errorId", domain::RandomIdSource().next(domain::id_prefix::kErrorId, 22));
+    const std::string error_id = domain::RandomIdSource().next(domain::id_prefix::kErrorId, 22);
+    body.set("errorId", error_id);
+    // A server-side failure: the errorId a client reports leads to this line and its cause
+    // (the detail of a 5xx never reaches the client: its summaries have no placeholder).
+    if (entry.http_status >= 500)
+        std::cerr << "idledger: " << entry.http_status << " " << entry.okta_code
+                  << " errorId=" << error_id << ": " << (e.detail.empty() ? "-" : e.detail)
+                  << std::endl;
     Json causes = Json::array();
     for (const auto& c : e.causes) {
         Json cause = Json::object();
@@ -60,10 +70,9 @@ domain::Result<bool> bool_param(const HttpRequest& req, std::string_view name, b
 }
 
 domain::Error store_failure(const eventstore::Error& e) {
-    std::cerr << "store error: " << e.message << "\n";
     return domain::Error{e.code == eventstore::Errc::Closed ? domain::ErrorCode::Unavailable
                                                             : domain::ErrorCode::InternalError,
-                         {},
+                         "store: " + e.message,
                          {}};
 }
 

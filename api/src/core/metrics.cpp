@@ -6,7 +6,7 @@ namespace idledger::api {
 
 namespace {
 size_t status_slot(int status) {
-    for (size_t i = 0; i + 2 < Metrics::kStatuses.size(); ++i)
+    for (size_t i = 0; i + 1 < Metrics::kStatuses.size(); ++i)
         if (Metrics::kStatuses[i] == status) return i;
     return Metrics::kStatuses.size() - 1;
 }

@@ -17,8 +17,9 @@ class Metrics {
   public:
     static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                         0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-    static constexpr std::array<int, 18> kStatuses = {200, 201, 202, 204, 400, 401, 403, 404, 405,
-                                                      409, 412, 413, 415, 429, 500, 503, 0,   0};
+    static constexpr std::array<int, 20> kStatuses = {200, 201, 202, 204, 400, 401, 403,
+                                                      404, 405, 409, 412, 413, 414, 415,
+                                                      429, 431, 500, 503, 505, 0};
 
     /// One slot per route (by the route's operation id) plus "unmatched" at index 0.
     explicit Metrics(const std::vector<std::string>& routes);

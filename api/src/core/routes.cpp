@@ -15,7 +15,7 @@ const std::vector<Route>& route_table() {
     static const std::vector<Route> kRoutes = {
         {"GET", "/healthz", "healthz", "other", Public, Inline, system::healthz},
         {"GET", "/readyz", "readyz", "other", Public, Inline, system::readyz},
-        {"GET", "/metrics", "metrics", "other", Public, Inline, system::metrics},
+        {"GET", "/metrics", "metrics", "other", Operations, Inline, system::metrics},
         {"POST", "/api/v1/_test/clock", "test_advanceClock", "other", SuperAdmin, Blocking,
          test_hooks::advance_clock},
         {"POST", "/api/v1/_test/kafka", "test_kafkaBroker", "other", SuperAdmin, Blocking,

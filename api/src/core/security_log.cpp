@@ -1,5 +1,7 @@
 #include "core/security_log.hpp"
 
+#include <utility>
+
 #include "idledger/domain/event_codec.hpp"
 
 namespace idledger::api {
@@ -26,6 +28,7 @@ void SecurityLog::record(Refusal kind, const std::string& reason, int http_statu
                          const std::string& actor_id, const std::string& token_id) {
     const domain::Millis now = clock_.now_ms();
     uint64_t earlier = 0;
+    uint64_t suppressed = 0;
     {
         std::lock_guard lock(mu_);
         if (windows_.size() > 100'000) windows_.clear();  // bounded, whatever the flood
@@ -36,12 +39,25 @@ void SecurityLog::record(Refusal kind, const std::string& reason, int http_statu
         }
         earlier = w.refused;
         w = Window{now, 0};
+        if (now - budget_start_ >= kWindow) {
+            suppressed_previous_ += suppressed_;
+            suppressed_ = 0;
+            budget_start_ = now;
+            budget_used_ = 0;
+        }
+        if (budget_used_ >= kMaxEventsPerWindow) {
+            ++suppressed_;
+            return;
+        }
+        ++budget_used_;
+        suppressed = std::exchange(suppressed_previous_, 0);
     }
     domain::Json data = domain::Json::object();
     data.set("reason", reason);
     data.set("httpStatus", http_status);
     data.set("errorCode", error_code);
     data.set("refusedEarlierInPreviousWindow", int64_t(earlier));
+    if (suppressed) data.set("suppressedOverBudgetInPreviousWindow", int64_t(suppressed));
     domain::EventMetadata meta;
     meta.actor_id = actor_id.empty() ? "anonymous" : actor_id;
     meta.request_id = request_id;

@@ -2,7 +2,10 @@
 // Refused requests that matter to security (authentication failures, authorization refusals,
 // rate-limit violations) become events in the log — aggregated, so that a flood of bad requests
 // cannot flood the log: at most one event per kind and client address per minute, which carries
-// how many more were refused in that client's previous minute. Never the token or any secret.
+// how many more were refused in that client's previous minute, and at most kMaxEventsPerWindow
+// events per minute overall (an unauthenticated flood from many addresses costs a bounded amount
+// of disk); refusals over that budget are counted and the next minute's first event carries the
+// count. Never the token or any secret.
 
 #include <cstdint>
 #include <mutex>
@@ -15,6 +18,9 @@
 namespace idledger::api {
 
 enum class Refusal { Authentication, Authorization, RateLimit };
+
+/// Security events appended per minute at the most, whatever the number of client addresses.
+inline constexpr uint32_t kMaxEventsPerWindow = 100;
 
 class SecurityLog {
   public:
@@ -36,6 +42,10 @@ class SecurityLog {
     domain::Clock& clock_;
     std::mutex mu_;
     std::unordered_map<std::string, Window> windows_;
+    domain::Millis budget_start_ = 0;   // the overall window
+    uint32_t budget_used_ = 0;          // events appended in it
+    uint64_t suppressed_ = 0;           // refusals it could not log
+    uint64_t suppressed_previous_ = 0;  // carried by the next event appended
 };
 
 }  // namespace idledger::api

@@ -23,6 +23,11 @@ struct HttpRequest {
     std::string body;
     bool has_body = false;  // Content-Length or chunked body present
     std::string remote_ip;
+    /// Set by the transport, never from the client's bytes: the body was over the limit (413),
+    /// or the request could not be parsed and is answered with this status, then closed
+    /// (400 bad syntax, 414 request line too long, 431 headers too large, 505 version).
+    bool body_too_large = false;
+    int transport_error = 0;
 
     /// First header with this lower-case name.
     const std::string* header(std::string_view lower_name) const;

@@ -61,10 +61,45 @@ class Session : public std::enable_shared_from_this<Session> {
                          beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
 
+    /// The status a parse failure is answered with (then the connection closes); 0: close
+    /// silently (the peer went away or timed out).
+    int status_for(beast::error_code ec) const {
+        if (ec.category() != http::make_error_code(http::error::bad_target).category()) return 0;
+        switch (static_cast<http::error>(ec.value())) {
+            case http::error::end_of_stream:
+            case http::error::partial_message:
+            case http::error::need_more:
+            case http::error::need_buffer:
+            case http::error::stale_parser:
+                return 0;
+            case http::error::header_limit: {
+                // The request line alone too long is 414; otherwise the header block is: 431.
+                const auto data = buffer_.cdata();
+                std::string_view head(static_cast<const char*>(data.data()), data.size());
+                return head.find('\n') == std::string_view::npos ? 414 : 431;
+            }
+            case http::error::bad_version:
+                return 505;
+            default:
+                return 400;
+        }
+    }
+
     void on_read(beast::error_code ec, size_t) {
         if (ec == http::error::end_of_stream) return close();
         bool too_large = ec == http::error::body_limit;
-        if (ec && !too_large) return close();
+        int transport_error = too_large ? 0 : status_for(ec);
+        if (ec && !too_large && !transport_error) return close();
+        if (transport_error) {
+            // Nothing of the message can be trusted: answer from an empty request and close.
+            HttpRequest req;
+            req.transport_error = transport_error;
+            req.method = "GET";
+            beast::error_code ignore;
+            auto ep = stream_.socket().remote_endpoint(ignore);
+            req.remote_ip = ignore ? "" : ep.address().to_string();
+            return dispatch(std::move(req), /*keep_alive=*/false, 11, /*head=*/false);
+        }
         auto& msg = parser_->get();
         HttpRequest req;
         req.method = std::string(msg.method_string());
@@ -81,15 +116,27 @@ class Session : public std::enable_shared_from_this<Session> {
         req.has_body = msg.has_content_length() || msg.chunked();
         if (too_large) {
             req.has_body = true;
-            req.headers.push_back({"x-idledger-body-too-large", "1"});
+            req.body_too_large = true;
         } else {
             req.body = std::move(msg.body());
         }
+        // Only HTTP/1.0 and 1.1 are spoken here; HTTP/1.1 requires Host (RFC 9112 section 3.2).
+        if (msg.version() != 10 && msg.version() != 11)
+            req.transport_error = 505;
+        else if (msg.version() == 11 && msg.find(http::field::host) == msg.end())
+            req.transport_error = 400;
         beast::error_code ignore;
         auto ep = stream_.socket().remote_endpoint(ignore);
         req.remote_ip = ignore ? "" : ep.address().to_string();
-        keep_alive_ = msg.keep_alive() && !too_large;
-        version_ = msg.version();
+        const bool keep_alive = msg.keep_alive() && !too_large && !req.transport_error;
+        const bool head = msg.method() == http::verb::head;
+        dispatch(std::move(req), keep_alive, msg.version(), head);
+    }
+
+    void dispatch(HttpRequest&& req, bool keep_alive, unsigned version, bool head) {
+        keep_alive_ = keep_alive;
+        version_ = version;
+        head_ = head;
         busy_ = true;
         shared_.in_flight.fetch_add(1);
         stream_.expires_never();
@@ -112,6 +159,8 @@ class Session : public std::enable_shared_from_this<Session> {
         msg->body() = std::move(res.body);
         msg->keep_alive(keep_alive_ && !shared_.stopping);
         msg->prepare_payload();
+        // HEAD: the GET's headers (Content-Length included), never a body.
+        if (head_) msg->body().clear();
         stream_.expires_after(shared_.config.read_timeout);
         http::async_write(stream_, *msg,
                           [self = shared_from_this(), msg](beast::error_code ec, size_t) {
@@ -158,6 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Shared& shared_;
     bool keep_alive_ = true;
     bool busy_ = false;
+    bool head_ = false;
     unsigned version_ = 11;
 };
 

@@ -95,6 +95,11 @@ std::optional<Json> EventView::log_event(const eventstore::RecordedEvent& e) {
         if (const Json* n = p.data.find("refusedEarlierInPreviousWindow"); n && n->is_int())
             in.refused_earlier = n->as_int();
     }
+    if (e.type == domain::user_event::kEmailFailed) {
+        in.outcome_result = "FAILURE";
+        if (const Json* r = p.data.find("reason"); r && r->is_string())
+            in.outcome_reason = r->as_string();
+    }
     if (e.type == domain::user_event::kProfileReplaced && p.state == domain::PayloadState::Sealed) {
         Json before = profile_before(e);
         const Json* after = p.data.find("profile");

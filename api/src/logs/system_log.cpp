@@ -189,11 +189,23 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
 
     auto res = json_response(200, page);
     res.add_header("Link", "<" + request_url(ctx, req) + ">; rel=\"self\"");
-    if (polling || more)
-        res.add_header("Link", "<" +
-                                   request_url(ctx, req, {"after", "since"},
-                                               "after=p" + std::to_string(last_examined)) +
-                                   ">; rel=\"next\"");
+    if (polling || more) {
+        // The next page keeps every bound of this one: a bounded query carries its (possibly
+        // defaulted) since and until explicitly, so the default window is never applied again.
+        std::string extra = "after=p" + std::to_string(last_examined);
+        if (!polling)
+            extra += "&since=" + percent_encode(domain::format_iso8601(since_ms)) +
+                     "&until=" + percent_encode(domain::format_iso8601(until_ms));
+        res.add_header(
+            "Link",
+            "<" +
+                request_url(
+                    ctx, req,
+                    polling ? std::initializer_list<std::string_view>{"after"}
+                            : std::initializer_list<std::string_view>{"after", "since", "until"},
+                    extra) +
+                ">; rel=\"next\"");
+    }
     return res;
 }
 

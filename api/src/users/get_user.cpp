@@ -16,14 +16,16 @@ R get(RequestContext& ctx, const HttpRequest& req) {
     auto raw = ctx.app.reader.find_user_row(ref);
     if (!raw) return std::unexpected(store_failure(raw.error()));
     if (!*raw) return domain::not_found(ctx.param("userId"), "User");
+    // A caller without an admin role sees only itself; others look the same whether or not
+    // they exist, so a token cannot enumerate logins.
     if (!ctx.principal.has_any_role() && (*raw)->id != ctx.principal.user_id)
-        return domain::fail(domain::ErrorCode::PermissionDenied);
+        return domain::not_found(ctx.param("userId"), "User");
     const Omissions omit = requested_omissions(req);
     // An unchanged user is served from its earlier rendering, without decoding the row.
     const uint64_t version = projections::user_row_version((*raw)->bytes);
     if (omit.any()) {
         auto row = projections::decode_user_row((*raw)->bytes);
-        if (!row) return domain::fail(domain::ErrorCode::InternalError);
+        if (!row) return domain::fail(domain::ErrorCode::InternalError, "undecodable user row");
         auto res = json_response(200, render_user(row->user, ctx.base_url, LinkSet::Full, omit));
         res.add_header("ETag", user_etag(row->user));
         return res;
@@ -35,7 +37,7 @@ R get(RequestContext& ctx, const HttpRequest& req) {
         return res;
     }
     auto row = projections::decode_user_row((*raw)->bytes);
-    if (!row) return domain::fail(domain::ErrorCode::InternalError);
+    if (!row) return domain::fail(domain::ErrorCode::InternalError, "undecodable user row");
     return user_response(ctx, row->user);
 }
 

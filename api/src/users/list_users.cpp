@@ -45,9 +45,19 @@ std::optional<std::string> unhex(std::string_view s) {
 /// Creation-order cursor: the sequence number of the last user returned.
 std::string seq_cursor(uint64_t seq) { return "s" + std::to_string(seq); }
 
-domain::Result<uint64_t> read_seq_cursor(const HttpRequest& req) {
+/// `after`: our opaque cursor ("s" + creation position), or — Okta's documented cursor for plain
+/// listing, which clients build by hand — the id of the last user of the previous page.
+domain::Result<uint64_t> read_seq_cursor(RequestContext& ctx, const HttpRequest& req) {
     const std::string* after = req.param("after");
     if (!after || after->empty()) return uint64_t{0};
+    if (after->size() == 20 && after->starts_with("00u")) {
+        auto row = ctx.app.reader.user(*after);
+        if (!row) return std::unexpected(store_failure(row.error()));
+        if (!*row)
+            return domain::fail(domain::ErrorCode::InvalidPaging, {},
+                                {{"after: No user has the id " + *after}});
+        return (*row)->seq;
+    }
     uint64_t seq = 0;
     if (after->size() < 2 || (*after)[0] != 's' ||
         std::from_chars(after->data() + 1, after->data() + after->size(), seq).ec != std::errc())
@@ -96,7 +106,7 @@ R scan_in_creation_order(RequestContext& ctx, const HttpRequest& req,
                          const std::optional<domain::QueryNode>& query, domain::QueryMode mode) {
     auto limit = read_limit(req, kMaxLimit, kMaxLimit);
     if (!limit) return std::unexpected(limit.error());
-    auto after = read_seq_cursor(req);
+    auto after = read_seq_cursor(ctx, req);
     if (!after) return std::unexpected(after.error());
     std::vector<UserRow> page;
     bool more = false;
@@ -177,10 +187,21 @@ R list(RequestContext& ctx, const HttpRequest& req) {
         auto query = domain::parse_user_query(*search, domain::QueryMode::Search);
         if (!query) return std::unexpected(query.error());
         const std::string* sort_by = req.param("sortBy");
+        const std::string* order = req.param("sortOrder");
+        const std::string direction = order ? domain::normalize_login(*order) : std::string("asc");
+        if (direction != "asc" && direction != "desc")
+            return domain::validation("sortOrder", "sortOrder must be asc or desc");
         if (sort_by && !sort_by->empty()) {
-            const std::string* order = req.param("sortOrder");
-            bool desc = order && domain::normalize_login(*order) == "desc";
-            return sorted_search(ctx, req, *query, *sort_by, desc);
+            static constexpr std::string_view kTopLevel[] = {
+                "id",          "status",          "created", "activated", "statusChanged",
+                "lastUpdated", "passwordChanged", "type.id"};
+            const bool known = (sort_by->starts_with("profile.") && sort_by->size() > 8) ||
+                               std::find(std::begin(kTopLevel), std::end(kTopLevel), *sort_by) !=
+                                   std::end(kTopLevel);
+            if (!known)
+                return domain::fail(domain::ErrorCode::InvalidSearch, {},
+                                    {{"sortBy: " + *sort_by + " is not an attribute of a user"}});
+            return sorted_search(ctx, req, *query, *sort_by, direction == "desc");
         }
         return scan_in_creation_order(ctx, req, *query, domain::QueryMode::Search);
     }

@@ -63,61 +63,66 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
         }
     }
 
-    for (int attempt = 0; attempt < 8; ++attempt) {
-        auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
-        if (!row) return std::unexpected(row.error());
-        const domain::User& current = row->user;
-        if (current.status == domain::UserStatus::Deprovisioned)
-            return domain::not_found(ctx.param("userId"), "User");
-        if (auto r = check_if_match(req, current); !r) return std::unexpected(r.error());
+    // What is read here serves the checks that cost (hashing, password history); everything that
+    // depends on the user's latest state — status, If-Match, the merge, login uniqueness — is
+    // decided on the writer, so unconditional updates never fail for a lost race and an
+    // If-Match update fails exactly when the ETag no longer holds.
+    auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
+    if (!row) return std::unexpected(row.error());
+    const domain::User& current = row->user;
+    if (current.status == domain::UserStatus::Deprovisioned)
+        return domain::not_found(ctx.param("userId"), "User");
+    if (auto r = check_if_match(req, current); !r) return std::unexpected(r.error());
 
-        domain::UpdateUserCommand cmd;
-        cmd.type_id = type_id;
-        if (profile && profile->is_object()) {
-            Json next =
-                mode == Mode::Merge ? domain::merge_profile(current.profile, *profile) : *profile;
-            if (auto causes = domain::validate_profile(next); !causes.empty())
-                return std::unexpected(domain::validation_error(std::move(causes)));
-            cmd.profile = std::move(next);
+    domain::UpdateUserCommand prepared;
+    prepared.type_id = type_id;
+    if (password) {
+        std::string login = current.login();
+        if (profile && profile->is_object())
+            if (const Json* l = profile->find("login"); l && l->is_string()) login = l->as_string();
+        if (*strict && password->value) {
+            if (auto r = check_password_reuse(ctx.app, current, *password->value, /*strict=*/true);
+                !r)
+                return std::unexpected(r.error());
         }
-        const std::string login =
-            cmd.profile ? cmd.profile->find("login")->as_string() : current.login();
-        if (password) {
-            if (*strict && password->value) {
-                if (auto r =
-                        check_password_reuse(ctx.app, current, *password->value, /*strict=*/true);
-                    !r)
-                    return std::unexpected(r.error());
+        auto stored = prepare_password(ctx.app, *password, login);
+        if (!stored) return std::unexpected(stored.error());
+        prepared.password = std::move(*stored);
+        prepared.password_is_import = password->is_import();
+    }
+    if (recovery) prepared.recovery = prepare_recovery(ctx.app, *recovery);
+
+    const std::string id = current.id;
+    const std::string& ref = ctx.param("userId");
+    auto result = run_user_command(
+        ctx, id, /*create=*/false,
+        [&](const std::optional<projections::UserRow>& r,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            const domain::User& latest = r->user;
+            if (latest.status == domain::UserStatus::Deprovisioned)
+                return domain::not_found(ref, "User");
+            if (auto m = check_if_match(req, latest); !m) return std::unexpected(m.error());
+            domain::UpdateUserCommand cmd = prepared;
+            if (profile && profile->is_object()) {
+                Json next = mode == Mode::Merge ? domain::merge_profile(latest.profile, *profile)
+                                                : *profile;
+                if (auto causes = domain::validate_profile(next); !causes.empty())
+                    return std::unexpected(domain::validation_error(std::move(causes)));
+                cmd.profile = std::move(next);
             }
-            auto stored = prepare_password(ctx.app, *password, login);
-            if (!stored) return std::unexpected(stored.error());
-            cmd.password = std::move(*stored);
-            cmd.password_is_import = password->is_import();
-        }
-        if (recovery) cmd.recovery = prepare_recovery(ctx.app, *recovery);
-
-        const std::string id = current.id;
-        auto result = run_user_command(
-            ctx, id, /*create=*/false,
-            [&](const std::optional<projections::UserRow>& r,
-                eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-                bool taken = false;
-                if (cmd.profile &&
-                    domain::normalize_login(login) != domain::normalize_login(r->user.login())) {
+            bool taken = false;
+            if (cmd.profile) {
+                const std::string login = cmd.profile->find("login")->as_string();
+                if (domain::normalize_login(login) != domain::normalize_login(latest.login())) {
                     auto owner = projections::user_id_by_login(tx, login);
                     if (!owner) return std::unexpected(store_failure(owner.error()));
                     taken = owner->has_value() && **owner != id;
                 }
-                return domain::decide_update(r->user, cmd, taken);
-            },
-            current.version);
-        if (!result) {
-            if (is_conflict(result.error())) continue;
-            return std::unexpected(result.error());
-        }
-        return user_response(ctx, result->row->user);
-    }
-    return domain::fail(domain::ErrorCode::Unavailable);
+            }
+            return domain::decide_update(latest, cmd, taken);
+        });
+    if (!result) return std::unexpected(result.error());
+    return user_response(ctx, result->row->user);
 }
 
 }  // namespace

@@ -30,6 +30,22 @@ bool is_conflict(const domain::Error& e) {
     return e.code == domain::ErrorCode::Unavailable && e.detail == "conflict";
 }
 
+domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
+                                         const std::optional<pj::UserRow>& row,
+                                         const std::vector<domain::Event>& events) {
+    if (!row || !pj::acting_super_admin(row->user)) return {};
+    domain::User after = row->user;
+    for (const auto& e : events) domain::evolve(after, e, tx.now_ms());
+    if (pj::acting_super_admin(after)) return {};
+    auto admins = pj::acting_super_admins(tx);
+    if (!admins) return std::unexpected(store_failure(admins.error()));
+    for (const auto& id : *admins)
+        if (id != after.id) return {};
+    return domain::fail(domain::ErrorCode::PermissionDenied, {},
+                        {{"This change would leave the org without an active super "
+                          "administrator: grant SUPER_ADMIN to another active user first"}});
+}
+
 eventstore::Result<std::optional<pj::UserRow>> append_user_events(
     eventstore::Transaction& tx, const std::string& user_id, bool create,
     const std::optional<pj::UserRow>& row, const std::vector<domain::Event>& events,
@@ -90,6 +106,8 @@ void run_user_command_async(RequestContext& ctx, const std::string& user_id, boo
             shared->result.row = *row;
             return eventstore::Outcome::Commit;
         }
+        if (auto kept = keeps_a_super_admin(tx, *row, *events); !kept)
+            return fail_with(kept.error());
         auto state = append_user_events(tx, user_id, create, *row, *events, metadata);
         if (!state) {
             if (state.error().code == eventstore::Errc::WrongExpectedVersion)

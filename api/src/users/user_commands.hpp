@@ -39,6 +39,12 @@ eventstore::Result<std::optional<projections::UserRow>> append_user_events(
     const std::optional<projections::UserRow>& row, const std::vector<domain::Event>& events,
     const std::string& metadata);
 
+/// On the writer: refuses (403 E0000006) `events` when they would take the last acting super
+/// administrator's power away (suspension, deactivation, deletion), which would lock the org out.
+domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
+                                         const std::optional<projections::UserRow>& row,
+                                         const std::vector<domain::Event>& events);
+
 /// Whether a committed event can change who may act (status, roles, deletion): such events
 /// invalidate the authentication cache.
 bool changes_authorization(std::string_view event_type);

@@ -21,7 +21,7 @@ enum class ErrorCode {
     CredentialsUpdateFailed,   // E0000014 403
     AlreadyActive,             // E0000016 403
     ResetPasswordFailed,       // E0000017 403
-    UnsupportedMediaType,      // E0000021 415 (Okta sends 400 E0000019/21; see table)
+    UnsupportedMediaType,      // E0000021 400 (Okta's table)
     MethodNotAllowed,          // E0000022 405
     MissingParameter,          // E0000028 400
     InvalidPaging,             // E0000029 400

@@ -36,6 +36,10 @@ inline constexpr std::string_view kLifecyclePending = "lifecycle_pending";
 /// passwordChanged(8) + user id -> "" for users whose password can expire (ACTIVE, with a
 /// password): the password-expiry scheduler reads only the due prefix.
 inline constexpr std::string_view kUsersByPasswordAge = "users_by_password_age";
+/// "acting_super_admins" -> the ids (20 characters each, concatenated) of the super
+/// administrators whose tokens work and who are not being deprovisioned: the writer refuses a
+/// change that would leave it empty (nobody could administer the org any more).
+inline constexpr std::string_view kOrgIndexes = "org_indexes";
 /// Source of truth: server-wide secrets (the key link tokens are derived with).
 inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
@@ -68,6 +72,11 @@ Result<std::optional<UserRow>> load_user(Transaction& tx, std::string_view id);
 /// The login index key: SHA-256 of the case-folded login (no personal data in keys).
 std::string login_key(std::string_view login);
 Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string_view login);
+/// Whether `u` is a super administrator who can act: its tokens work (not SUSPENDED or
+/// DEPROVISIONED) and no deprovisioning is under way.
+bool acting_super_admin(const domain::User& u);
+/// The ids of every acting super administrator (see cf::kOrgIndexes).
+Result<std::vector<std::string>> acting_super_admins(Transaction& tx);
 /// The user's data key, or "" when it has none (never created, or shredded).
 Result<std::string> data_key(Transaction& tx, std::string_view user_id);
 
