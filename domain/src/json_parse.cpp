@@ -92,8 +92,7 @@ std::expected<Json, std::string> parse_json(std::string_view text) {
         // after that (1e309) is a number no double holds.
         padded = simdjson::padded_string(integers_beyond_int64_as_doubles(text));
         err = parser.parse(padded).get(root);
-        if (err == simdjson::NUMBER_ERROR)
-            return std::unexpected(std::string(kNumberOutOfRange));
+        if (err == simdjson::NUMBER_ERROR) return std::unexpected(std::string(kNumberOutOfRange));
     }
     if (err) return std::unexpected(std::string(simdjson::error_message(err)));
     try {

@@ -142,8 +142,12 @@ test('password expiry by policy: a warning e-mail, then moving the clock past th
   try {
     const u = await api.createUser({ password: STRONG_PASSWORD });
     const staged = await api.createUser({ activate: false, password: STRONG_PASSWORD });
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal((await user(u.id)).status, 'ACTIVE');  // 30 days have not passed
+    // The scheduler looks every 100 ms: wait until it has looked at least twice (its runs show
+    // as the expiry check counter), then nothing may have expired: 30 days have not passed.
+    const checks = async () => Number((await api.get('/metrics')).text.match(/^idledger_password_expiry_checks_total (\d+)$/m)?.[1] ?? 0);
+    const seen = await checks();
+    await eventually(async () => (await checks()) >= seen + 2, 'two scheduler runs');
+    assert.equal((await user(u.id)).status, 'ACTIVE');
     const day = 24 * 3600 * 1000;
     // Within the warning period (5 days before the 30): one warning e-mail, still ACTIVE.
     assert.equal((await api.post('/api/v1/_test/clock', { advanceMs: 26 * day })).status, 200);
@@ -162,7 +166,8 @@ test('password expiry by policy: a warning e-mail, then moving the clock past th
     const changed = await api.post(`/api/v1/users/${u.id}/credentials/change_password`,
       { oldPassword: { value: STRONG_PASSWORD }, newPassword: { value: 'Another-Pass-9' } });
     assert.equal(changed.status, 200, changed.text);
-    await new Promise((r) => setTimeout(r, 300));
+    const after = await checks();
+    await eventually(async () => (await checks()) >= after + 2, 'two scheduler runs after the change');
     assert.equal((await user(u.id)).status, 'ACTIVE');
   } finally {
     worker.kill('SIGTERM');

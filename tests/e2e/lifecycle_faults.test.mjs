@@ -69,10 +69,12 @@ test('a worker process killed mid-batch: the other worker takes over, each trans
     // Both workers are in the group once a warm-up request completes and the rebalance settles.
     const warm = await api.createUser({ password: STRONG_PASSWORD });
     await api.post(`/api/v1/users/${warm.id}/lifecycle/deactivate`);
-    await new Promise((r) => setTimeout(r, 4000));
+    await eventually(async () => (await status(api, warm.id)).status === 'DEPROVISIONED', 'the warm-up');
     const users = await createMany(api, 200, { password: STRONG_PASSWORD });
     const accepted = Promise.all(users.map((u) => api.post(`/api/v1/users/${u.id}/lifecycle/deactivate`, undefined, ASYNC)));
-    await new Promise((r) => setTimeout(r, 150));
+    // Mid-batch: as soon as the first deactivations have completed, kill one worker.
+    await eventually(async () => (await status(api, users[0].id)).status === 'DEPROVISIONED' ||
+                                 (await status(api, users[1].id)).status === 'DEPROVISIONED', 'the batch under way', 30_000);
     await stopChild(w1, 'SIGKILL');
     for (const r of await accepted) assert.equal(r.status, 202);
     await expectEachOnce(api, users, 'DEPROVISIONED', 'UserDeactivated');
@@ -124,7 +126,7 @@ test('broker unavailable, then back: the API keeps answering and the transitions
     assert.equal(sync.status, 200);
     assert.ok(Date.now() - started < 5000);
     assert.equal((await status(api, users[9].id)).transitioningToStatus, 'DEPROVISIONED');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The bounded wait above already let the broker-less server try for seconds: still ACTIVE.
     assert.equal((await status(api, users[0].id)).status, 'ACTIVE');
     assert.equal((await api.post('/api/v1/_test/kafka', { brokerUp: true })).status, 200);
     await expectEachOnce(api, users, 'DEPROVISIONED', 'UserDeactivated');

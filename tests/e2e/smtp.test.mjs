@@ -74,7 +74,12 @@ test('SMTP down at first: delivered after retries; never up: the failure is reco
     const res = await api.post(`/api/v1/users/${u.id}/lifecycle/activate?sendEmail=true`, undefined,
                                { headers: { Prefer: 'respond-async' } });
     assert.equal(res.status, 202);
-    await new Promise((r) => setTimeout(r, 300));  // the first tries are refused
+    // Down at first: a listener that drops every connection until the worker has tried once.
+    let attempts = 0;
+    const refusing = createServer((sock) => { attempts++; sock.destroy(); });
+    await new Promise((r) => refusing.listen(port, '127.0.0.1', r));
+    await eventually(() => attempts >= 1, 'a first, refused delivery attempt');
+    await new Promise((r) => refusing.close(r));
     smtp = await startSmtp(port);
     await eventually(() => smtp.messages().find((m) => m.includes(u.profile.email)), 'the retried message');
     await eventually(async () => (await api.get(`/api/v1/users/${u.id}`)).body.status === 'PROVISIONED', 'PROVISIONED');

@@ -222,6 +222,11 @@ struct HttpServer::Impl {
     std::condition_variable stop_cv;
     bool stop_requested = false;
     bool stopped = false;
+    // SIGINT/SIGTERM are caught from start() on: a signal that arrives as soon as the port is
+    // known (and printed) must still shut down gracefully, never kill the process.
+    asio::io_context sig_ioc;
+    std::optional<asio::signal_set> signals;
+    std::thread sig_thread;
 
     void accept() {
         acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
@@ -259,6 +264,14 @@ uint16_t HttpServer::start() {
     impl_->acceptor->bind(ep);
     impl_->acceptor->listen(asio::socket_base::max_listen_connections);
     uint16_t port = impl_->acceptor->local_endpoint().port();
+    impl_->signals.emplace(impl_->sig_ioc, SIGINT, SIGTERM);
+    impl_->signals->async_wait([this](beast::error_code ec, int) {
+        if (ec) return;
+        std::lock_guard lock(impl_->stop_mu);
+        impl_->stop_requested = true;
+        impl_->stop_cv.notify_all();
+    });
+    impl_->sig_thread = std::thread([this] { impl_->sig_ioc.run(); });
     impl_->accept();
     for (int i = 0; i < std::max(1, cfg.io_threads); ++i)
         impl_->threads.emplace_back([this] { impl_->ioc.run(); });
@@ -268,20 +281,8 @@ uint16_t HttpServer::start() {
 void HttpServer::post(std::function<void()> fn) { asio::post(impl_->ioc, std::move(fn)); }
 
 void HttpServer::wait_for_shutdown_signal() {
-    asio::io_context sig_ioc;
-    asio::signal_set signals(sig_ioc, SIGINT, SIGTERM);
-    signals.async_wait([this](beast::error_code, int) {
-        std::lock_guard lock(impl_->stop_mu);
-        impl_->stop_requested = true;
-        impl_->stop_cv.notify_all();
-    });
-    std::thread t([&] { sig_ioc.run(); });
-    {
-        std::unique_lock lock(impl_->stop_mu);
-        impl_->stop_cv.wait(lock, [&] { return impl_->stop_requested; });
-    }
-    sig_ioc.stop();
-    t.join();
+    std::unique_lock lock(impl_->stop_mu);
+    impl_->stop_cv.wait(lock, [&] { return impl_->stop_requested; });
 }
 
 void HttpServer::stop() {
@@ -292,6 +293,8 @@ void HttpServer::stop() {
         impl_->stop_requested = true;
         impl_->stop_cv.notify_all();
     }
+    impl_->sig_ioc.stop();
+    if (impl_->sig_thread.joinable()) impl_->sig_thread.join();
     auto& shared = impl_->shared;
     shared.stopping = true;
     if (impl_->acceptor) {

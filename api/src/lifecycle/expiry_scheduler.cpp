@@ -17,6 +17,7 @@ void PasswordExpiryScheduler::start() {
         while (!stop_) {
             lock.unlock();
             sweep();
+            sweeps_.fetch_add(1, std::memory_order_relaxed);
             lock.lock();
             cv_.wait_for(lock, policy_.interval, [&] { return stop_; });
         }

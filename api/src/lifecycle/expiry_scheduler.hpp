@@ -4,6 +4,7 @@
 // an expiry request is appended for each; it travels the same Kafka path as every request, and the
 // worker's completion moves the user to PASSWORD_EXPIRED. Time comes from the App's clock.
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -28,8 +29,11 @@ class PasswordExpiryScheduler {
     /// One pass: requests expiry for every due user, a warning for every user within the warning
     /// period (up to max_per_sweep users). Returns how many requests were made.
     size_t sweep();
+    /// Completed passes (for /metrics: tests wait on it instead of sleeping).
+    uint64_t sweeps() const { return sweeps_.load(std::memory_order_relaxed); }
 
   private:
+    std::atomic<uint64_t> sweeps_{0};
     App& app_;
     PasswordExpiryPolicy policy_;
     std::mutex mu_;

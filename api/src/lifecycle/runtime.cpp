@@ -99,6 +99,8 @@ std::string LifecycleRuntime::render_metrics() const {
          "Worker results whose completion was appended.", applied_.load());
     line("idledger_lifecycle_results_dropped_total", "counter",
          "Worker results dropped: duplicates and superseded requests.", dropped_.load());
+    line("idledger_password_expiry_checks_total", "counter",
+         "Passes of the password-expiry scheduler.", scheduler_ ? scheduler_->sweeps() : 0);
     return out;
 }
 
