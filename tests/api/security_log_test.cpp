@@ -9,14 +9,31 @@
 
 using namespace idledger;
 
+namespace {
+/// A fresh store in a temporary directory, removed afterwards, and a clock the test moves.
+struct Fixture {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                ("idledger-seclog-" + std::to_string(std::random_device{}()));
+    eventstore::Result<std::unique_ptr<eventstore::EventStore>> store = open();
+    domain::ManualClock clock{1'000'000};
+
+    eventstore::Result<std::unique_ptr<eventstore::EventStore>> open() {
+        eventstore::Options o;
+        o.path = dir.string();
+        return eventstore::EventStore::open(std::move(o));
+    }
+    ~Fixture() {
+        if (store) (*store)->close();
+        std::filesystem::remove_all(dir);
+    }
+};
+}  // namespace
+
 TEST(SecurityLog, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("idledger-seclog-" + std::to_string(std::random_device{}()));
-    eventstore::Options o;
-    o.path = dir.string();
-    auto store = eventstore::EventStore::open(std::move(o));
-    ASSERT_TRUE(store);
-    domain::ManualClock clock(1'000'000);
+    Fixture f;
+    ASSERT_TRUE(f.store);
+    auto& store = f.store;
+    auto& clock = f.clock;
     api::SecurityLog log(**store, clock);
     auto refuse = [&](api::Refusal kind, const std::string& ip) {
         log.record(kind, "INVALID_TOKEN", 401, "E0000011", ip, "ua", "req", "", "");
@@ -33,18 +50,13 @@ TEST(SecurityLog, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
     EXPECT_EQ((*events)[0].type, "SecurityAuthenticationRefused");
     EXPECT_NE((*events)[3].payload.find("\"refusedEarlierInPreviousWindow\":49"),
               std::string::npos);
-    (*store)->close();
-    std::filesystem::remove_all(dir);
 }
 
 TEST(SecurityLog, AFloodFromManyAddressesCostsABoundedNumberOfEvents) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("idledger-seclog-" + std::to_string(std::random_device{}()));
-    eventstore::Options o;
-    o.path = dir.string();
-    auto store = eventstore::EventStore::open(std::move(o));
-    ASSERT_TRUE(store);
-    domain::ManualClock clock(1'000'000);
+    Fixture f;
+    ASSERT_TRUE(f.store);
+    auto& store = f.store;
+    auto& clock = f.clock;
     api::SecurityLog log(**store, clock);
     for (int i = 0; i < 10'000; ++i)
         log.record(api::Refusal::Authentication, "NO_CREDENTIALS", 403, "E0000005",
@@ -63,6 +75,4 @@ TEST(SecurityLog, AFloodFromManyAddressesCostsABoundedNumberOfEvents) {
                                           std::to_string(10'000 - api::kMaxEventsPerWindow)),
               std::string::npos)
         << events->back().payload;
-    (*store)->close();
-    std::filesystem::remove_all(dir);
 }
