@@ -130,32 +130,33 @@ std::string short_name(std::string_view login) {
     return std::string(login.substr(0, login.find('@')));
 }
 
+/// Adds or removes `id` in the set of user ids (all of one length, concatenated) at `key`.
+void update_id_set(Transaction& tx, std::string_view family, std::string_view key,
+                   const std::string& id, bool add) {
+    auto current = tx.get(family, key);
+    std::string ids = current && *current ? **current : std::string();
+    for (size_t i = 0; !id.empty() && i + id.size() <= ids.size();) {
+        if (ids.compare(i, id.size(), id) == 0)
+            ids.erase(i, id.size());
+        else
+            i += id.size();
+    }
+    if (add) ids += id;
+    if (ids.empty())
+        tx.del(family, key);
+    else
+        tx.put(family, key, ids);
+}
+
 /// Adds or removes `id` in the short-name index entry of `login`.
 void update_short_name(Transaction& tx, const std::string& login, const std::string& id, bool add) {
     if (login.empty()) return;
-    const std::string key = login_key(short_name(login));
-    auto current = tx.get(cf::kUsersByShortName, key);
-    std::string ids = current && *current ? **current : std::string();
-    for (size_t i = 0; i + id.size() <= ids.size(); i += id.size())
-        if (ids.compare(i, id.size(), id) == 0) ids.erase(i, id.size());
-    if (add) ids += id;
-    if (ids.empty())
-        tx.del(cf::kUsersByShortName, key);
-    else
-        tx.put(cf::kUsersByShortName, key, ids);
+    update_id_set(tx, cf::kUsersByShortName, login_key(short_name(login)), id, add);
 }
 
 /// Adds or removes `id` in the set of acting super administrators.
 void update_acting_super_admins(Transaction& tx, const std::string& id, bool add) {
-    auto current = tx.get(cf::kOrgIndexes, kActingSuperAdmins);
-    std::string ids = current && *current ? **current : std::string();
-    for (size_t i = 0; i + kUserIdSize <= ids.size(); i += kUserIdSize)
-        if (ids.compare(i, kUserIdSize, id) == 0) ids.erase(i, kUserIdSize);
-    if (add) ids += id;
-    if (ids.empty())
-        tx.del(cf::kOrgIndexes, kActingSuperAdmins);
-    else
-        tx.put(cf::kOrgIndexes, kActingSuperAdmins, ids);
+    update_id_set(tx, cf::kOrgIndexes, kActingSuperAdmins, id, add);
 }
 
 std::string snapshot_key(std::string_view id, uint64_t version) {

@@ -5,74 +5,71 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <random>
 
 using namespace idledger;
 
 namespace {
-/// A fresh store in a temporary directory, removed afterwards, and a clock the test moves.
-struct Fixture {
-    std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                ("idledger-seclog-" + std::to_string(std::random_device{}()));
-    eventstore::Result<std::unique_ptr<eventstore::EventStore>> store = open();
-    domain::ManualClock clock{1'000'000};
-
-    eventstore::Result<std::unique_ptr<eventstore::EventStore>> open() {
+/// A fresh store in a temporary directory (removed afterwards), a clock the test moves, and the
+/// security log writing into the store.
+class SecurityLogTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
         eventstore::Options o;
-        o.path = dir.string();
-        return eventstore::EventStore::open(std::move(o));
+        o.path = dir_.string();
+        auto opened = eventstore::EventStore::open(std::move(o));
+        ASSERT_TRUE(opened);
+        store_ = std::move(*opened);
+        log_.emplace(*store_, clock_);
     }
-    ~Fixture() {
-        if (store) (*store)->close();
-        std::filesystem::remove_all(dir);
+    void TearDown() override {
+        log_.reset();
+        if (store_) store_->close();
+        std::filesystem::remove_all(dir_);
     }
+    void refuse(api::Refusal kind, const std::string& ip) {
+        log_->record(kind, "INVALID_TOKEN", 401, "E0000011", ip, "ua", "req", "", "");
+    }
+    /// Waits (bounded) for `n` events, then reads them all.
+    std::vector<eventstore::RecordedEvent> events(uint64_t n) {
+        store_->wait_for(n, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+        auto all = store_->read_all(1, 20'000);
+        return all ? std::move(*all) : std::vector<eventstore::RecordedEvent>{};
+    }
+
+    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                                 ("idledger-seclog-" + std::to_string(std::random_device{}()));
+    std::unique_ptr<eventstore::EventStore> store_;
+    domain::ManualClock clock_{1'000'000};
+    std::optional<api::SecurityLog> log_;
 };
 }  // namespace
 
-TEST(SecurityLog, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
-    Fixture f;
-    ASSERT_TRUE(f.store);
-    auto& store = f.store;
-    auto& clock = f.clock;
-    api::SecurityLog log(**store, clock);
-    auto refuse = [&](api::Refusal kind, const std::string& ip) {
-        log.record(kind, "INVALID_TOKEN", 401, "E0000011", ip, "ua", "req", "", "");
-    };
+TEST_F(SecurityLogTest, OneEventPerKindAndClientPerMinuteCarryingTheCount) {
     for (int i = 0; i < 50; ++i) refuse(api::Refusal::Authentication, "10.0.0.1");
     refuse(api::Refusal::Authentication, "10.0.0.2");
     refuse(api::Refusal::RateLimit, "10.0.0.1");
-    clock.advance(61'000);
+    clock_.advance(61'000);
     refuse(api::Refusal::Authentication, "10.0.0.1");
-    (*store)->wait_for(4, std::chrono::steady_clock::now() + std::chrono::seconds(30));
-    auto events = (*store)->read_all(1, 100);
-    ASSERT_TRUE(events);
-    ASSERT_EQ(events->size(), 4u);
-    EXPECT_EQ((*events)[0].type, "SecurityAuthenticationRefused");
-    EXPECT_NE((*events)[3].payload.find("\"refusedEarlierInPreviousWindow\":49"),
-              std::string::npos);
+    auto all = events(4);
+    ASSERT_EQ(all.size(), 4u);
+    EXPECT_EQ(all[0].type, "SecurityAuthenticationRefused");
+    EXPECT_NE(all[3].payload.find("\"refusedEarlierInPreviousWindow\":49"), std::string::npos);
 }
 
-TEST(SecurityLog, AFloodFromManyAddressesCostsABoundedNumberOfEvents) {
-    Fixture f;
-    ASSERT_TRUE(f.store);
-    auto& store = f.store;
-    auto& clock = f.clock;
-    api::SecurityLog log(**store, clock);
+TEST_F(SecurityLogTest, AFloodFromManyAddressesCostsABoundedNumberOfEvents) {
     for (int i = 0; i < 10'000; ++i)
-        log.record(api::Refusal::Authentication, "NO_CREDENTIALS", 403, "E0000005",
-                   "10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".1", "ua",
-                   "req", "", "");
-    clock.advance(61'000);
-    log.record(api::Refusal::Authentication, "NO_CREDENTIALS", 403, "E0000005", "10.200.0.1", "ua",
-               "req", "", "");
+        refuse(api::Refusal::Authentication,
+               "10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".1");
+    clock_.advance(61'000);
+    refuse(api::Refusal::Authentication, "10.200.0.1");
     const uint64_t expected = api::kMaxEventsPerWindow + 1;
-    (*store)->wait_for(expected, std::chrono::steady_clock::now() + std::chrono::seconds(30));
-    auto events = (*store)->read_all(1, 20'000);
-    ASSERT_TRUE(events);
-    ASSERT_EQ(events->size(), expected);
+    auto all = events(expected);
+    ASSERT_EQ(all.size(), expected);
     // The next minute's first event says how many the budget left out.
-    EXPECT_NE(events->back().payload.find("\"suppressedOverBudgetInPreviousWindow\":" +
-                                          std::to_string(10'000 - api::kMaxEventsPerWindow)),
+    EXPECT_NE(all.back().payload.find("\"suppressedOverBudgetInPreviousWindow\":" +
+                                      std::to_string(10'000 - api::kMaxEventsPerWindow)),
               std::string::npos)
-        << events->back().payload;
+        << all.back().payload;
 }

@@ -86,6 +86,13 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
+/// A handler's exception as a logged 500 (the cause goes to the log with the errorId).
+domain::Error handler_threw(const Route& route, const std::exception& ex) {
+    return domain::Error{domain::ErrorCode::InternalError,
+                         "handler " + std::string(route.operation_id) + " threw: " + ex.what(),
+                         {}};
+}
+
 /// The Date header changes once a second: format it once a second per thread.
 const std::string& http_date(domain::Millis now) {
     thread_local domain::Millis second = -1;
@@ -241,10 +248,7 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
             auto r = route->handler(*ctx, *req);
             res = r ? std::move(*r) : error_response(r.error());
         } catch (const std::exception& ex) {
-            res = error_response(domain::Error{
-                domain::ErrorCode::InternalError,
-                "handler " + std::string(route->operation_id) + " threw: " + ex.what(),
-                {}});
+            res = error_response(handler_threw(*route, ex));
         }
         finish(std::move(res), route_index, rate, rated);
     };
@@ -255,11 +259,7 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         try {
             route->async_handler(ctx, req, std::move(reply));
         } catch (const std::exception& ex) {
-            finish(error_response(domain::Error{
-                       domain::ErrorCode::InternalError,
-                       "handler " + std::string(route->operation_id) + " threw: " + ex.what(),
-                       {}}),
-                   route_index, rate, rated);
+            finish(error_response(handler_threw(*route, ex)), route_index, rate, rated);
         }
     } else if (route->exec == Exec::Inline) {
         run();
