@@ -52,6 +52,7 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kLogFilter{400, "E0000053", "Invalid parameter: {0}"};
     static const CatalogueEntry kAnswer{403, "E0000087",
                                         "The recovery question answer did not match our records."};
+    static const CatalogueEntry kTargets{400, "E0000093", "Target count limit exceeded"};
     static const CatalogueEntry kTransition{
         409, "E0000112",
         "Cannot update this user because they are still being activated. Please try again "
@@ -127,6 +128,8 @@ const CatalogueEntry& catalogue(ErrorCode code) {
             return kLogFilter;
         case ErrorCode::RecoveryAnswerMismatch:
             return kAnswer;
+        case ErrorCode::TargetCountExceeded:
+            return kTargets;
         case ErrorCode::UserInTransition:
             return kTransition;
         case ErrorCode::NextLoginNeedsPassword:

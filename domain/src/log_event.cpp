@@ -20,6 +20,8 @@ constexpr LogMapping kMappings[] = {
     {"UserRecoveryQuestionSet", "user.account.update_password",
      "Update recovery question for Okta user", "User"},
     {"UserPasswordReset", "user.account.reset_password", "Reset Okta user password", "User"},
+    {"UserConvertedToFederated", "user.account.reset_password",
+     "Reset Okta user password: converted to a federated user", "User"},
     {"UserForgotPasswordRequested", "user.account.reset_password", "Forgot password requested",
      "User"},
     {"UserPasswordExpired", "user.account.expire_password", "Expire Okta user password", "User"},

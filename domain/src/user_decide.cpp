@@ -214,6 +214,20 @@ Result<std::vector<Event>> decide_lifecycle(const User& u, const LifecycleComman
             out.push_back(std::move(e));
             return out;
         }
+        case LifecycleOp::ConvertToFederated: {
+            // Same states as reset_password; the password and recovery question go, and the
+            // user signs in through its identity provider from now on (ACTIVE, as federated
+            // users are).
+            if (s != S::Active && s != S::PasswordExpired && s != S::LockedOut &&
+                s != S::Recovery && s != S::Provisioned)
+                return fail(ErrorCode::OperationNotAllowed);
+            if (is_federated(u.provider_type)) return fail(ErrorCode::ResetPasswordFailed);
+            Event e = status_event(ev::kConvertedToFederated, S::Active);
+            e.data.set("providerType", "FEDERATION");
+            e.data.set("providerName", "FEDERATION");
+            out.push_back(std::move(e));
+            return out;
+        }
         case LifecycleOp::ExpirePassword: {
             // A federated user has no password to expire, and a temporary one would give it a
             // password credential while still FEDERATION: a state Okta cannot have.

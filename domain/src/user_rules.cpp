@@ -53,6 +53,25 @@ bool has_non_bmp(std::string_view s) {
     return false;
 }
 
+namespace {
+/// Whether any string in `v`, member names included, has a character outside the BMP.
+bool has_non_bmp_anywhere(const Json& v) {
+    if (v.is_string()) return has_non_bmp(v.as_string());
+    if (v.is_array())
+        return std::any_of(v.as_array().begin(), v.as_array().end(), has_non_bmp_anywhere);
+    if (v.is_object())
+        for (const auto& [k, member] : v.as_object())
+            if (has_non_bmp(k) || has_non_bmp_anywhere(member)) return true;
+    return false;
+}
+
+bool valid_attribute_name(std::string_view name) {
+    if (name.empty() || name.size() > 1024 || has_non_bmp(name)) return false;
+    return std::none_of(name.begin(), name.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+}  // namespace
+
 std::string normalize_login(std::string_view login) {
     std::string out(login);
     std::transform(out.begin(), out.end(), out.begin(),
@@ -83,11 +102,20 @@ std::vector<ErrorCause> validate_profile(const Json& profile) {
         if (!v || v->is_null() || (v->is_string() && v->as_string().empty()))
             add(required, "The field cannot be left blank");
     }
+    if (profile.dump().size() > kMaxProfileBytes)
+        add("profile",
+            "The profile cannot exceed " + std::to_string(kMaxProfileBytes) + " bytes of JSON");
     for (const auto& [key, value] : profile.as_object()) {
         const Limit* base = nullptr;
         for (const auto& l : kBaseAttributes)
             if (l.name == key) base = &l;
-        if (value.is_string() && has_non_bmp(value.as_string())) {
+        if (!valid_attribute_name(key)) {
+            add("profile",
+                "Attribute names must be 1 to 1024 characters of the Basic Multilingual Plane, "
+                "without control characters");
+            continue;
+        }
+        if (has_non_bmp_anywhere(value)) {
             add(key, "Characters outside the Basic Multilingual Plane are not supported");
             continue;
         }

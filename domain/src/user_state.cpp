@@ -252,6 +252,16 @@ void evolve(User& u, const Event& e, Millis at) {
                 u.password_changed = at;
             }
         }
+    } else if (e.type == ev::kConvertedToFederated) {
+        if (u.password) push_history(u);
+        u.password.reset();
+        u.password_changed.reset();
+        u.recovery_question.reset();
+        u.recovery_answer_hash.reset();
+        u.provider_type = d.string_at("providerType");
+        u.provider_name = d.string_at("providerName");
+        if (auto s = d.optional_string("status"); s && parse_user_status(*s))
+            change_status(u, *parse_user_status(*s), at);
     } else if (e.type == ev::kForgotPasswordRequested) {
         u.forgot_token_digest = d.optional_string("tokenDigest");
         u.forgot_token_expires = opt_ms(d, "expiresAt");

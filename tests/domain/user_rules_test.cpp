@@ -76,3 +76,37 @@ TEST(PasswordPolicy, NoPartsOfTheUsername) {
 TEST(Logins, CompareCaseInsensitively) {
     EXPECT_EQ(normalize_login("Isaac@Example.COM"), "isaac@example.com");
 }
+
+TEST(ProfileRules, TheBmpRuleReachesNestedValuesAndAttributeNames) {
+    Json p = profile("isaac.brock@example.com", "isaac.brock@example.com", "Isaac", "Brock");
+    p.set("nested", Json(JsonArray{Json("ok"), Json(JsonArray{Json("emoji \xF0\x9F\x98\x80")})}));
+    auto causes = validate_profile(p);
+    ASSERT_EQ(causes.size(), 1u);
+    EXPECT_EQ(causes[0].summary,
+              "nested: Characters outside the Basic Multilingual Plane are not supported");
+
+    Json keyed = profile("isaac.brock@example.com", "isaac.brock@example.com", "Isaac", "Brock");
+    Json inner = Json::object();
+    inner.set("\xF0\x9F\x98\x80", 1);
+    keyed.set("deep", inner);
+    EXPECT_EQ(validate_profile(keyed).size(), 1u);
+
+    for (std::string name : {std::string("\xF0\x9F\x98\x80"), std::string(""),
+                             std::string("new\nline"), std::string(1025, 'a')}) {
+        Json named = profile("isaac.brock@example.com", "isaac.brock@example.com", "I", "B");
+        named.set(name, "x");
+        auto c = validate_profile(named);
+        ASSERT_EQ(c.size(), 1u) << name;
+        EXPECT_TRUE(c[0].summary.starts_with("profile: Attribute names")) << c[0].summary;
+    }
+}
+
+TEST(ProfileRules, AProfileHasASizeLimit) {
+    Json p = profile("isaac.brock@example.com", "isaac.brock@example.com", "Isaac", "Brock");
+    p.set("blob", std::string(kMaxProfileBytes - 200, 'x'));
+    EXPECT_TRUE(validate_profile(p).empty());
+    p.set("blob", std::string(kMaxProfileBytes, 'x'));
+    auto causes = validate_profile(p);
+    ASSERT_EQ(causes.size(), 1u);
+    EXPECT_TRUE(causes[0].summary.starts_with("profile: The profile cannot exceed 65536 bytes"));
+}

@@ -3,10 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, chmodSync, statSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, chmodSync, statSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, assertOktaError, rawRequest, links, BIN, STRONG_PASSWORD } from './harness.mjs';
+import { startServer, Client, assertOktaError, rawRequest, links, eventually, clockPast, BIN, STRONG_PASSWORD } from './harness.mjs';
 
 let server, api;
 before(async () => { server = await startServer(); api = server.client(); });
@@ -297,4 +297,90 @@ test('listing: a user id as after, and unknown sortBy or sortOrder refused', asy
   assertOktaError(assert, await api.get('/api/v1/users?search=' + encodeURIComponent('status eq "ACTIVE"') + '&sortBy=profile.login&sortOrder=sideways'), 400, 'E0000001');
   assertOktaError(assert, await api.get('/api/v1/users?search=' + encodeURIComponent('status eq "ACTIVE"') + '&sortBy=nonsense'), 400, 'E0000031');
   assert.equal((await api.get('/api/v1/users?search=' + encodeURIComponent('status eq "ACTIVE"') + '&sortBy=profile.login&sortOrder=DESC')).status, 200);
+});
+
+test('PUT with credentials only keeps the profile; reset_password?provider=FEDERATION converts', async () => {
+  const u = await api.createUser({ password: STRONG_PASSWORD });
+  await clockPast(u.passwordChanged);
+  const put = await api.put(`/api/v1/users/${u.id}`, { credentials: { password: { value: 'Another-Pass-77' } } });
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual(put.body.profile, u.profile);
+  assert.notEqual(put.body.passwordChanged, u.passwordChanged);
+  assertOktaError(assert, await api.put(`/api/v1/users/${u.id}`, {}), 400, 'E0000001');
+
+  assertOktaError(assert, await api.post(`/api/v1/users/${u.id}/lifecycle/reset_password?provider=FEDERATION&sendEmail=true`), 400, 'E0000001');
+  assertOktaError(assert, await api.post(`/api/v1/users/${u.id}/lifecycle/reset_password?provider=LDAP&sendEmail=false`), 400, 'E0000001');
+  const conv = await api.post(`/api/v1/users/${u.id}/lifecycle/reset_password?provider=FEDERATION&sendEmail=false`);
+  assert.equal(conv.status, 200, conv.text);
+  assert.deepEqual(conv.body, {});
+  const fed = (await api.get(`/api/v1/users/${u.id}`)).body;
+  assert.equal(fed.status, 'ACTIVE');
+  assert.deepEqual(fed.credentials.provider, { type: 'FEDERATION', name: 'FEDERATION' });
+  assert.equal(fed.credentials.password, undefined);
+  assert.equal(fed._links.resetPassword, undefined);
+  assertOktaError(assert, await api.post(`/api/v1/users/${u.id}/lifecycle/reset_password?provider=FEDERATION&sendEmail=false`), 403, 'E0000017');
+});
+
+test('forgot password with the recovery answer on today\'s path', async () => {
+  const u = await api.createUser({ password: STRONG_PASSWORD, recovery: { question: 'Q?', answer: 'forty two' } });
+  const path = `/api/v1/users/${u.id}/credentials/forgot_password_recovery_question`;
+  assertOktaError(assert, await api.post(path, { password: { value: 'Brand-New-Pass-5' }, recovery_question: { answer: 'wrong' } }), 403, 'E0000087');
+  const ok = await api.post(path, { password: { value: 'Brand-New-Pass-5' }, recovery_question: { answer: 'forty two' } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.recovery_question.question, 'Q?');
+  assertOktaError(assert, await api.post(path, undefined), 400, 'E0000003');
+});
+
+test('input limits: too many groupIds, emoji deep in a profile, a profile over 64 KiB', async () => {
+  const login = `lim-${Date.now()}@example.com`;
+  const base = { firstName: 'L', lastName: 'M', email: login, login };
+  const many = await api.post('/api/v1/users', { profile: base, groupIds: Array.from({ length: 101 }, (_, i) => `00g${i}`) });
+  assertOktaError(assert, many, 400, 'E0000093');
+  const deep = await api.post('/api/v1/users', { profile: { ...base, tags: [{ x: 'ok' }, { y: 'smile \u{1F600}' }] } });
+  assertOktaError(assert, deep, 400, 'E0000001');
+  assert.match(deep.body.errorCauses[0].errorSummary, /^tags: /);
+  const named = await api.post('/api/v1/users', { profile: { ...base, 'bad\nname': 1 } });
+  assertOktaError(assert, named, 400, 'E0000001');
+  const big = await api.post('/api/v1/users', { profile: { ...base, blob: 'x'.repeat(70_000) } });
+  assertOktaError(assert, big, 400, 'E0000001');
+  assert.match(big.body.errorCauses[0].errorSummary, /^profile: The profile cannot exceed 65536 bytes/);
+  assertOktaError(assert, await api.get(`/api/v1/users/${login}`), 404, 'E0000007');
+});
+
+test('large list pages run off the I/O threads: healthz answers meanwhile', async () => {
+  const s = await startServer();
+  try {
+    const a = s.client();
+    for (let i = 0; i < 20; i++)
+      await a.createUser({ activate: false, profile: { blob: 'y'.repeat(60_000) } });
+    const lists = Array.from({ length: 4 }, () => a.get('/api/v1/users?limit=200'));
+    const started = Date.now();
+    assert.equal((await a.get('/healthz')).status, 200);
+    const healthzMs = Date.now() - started;
+    for (const r of await Promise.all(lists)) assert.equal(r.body.length, 21);  // and the admin
+    assert.ok(healthzMs < 1000, `healthz took ${healthzMs} ms while lists ran`);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('control characters in a name never reach an e-mail as lines of their own', async () => {
+  const s = await startServer();
+  try {
+    const a = s.client();
+    const login = `ctl-${Date.now()}@example.com`;
+    const created = await a.post('/api/v1/users?activate=true', {
+      profile: { firstName: 'Bob\r\nBcc: victim@example.com\r\n', lastName: 'X', email: login, login } });
+    assert.equal(created.status, 200, created.text);
+    const mail = await eventually(() => {
+      try {
+        const files = readdirSync(join(s.dir, 'mail')).filter((f) => f.endsWith('.eml'));
+        return files.length ? readFileSync(join(s.dir, 'mail', files[0]), 'utf8') : null;
+      } catch { return null; }
+    }, 'the activation e-mail');
+    assert.ok(!/\r\nBcc:/.test(mail), mail);
+    assert.match(mail, /Hello Bob {2}Bcc: victim@example.com {2}/);
+  } finally {
+    await s.stop();
+  }
 });

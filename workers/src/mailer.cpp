@@ -25,6 +25,14 @@ std::string header_safe(std::string s) {
     return s;
 }
 
+/// Profile text in the body: control characters (line breaks included) become spaces, so a
+/// name can neither forge lines of the message nor end it early on an SMTP connection.
+std::string text_safe(std::string s) {
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return s;
+}
+
 struct Template {
     const char* subject;
     const char* lead;
@@ -156,11 +164,11 @@ std::string compose_email(const EmailOrder& order, const std::string& from,
     m += "Content-Transfer-Encoding: 8bit\r\n";
     m += "X-Idledger-Template: " + header_safe(order.template_name) + "\r\n";
     m += "\r\n";
-    m += "Hello " + (order.name.empty() ? order.login : order.name) + ",\r\n\r\n";
+    m += "Hello " + text_safe(order.name.empty() ? order.login : order.name) + ",\r\n\r\n";
     m += std::string(t.lead) + "\r\n\r\n";
     if (!order.expires.empty()) m += "  It expires at " + order.expires + ".\r\n\r\n";
-    m += "  " + order.link + "\r\n\r\n";
-    m += "Your sign-in name is " + order.login + ".\r\n";
+    m += "  " + text_safe(order.link) + "\r\n\r\n";
+    m += "Your sign-in name is " + text_safe(order.login) + ".\r\n";
     return m;
 }
 

@@ -23,7 +23,7 @@ const std::vector<Route>& route_table() {
 
         {"POST", "/api/v1/users", "User_createUser", "users", UsersManage, Async, nullptr,
          users::create_async},
-        {"GET", "/api/v1/users", "User_listUsers", "users", UsersRead, Inline, users::list},
+        {"GET", "/api/v1/users", "User_listUsers", "users", UsersRead, Blocking, users::list},
         {"GET", "/api/v1/users/{userId}", "User_getUser", "user", Authenticated, Inline,
          users::get},
         {"POST", "/api/v1/users/{userId}", "User_updateUser", "user", UsersManage, Blocking,
@@ -62,10 +62,13 @@ const std::vector<Route>& route_table() {
          users::change_recovery_question},
         {"POST", "/api/v1/users/{userId}/credentials/forgot_password", "UserCred_forgotPassword",
          "user", UsersManage, Blocking, users::forgot_password},
+        {"POST", "/api/v1/users/{userId}/credentials/forgot_password_recovery_question",
+         "UserCred_forgotPasswordSetNewPassword", "user", UsersManage, Blocking,
+         users::forgot_password_recovery_question},
 
-        {"GET", "/api/v1/users/{userId}/history", "idledger_userHistory", "user", UsersRead, Inline,
-         users::history},
-        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Inline, logs::list},
+        {"GET", "/api/v1/users/{userId}/history", "idledger_userHistory", "user", UsersRead,
+         Blocking, users::history},
+        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Blocking, logs::list},
 
         {"GET", "/api/v1/api-tokens", "ApiToken_listApiTokens", "api-tokens", Authenticated, Inline,
          tokens::list},

@@ -56,7 +56,7 @@ domain::Result<PreparedCreate> prepare(RequestContext& ctx, const HttpRequest& r
     if (const Json* groups = body->find("groupIds"); groups && !groups->is_null()) {
         if (!groups->is_array()) return domain::fail(domain::ErrorCode::MalformedBody);
         if (groups->as_array().size() > 100) {
-            return domain::fail(domain::ErrorCode::InvalidRequest, "Target count limit exceeded",
+            return domain::fail(domain::ErrorCode::TargetCountExceeded, {},
                                 {{"The number of group targets is too large"}});
         }
         for (const auto& g : groups->as_array())

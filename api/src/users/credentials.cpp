@@ -45,7 +45,44 @@ R with_verified_user(RequestContext& ctx, Prepare prepare) {
     return domain::fail(domain::ErrorCode::Unavailable);
 }
 
+/// The recovery-answer form of forgot password: checks the answer, sets the new password.
+R forgot_password_with_answer(RequestContext& ctx, const Json& body) {
+    const Json* rq = body.find("recovery_question");
+    const Json* answer = rq && rq->is_object() ? rq->find("answer") : nullptr;
+    auto next = read_password(body.find("password"));
+    if (!next) return std::unexpected(next.error());
+    if (!answer || !answer->is_string())
+        return domain::validation("recovery_question", "The answer cannot be left blank");
+    if (!*next || !(*next)->value)
+        return domain::validation("password", "The field cannot be left blank");
+    domain::Secret answer_secret(answer->as_string());
+    return with_verified_user(ctx, [&](const domain::User& user) -> R {
+        auto allowed = domain::decide_forgot_password_reset(user, domain::StoredPassword{});
+        if (!allowed) return std::unexpected(allowed.error());
+        if (!recovery_answer_matches(user, answer_secret))
+            return domain::fail(domain::ErrorCode::RecoveryAnswerMismatch);
+        if (auto r = check_password_reuse(ctx.app, user, *(*next)->value, false); !r)
+            return std::unexpected(r.error());
+        auto stored = prepare_password(ctx.app, **next, user.login());
+        if (!stored) return std::unexpected(stored.error());
+        auto result = run_user_command(
+            ctx, user.id, false,
+            [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&) {
+                return domain::decide_forgot_password_reset(r->user, *stored);
+            },
+            user.version);
+        if (!result) return std::unexpected(result.error());
+        return json_response(200, render_credentials(result->row->user));
+    });
+}
+
 }  // namespace
+
+R forgot_password_recovery_question(RequestContext& ctx, const HttpRequest& req) {
+    auto body = parse_body(req);
+    if (!body) return std::unexpected(body.error());
+    return forgot_password_with_answer(ctx, *body);
+}
 
 R change_password(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
@@ -120,35 +157,7 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
     const bool with_answer =
         body->find("recovery_question") != nullptr || body->find("password") != nullptr;
 
-    if (with_answer) {
-        const Json* rq = body->find("recovery_question");
-        const Json* answer = rq && rq->is_object() ? rq->find("answer") : nullptr;
-        auto next = read_password(body->find("password"));
-        if (!next) return std::unexpected(next.error());
-        if (!answer || !answer->is_string())
-            return domain::validation("recovery_question", "The answer cannot be left blank");
-        if (!*next || !(*next)->value)
-            return domain::validation("password", "The field cannot be left blank");
-        domain::Secret answer_secret(answer->as_string());
-        return with_verified_user(ctx, [&](const domain::User& user) -> R {
-            auto allowed = domain::decide_forgot_password_reset(user, domain::StoredPassword{});
-            if (!allowed) return std::unexpected(allowed.error());
-            if (!recovery_answer_matches(user, answer_secret))
-                return domain::fail(domain::ErrorCode::RecoveryAnswerMismatch);
-            if (auto r = check_password_reuse(ctx.app, user, *(*next)->value, false); !r)
-                return std::unexpected(r.error());
-            auto stored = prepare_password(ctx.app, **next, user.login());
-            if (!stored) return std::unexpected(stored.error());
-            auto result = run_user_command(
-                ctx, user.id, false,
-                [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&) {
-                    return domain::decide_forgot_password_reset(r->user, *stored);
-                },
-                user.version);
-            if (!result) return std::unexpected(result.error());
-            return json_response(200, render_credentials(result->row->user));
-        });
-    }
+    if (with_answer) return forgot_password_with_answer(ctx, *body);
 
     auto send_email = bool_param(req, "sendEmail", true);
     if (!send_email) return std::unexpected(send_email.error());

@@ -33,5 +33,7 @@ R reset_factors(RequestContext&, const HttpRequest&);
 R change_password(RequestContext&, const HttpRequest&);
 R change_recovery_question(RequestContext&, const HttpRequest&);
 R forgot_password(RequestContext&, const HttpRequest&);
+/// POST .../credentials/forgot_password_recovery_question: today's path for the answer form.
+R forgot_password_recovery_question(RequestContext&, const HttpRequest&);
 
 }  // namespace idledger::api::users

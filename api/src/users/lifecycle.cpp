@@ -184,6 +184,17 @@ R reset_password(RequestContext& ctx, const HttpRequest& req) {
     auto send_email = bool_param(req, "sendEmail", true);
     if (!send_email) return std::unexpected(send_email.error());
     if (auto s = bool_param(req, "revokeSessions", false); !s) return std::unexpected(s.error());
+    if (const std::string* provider = req.param("provider"); provider && !provider->empty()) {
+        // Okta's conversion of a user to federated sign-in: no password, no e-mail.
+        if (*provider != "FEDERATION")
+            return domain::validation("provider", "The only provider accepted is FEDERATION");
+        if (*send_email)
+            return domain::validation("sendEmail",
+                                      "sendEmail must be false to convert a user to FEDERATION");
+        auto r = run_op(ctx, {LifecycleOp::ConvertToFederated, std::nullopt});
+        if (!r) return std::unexpected(r.error());
+        return empty_object();
+    }
     const std::string rid = new_request_id(ctx);
     const OneTimeToken token = link_token(ctx.app, rid, ctx.app.config.reset_token_ttl_ms);
     auto r =

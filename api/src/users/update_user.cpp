@@ -37,9 +37,12 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
     const Json* profile = body->find("profile");
     if (profile && !profile->is_null() && !profile->is_object())
         return domain::fail(domain::ErrorCode::MalformedBody);
-    if (mode == Mode::Replace && (!profile || profile->is_null()))
-        return std::unexpected(domain::validation_error(domain::validate_profile(Json::object())));
     const Json* creds = body->find("credentials");
+    // PUT replaces the profile, the credentials, or both (Okta's current contract): a PUT with
+    // credentials only leaves the profile as it is; a PUT with neither is a blank profile.
+    const bool has_creds = creds && creds->is_object();
+    if (mode == Mode::Replace && (!profile || profile->is_null()) && !has_creds)
+        return std::unexpected(domain::validation_error(domain::validate_profile(Json::object())));
     if (creds && !creds->is_null() && !creds->is_object())
         return domain::fail(domain::ErrorCode::MalformedBody);
     std::optional<PasswordInput> password;

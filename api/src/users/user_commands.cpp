@@ -15,9 +15,9 @@ bool changes_authorization(std::string_view event_type) {
     // many events that do not — profile, e-mail deliveries, requests — keep the cache warm).
     namespace ev = domain::user_event;
     static constexpr std::string_view kChanging[] = {
-        ev::kActivated,   ev::kReactivated, ev::kDeactivated,   ev::kSuspended,
-        ev::kUnsuspended, ev::kUnlocked,    ev::kPasswordReset, ev::kPasswordExpired,
-        ev::kRoleGranted, ev::kDeleted};
+        ev::kActivated,   ev::kReactivated, ev::kDeactivated,         ev::kSuspended,
+        ev::kUnsuspended, ev::kUnlocked,    ev::kPasswordReset,       ev::kPasswordExpired,
+        ev::kRoleGranted, ev::kDeleted,     ev::kConvertedToFederated};
     for (auto t : kChanging)
         if (t == event_type) return true;
     return false;

@@ -37,6 +37,7 @@ enum class ErrorCode {
     RateLimited,               // E0000047 429
     InvalidLogFilter,          // E0000053 400
     RecoveryAnswerMismatch,    // E0000087 403
+    TargetCountExceeded,       // E0000093 400
     NextLoginNeedsPassword,    // E0000124 400
     NextLoginNeedsActivate,    // E0000125 400
     UserInTransition,          // E0000112 409

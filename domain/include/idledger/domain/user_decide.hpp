@@ -64,6 +64,7 @@ enum class LifecycleOp {
     ExpirePassword,
     ResetFactors,
     Delete,
+    ConvertToFederated,  // reset_password?provider=FEDERATION&sendEmail=false
 };
 
 struct LifecycleCommand {

@@ -33,6 +33,10 @@ std::vector<ErrorCause> check_password_policy(const PasswordPolicy& policy, cons
 /// Returns the causes; the first cause's field names the error.
 std::vector<ErrorCause> validate_profile(const Json& profile);
 
+/// A profile's size limit, as its compact JSON text: larger ones are refused with E0000001 (Okta
+/// limits each attribute; this bounds the whole user, and so every page of a list).
+inline constexpr size_t kMaxProfileBytes = 64 * 1024;
+
 /// Okta compares logins case-insensitively: the key of the login index.
 std::string normalize_login(std::string_view login);
 
