@@ -38,7 +38,8 @@ constexpr const char* kUsage = R"(usage:
   idledger export  --data-dir DIR [--since POS|TIME]
   idledger compact --data-dir DIR
   idledger admin-token --data-dir DIR    (server stopped) a new super administrator API token
-  idledger worker  --kafka-brokers H:P,... [--threads N] [--smtp-url URL | --mail-dir DIR]
+  idledger worker  --kafka-brokers H:P,... (--data-dir DIR | --key-file F) [--threads N]
+                   [--smtp-url URL | --mail-dir DIR]
 
 serve options:
   --listen HOST:PORT        address to listen on (port 0 picks a free port)      [127.0.0.1:8080]
@@ -54,6 +55,8 @@ serve options:
   --read-only               serve a point-in-time copy (from replay --until): reads only
   --kafka-brokers H:P,...   a real Kafka cluster; without it an embedded broker is started and
                             its address written to DIR/kafka-bootstrap
+  --worker-keys-file F      the worker keys of another server on the same cluster (its
+                            DIR/worker.key): servers sharing workers share their keys
   --workers N               lifecycle workers inside this process (0: only `idledger worker`s) [1]
   --smtp-url smtp://H:P     deliver e-mails over SMTP; without it they are written to DIR/mail/
   --mail-from ADDR          the e-mails' sender                       [noreply@idledger.local]
@@ -81,7 +84,9 @@ replay --until POS|TIME --target DIR2: copies the log up to a position (or the l
   then answers the whole API as it was at that point.
 worker: lifecycle workers as a separate process, joining the server's consumer group (with the
   embedded broker: --kafka-brokers $(cat DIR/kafka-bootstrap)); e-mails over --smtp-url or as
-  files in --mail-dir (default DIR/mail with --data-dir DIR).
+  files in --mail-dir (default DIR/mail with --data-dir DIR). It needs the keys it shares with
+  the server (signing messages, deriving one-time links): DIR/worker.key with --data-dir DIR,
+  another copy with --key-file F, or their text in IDLEDGER_WORKER_KEYS.
 export: the log as NDJSON on stdout (LogEvent + the stored event per line; secrets' hashes
   removed), from a position or time; works on a stopped data dir or beside a running server.
 
@@ -279,6 +284,27 @@ int serve(const Args& args) {
         if (!identity)
             return fail("cannot read the server's identity: " + identity.error().message);
         lifecycle.server_id = *identity;
+        if (auto file = args.get("worker-keys-file")) {
+            // Servers sharing one cluster share its workers, and so one set of keys.
+            std::ifstream in(*file);
+            std::string text;
+            std::getline(in, text);
+            auto given = workers::WorkerKeys::from_text(text);
+            if (!given) return fail("--worker-keys-file: no worker keys in " + *file);
+            lifecycle.relay.keys = std::move(*given);
+            app.link_key = lifecycle.relay.keys.link_key;
+        } else {
+            auto mac_key = worker_mac_key(app);
+            if (!mac_key) return fail("cannot read the workers' key: " + mac_key.error().message);
+            lifecycle.relay.keys = workers::WorkerKeys{app.link_key, *mac_key};
+        }
+        if (!config.read_only) {
+            // For `idledger worker` processes: the keys they share with this server (0600 under
+            // the umask; they never travel through the broker).
+            const fs::path key_file = fs::path(data_dir) / "worker.key";
+            std::ofstream(key_file) << lifecycle.relay.keys.to_text() << "\n";
+            ::chmod(key_file.c_str(), 0600);
+        }
         if (config.test_hooks)
             app.advance_clock = [&clock](domain::Millis ms) { clock.advance(ms); };
 
@@ -349,6 +375,24 @@ int worker_cmd(const Args& args) {
         args.get("mail-dir")
             .value_or((fs::path(args.get("data-dir").value_or("./data")) / "mail").string());
     if (auto v = args.get("mail-from")) mail.from = *v;
+    // The keys shared with the server: --key-file, IDLEDGER_WORKER_KEYS, or DATA_DIR/worker.key.
+    std::string key_text;
+    if (const char* env = std::getenv("IDLEDGER_WORKER_KEYS"); env && *env) key_text = env;
+    const auto key_file =
+        args.get("key-file")
+            .value_or(args.get("data-dir")
+                          ? (fs::path(*args.get("data-dir")) / "worker.key").string()
+                          : "");
+    if (args.get("key-file") || (key_text.empty() && !key_file.empty())) {
+        std::ifstream in(key_file);
+        if (!in) return fail("cannot read the worker keys from " + key_file);
+        std::getline(in, key_text);
+    }
+    auto keys = workers::WorkerKeys::from_text(key_text);
+    if (!keys)
+        return fail(
+            "worker needs the server's worker keys: --key-file DATA_DIR/worker.key, --data-dir "
+            "DATA_DIR, or IDLEDGER_WORKER_KEYS");
     const int threads = int(to_number(args.get("threads").value_or("1")).value_or(1));
     auto mailer = workers::make_mailer(mail);
     sigset_t signals;
@@ -358,8 +402,8 @@ int worker_cmd(const Args& args) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
     const int fetch_wait =
         int(to_number(args.get("kafka-fetch-wait-ms").value_or("0")).value_or(0));
-    workers::WorkerPool pool(kafka_settings(*brokers, fetch_wait), *mailer, std::max(1, threads),
-                             "idledger-worker-" + std::to_string(::getpid()));
+    workers::WorkerPool pool(kafka_settings(*brokers, fetch_wait), *keys, *mailer,
+                             std::max(1, threads), "idledger-worker-" + std::to_string(::getpid()));
     if (auto s = pool.start(); !s) return fail("cannot start the workers: " + s.error());
     std::cout << "idledger worker: " << threads << " consumer(s) in group " << workers::kWorkerGroup
               << " on " << *brokers << std::endl;

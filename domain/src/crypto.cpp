@@ -38,6 +38,26 @@ std::string random_base62(size_t length) {
     return out;
 }
 
+std::string to_hex(std::string_view bytes) {
+    std::string out(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                   bytes.size());
+    out.pop_back();
+    return out;
+}
+
+std::optional<std::string> from_hex(std::string_view text) {
+    if (text.size() % 2) return std::nullopt;
+    std::string out(text.size() / 2, '\0');
+    size_t written = 0;
+    const char* end = nullptr;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                       text.size(), nullptr, &written, &end) != 0 ||
+        written != out.size() || end != text.data() + text.size())
+        return std::nullopt;
+    return out;
+}
+
 std::string derived_token(std::string_view key, std::string_view context, size_t length) {
     ensure_sodium();
     std::string out;

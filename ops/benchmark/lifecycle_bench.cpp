@@ -80,8 +80,8 @@ LifecycleFigures measure_lifecycle(const std::string& idledger, const fs::path& 
     std::getline(std::ifstream(dir / "kafka-bootstrap"), bootstrap);
     // Activations need a worker: one process for the latency part.
     Child first_worker = spawn_and_wait_port(
-        {idledger, "worker", "--kafka-brokers", bootstrap, "--mail-dir", (dir / "mail").string()},
-        {}, "consumer(s) in group");
+        {idledger, "worker", "--kafka-brokers", bootstrap, "--data-dir", dir.string()}, {},
+        "consumer(s) in group");
 
     // Staged users with an imported password hash (cheap to create; activation lands in ACTIVE).
     auto seed = [&](const std::string& tag, size_t n) {
@@ -158,8 +158,8 @@ LifecycleFigures measure_lifecycle(const std::string& idledger, const fs::path& 
     const double before = applied();
     std::cerr << "lifecycle: draining the backlog with an `idledger worker` process...\n";
     Child worker = spawn_and_wait_port(
-        {idledger, "worker", "--kafka-brokers", bootstrap, "--mail-dir", (dir / "mail").string()},
-        {}, "consumer(s) in group");
+        {idledger, "worker", "--kafka-brokers", bootstrap, "--data-dir", dir.string()}, {},
+        "consumer(s) in group");
     const auto deadline = Clock::now() + std::chrono::seconds(180);
     Clock::time_point first{};
     double at_first = 0, now = before;

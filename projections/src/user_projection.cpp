@@ -16,7 +16,19 @@ using eventstore::encode_u64;
 
 namespace {
 constexpr std::string_view kActingSuperAdmins = "acting_super_admins";
-constexpr size_t kUserIdSize = 20;
+constexpr size_t kIdSize = 20;  // user and API token ids alike
+
+/// The ids (kIdSize characters each, concatenated) stored at `key`.
+Result<std::vector<std::string>> read_id_set(Transaction& tx, std::string_view family,
+                                             std::string_view key) {
+    auto v = tx.get(family, key);
+    if (!v) return std::unexpected(v.error());
+    std::vector<std::string> out;
+    const std::string ids = v->value_or(std::string());
+    for (size_t i = 0; i + kIdSize <= ids.size(); i += kIdSize)
+        out.push_back(ids.substr(i, kIdSize));
+    return out;
+}
 }  // namespace
 
 std::vector<std::string> projection_column_families() {
@@ -29,7 +41,8 @@ std::vector<std::string> projection_column_families() {
             std::string(cf::kUsersByShortName),
             std::string(cf::kLifecyclePending),
             std::string(cf::kUsersByPasswordAge),
-            std::string(cf::kOrgIndexes)};
+            std::string(cf::kOrgIndexes),
+            std::string(cf::kTokensByUser)};
 }
 
 std::vector<std::string> append_ordered_column_families() {
@@ -110,14 +123,12 @@ bool acting_super_admin(const domain::User& u) {
            u.transitioning_to != domain::UserStatus::Deprovisioned;
 }
 
+Result<std::vector<std::string>> api_tokens_of(Transaction& tx, std::string_view user_id) {
+    return read_id_set(tx, cf::kTokensByUser, user_id);
+}
+
 Result<std::vector<std::string>> acting_super_admins(Transaction& tx) {
-    auto v = tx.get(cf::kOrgIndexes, kActingSuperAdmins);
-    if (!v) return std::unexpected(v.error());
-    std::vector<std::string> out;
-    const std::string ids = v->value_or(std::string());
-    for (size_t i = 0; i + kUserIdSize <= ids.size(); i += kUserIdSize)
-        out.push_back(ids.substr(i, kUserIdSize));
-    return out;
+    return read_id_set(tx, cf::kOrgIndexes, kActingSuperAdmins);
 }
 
 Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
@@ -286,8 +297,12 @@ void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
     if (next) {
         tx.put(cf::kApiTokens, id, next->to_state_json().dump());
         tx.put(cf::kTokensByDigest, next->digest, id);
+        if (!current) update_id_set(tx, cf::kTokensByUser, next->user_id, id, /*add=*/true);
     } else {
-        if (current) tx.del(cf::kTokensByDigest, current->digest);
+        if (current) {
+            tx.del(cf::kTokensByDigest, current->digest);
+            update_id_set(tx, cf::kTokensByUser, current->user_id, id, /*add=*/false);
+        }
         tx.del(cf::kApiTokens, id);
     }
 }

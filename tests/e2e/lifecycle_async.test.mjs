@@ -49,7 +49,7 @@ test('respond-async: 202 at once, the transition shows, changes meanwhile are 40
   assert.equal(omitted.body.transitioningToStatus, undefined);
 
   const bootstrap = readFileSync(join(server.dir, 'kafka-bootstrap'), 'utf8').trim();
-  const worker = await startWorker(bootstrap, ['--mail-dir', join(server.dir, 'mail')]);
+  const worker = await startWorker(bootstrap, ['--data-dir', server.dir]);
   try {
     const done = await eventually(async () => { const b = await user(u.id); return b.status === 'ACTIVE' && b; }, 'ACTIVE');
     assert.equal(done.transitioningToStatus, undefined);
@@ -108,7 +108,7 @@ test('respond-async: 202 at once, the transition shows, changes meanwhile are 40
 
 test('reset_password and forgot_password e-mail their links; tokens are never in events', async () => {
   const bootstrap = readFileSync(join(server.dir, 'kafka-bootstrap'), 'utf8').trim();
-  const worker = await startWorker(bootstrap, ['--mail-dir', join(server.dir, 'mail')]);
+  const worker = await startWorker(bootstrap, ['--data-dir', server.dir]);
   try {
     const u = await api.createUser({ password: STRONG_PASSWORD, recovery: { question: 'Q?', answer: 'forty two' } });
     assert.deepEqual((await lc(u.id, 'reset_password', '?sendEmail=true')).body, {});
@@ -138,7 +138,7 @@ test('reset_password and forgot_password e-mail their links; tokens are never in
 
 test('password expiry by policy: a warning e-mail, then moving the clock past the maximum age expires the password', async () => {
   const bootstrap = readFileSync(join(server.dir, 'kafka-bootstrap'), 'utf8').trim();
-  const worker = await startWorker(bootstrap, ['--mail-dir', join(server.dir, 'mail')]);
+  const worker = await startWorker(bootstrap, ['--data-dir', server.dir]);
   try {
     const u = await api.createUser({ password: STRONG_PASSWORD });
     const staged = await api.createUser({ activate: false, password: STRONG_PASSWORD });

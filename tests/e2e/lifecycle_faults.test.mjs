@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, startWorker, eventually, STRONG_PASSWORD } from './harness.mjs';
+import { startServer, startWorker, eventually, assertOktaError, Client, STRONG_PASSWORD } from './harness.mjs';
 
 const ASYNC = { headers: { Prefer: 'respond-async' } };
 const bootstrapOf = (server) => readFileSync(join(server.dir, 'kafka-bootstrap'), 'utf8').trim();
@@ -62,8 +62,8 @@ test('SIGKILL between requested and completed: the transition completes after re
 
 test('a worker process killed mid-batch: the other worker takes over, each transition once', async () => {
   const server = await startServer({ args: ['--workers', '0', '--request-retry-ms', '5000'] });
-  const w1 = await startWorker(bootstrapOf(server), ['--mail-dir', join(server.dir, 'mail')]);
-  const w2 = await startWorker(bootstrapOf(server), ['--mail-dir', join(server.dir, 'mail')]);
+  const w1 = await startWorker(bootstrapOf(server), ['--data-dir', server.dir]);
+  const w2 = await startWorker(bootstrapOf(server), ['--data-dir', server.dir]);
   try {
     const api = server.client();
     // Both workers are in the group once a warm-up request completes and the rebalance settles.
@@ -139,7 +139,8 @@ test('--kafka-brokers: a server on an existing cluster (here another server\'s b
   const host = await startServer();  // its broker and in-process workers play the cluster
   let guest;
   try {
-    guest = await startServer({ args: ['--kafka-brokers', bootstrapOf(host), '--workers', '0'] });
+    guest = await startServer({ args: ['--kafka-brokers', bootstrapOf(host), '--workers', '0',
+                                       '--worker-keys-file', join(host.dir, 'worker.key')] });
     const api = guest.client();
     const users = await createMany(api, 5, { activate: false, password: STRONG_PASSWORD });
     for (const u of users) assert.equal((await api.post(`/api/v1/users/${u.id}/lifecycle/activate?sendEmail=false`)).status, 200);
@@ -152,5 +153,52 @@ test('--kafka-brokers: a server on an existing cluster (here another server\'s b
   } finally {
     await guest?.stop();
     await host.stop();
+  }
+});
+
+test('the broker is not trusted: forged results change nothing, no one-time token travels', async () => {
+  const server = await startServer({ args: ['--workers', '0'] });
+  let worker;
+  try {
+    const api = server.client();
+    const b = bootstrapOf(server);
+    const topicLines = (topic) => execFileSync('kcat', ['-b', b, '-C', '-t', topic, '-o', 'beginning', '-e', '-q'],
+                                               { timeout: 30_000 }).toString().split('\n').filter(Boolean);
+    const metric = async (name) => Number((await api.get('/metrics')).text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1]);
+    const u = await api.createUser({ password: STRONG_PASSWORD });
+    const minted = await api.post('/api/v1/api-tokens', { name: 'n', userId: u.id });
+    assert.equal(minted.status, 200, minted.text);
+    assert.equal((await api.post(`/api/v1/users/${u.id}/lifecycle/deactivate`, undefined, ASYNC)).status, 202);
+    const request = await eventually(() => topicLines('idledger.lifecycle.requests')
+      .map((l) => JSON.parse(l)).find((m) => m.userId === u.id), 'the deactivation request');
+    assert.match(request.mac, /^[0-9a-f]{64}$/);
+    // A "deactivation done" without a MAC, and one with a made-up MAC: both dropped and counted.
+    const forged = { requestId: request.requestId, position: request.position, userId: u.id, kind: 'deactivate' };
+    const lines = [JSON.stringify(forged), JSON.stringify({ ...forged, mac: 'ab'.repeat(32) })];
+    execFileSync('kcat', ['-b', b, '-P', '-t', 'idledger.lifecycle.results', '-k', u.id], { input: lines.join('\n') + '\n', timeout: 30_000 });
+    await eventually(async () => await metric('idledger_lifecycle_results_forged_total') >= 2, 'forged results dropped');
+    const still = (await api.get(`/api/v1/users/${u.id}`)).body;
+    assert.equal(still.status, 'ACTIVE');
+    assert.equal(still.transitioningToStatus, 'DEPROVISIONED');
+    assert.equal((await api.get(`/api/v1/users/${u.id}/history`)).body.filter((e) => e.type === 'UserDeactivated').length, 0);
+
+    // A real worker completes it; the server revokes the user's tokens from its own state.
+    worker = await startWorker(b, ['--data-dir', server.dir]);
+    await eventually(async () => (await api.get(`/api/v1/users/${u.id}`)).body.status === 'DEPROVISIONED', 'DEPROVISIONED');
+    assert.equal((await api.post(`/api/v1/users/${u.id}/lifecycle/activate?sendEmail=false`)).status, 200);
+    assertOktaError(assert, await new Client(server.base, minted.body.token).get('/api/v1/users/me'), 401, 'E0000011');
+
+    // An activation e-mail's one-time token is in the e-mail only: on neither topic.
+    const staged = await api.createUser({ activate: false });
+    assert.equal((await api.post(`/api/v1/users/${staged.id}/lifecycle/activate?sendEmail=true`)).status, 200);
+    const mail = await eventually(() => readdirSync(join(server.dir, 'mail'))
+      .map((f) => readFileSync(join(server.dir, 'mail', f), 'utf8')).find((m) => m.includes(staged.profile.email)), 'the e-mail');
+    const token = mail.match(/\/welcome\/([A-Za-z0-9]{20})/)?.[1];
+    assert.ok(token, mail);
+    for (const topic of ['idledger.lifecycle.requests', 'idledger.lifecycle.results'])
+      for (const l of topicLines(topic)) assert.ok(!l.includes(token), `${topic} carries the token: ${l}`);
+  } finally {
+    if (worker) await stopChild(worker, 'SIGTERM');
+    await server.stop();
   }
 });

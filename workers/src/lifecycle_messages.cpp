@@ -1,27 +1,15 @@
 #include "idledger/workers/lifecycle_messages.hpp"
 
+#include "idledger/domain/ids.hpp"
 #include "idledger/domain/json.hpp"
 #include "idledger/domain/json_parse.hpp"
+#include "idledger/domain/message_auth.hpp"
 
 namespace idledger::workers {
 
 using domain::Json;
 
 namespace {
-
-Json strings(const std::vector<std::string>& v) {
-    Json a = Json::array();
-    for (const auto& s : v) a.push(s);
-    return a;
-}
-
-std::vector<std::string> strings_at(const Json& j, std::string_view key) {
-    std::vector<std::string> out;
-    if (const Json* a = j.find(key); a && a->is_array())
-        for (const auto& e : a->as_array())
-            if (e.is_string()) out.push_back(e.as_string());
-    return out;
-}
 
 void put_header(Json& j, const std::string& id, uint64_t position, const std::string& user,
                 const std::string& kind, const std::optional<int64_t>& password_changed) {
@@ -50,7 +38,22 @@ std::optional<Json> read_header(std::string_view text, M& m) {
 
 }  // namespace
 
-std::string encode(const RequestMessage& m) {
+std::string WorkerKeys::to_text() const {
+    return domain::to_hex(link_key) + ":" + domain::to_hex(mac_key);
+}
+
+std::optional<WorkerKeys> WorkerKeys::from_text(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.remove_suffix(1);
+    const size_t colon = text.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    auto link = domain::from_hex(text.substr(0, colon));
+    auto mac = domain::from_hex(text.substr(colon + 1));
+    if (!link || !mac || link->size() < 16 || mac->size() < 16) return std::nullopt;
+    return WorkerKeys{std::move(*link), std::move(*mac)};
+}
+
+std::string encode(const RequestMessage& m, const WorkerKeys& keys) {
     Json j = Json::object();
     put_header(j, m.request_id, m.position, m.user_id, m.kind, m.password_changed);
     if (m.email) {
@@ -60,26 +63,31 @@ std::string encode(const RequestMessage& m) {
         e.set("name", m.email->name);
         e.set("login", m.email->login);
         e.set("link", m.email->link);
+        if (m.email->link_token) e.set("linkToken", true);
         if (!m.email->expires.empty()) e.set("expires", m.email->expires);
         j.set("email", std::move(e));
     }
-    if (!m.api_token_ids.empty()) j.set("apiTokenIds", strings(m.api_token_ids));
-    return j.dump();
+    return domain::sign_json(j.dump(), keys.mac_key);
 }
 
-std::optional<RequestMessage> decode_request(std::string_view text) {
+std::expected<RequestMessage, Refused> decode_request(std::string_view text,
+                                                      const WorkerKeys& keys) {
+    auto body = domain::verify_json(text, keys.mac_key);
+    if (!body) return std::unexpected(Refused::Forged);
     RequestMessage m;
-    auto j = read_header(text, m);
-    if (!j) return std::nullopt;
-    if (const Json* e = j->find("email"); e && e->is_object())
-        m.email =
-            EmailOrder{e->string_at("template"), e->string_at("to"),   e->string_at("name"),
-                       e->string_at("login"),    e->string_at("link"), e->string_at("expires")};
-    m.api_token_ids = strings_at(*j, "apiTokenIds");
+    auto j = read_header(*body, m);
+    if (!j) return std::unexpected(Refused::Malformed);
+    if (const Json* e = j->find("email"); e && e->is_object()) {
+        const Json* t = e->find("linkToken");
+        m.email = EmailOrder{e->string_at("template"), e->string_at("to"),
+                             e->string_at("name"),     e->string_at("login"),
+                             e->string_at("link"),     t && t->is_bool() && t->as_bool(),
+                             e->string_at("expires")};
+    }
     return m;
 }
 
-std::string encode(const ResultMessage& m) {
+std::string encode(const ResultMessage& m, const WorkerKeys& keys) {
     Json j = Json::object();
     put_header(j, m.request_id, m.position, m.user_id, m.kind, m.password_changed);
     if (m.email) {
@@ -91,22 +99,21 @@ std::string encode(const ResultMessage& m) {
         if (!m.email->error.empty()) e.set("error", m.email->error);
         j.set("email", std::move(e));
     }
-    if (!m.revoked_api_token_ids.empty())
-        j.set("revokedApiTokenIds", strings(m.revoked_api_token_ids));
-    return j.dump();
+    return domain::sign_json(j.dump(), keys.mac_key);
 }
 
-std::optional<ResultMessage> decode_result(std::string_view text) {
+std::expected<ResultMessage, Refused> decode_result(std::string_view text, const WorkerKeys& keys) {
+    auto body = domain::verify_json(text, keys.mac_key);
+    if (!body) return std::unexpected(Refused::Forged);
     ResultMessage m;
-    auto j = read_header(text, m);
-    if (!j) return std::nullopt;
+    auto j = read_header(*body, m);
+    if (!j) return std::unexpected(Refused::Malformed);
     if (const Json* e = j->find("email"); e && e->is_object()) {
         const Json* d = e->find("delivered");
         m.email = EmailOutcome{e->string_at("template"), d && d->is_bool() && d->as_bool(),
                                e->string_at("messageId"), e->string_at("transport"),
                                e->string_at("error")};
     }
-    m.revoked_api_token_ids = strings_at(*j, "revokedApiTokenIds");
     return m;
 }
 

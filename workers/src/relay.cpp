@@ -45,7 +45,7 @@ void Relay::publish(uint64_t position, bool again) {
     in_flight_[position] = InFlight{Clock::now()};
     (again ? stats_.republished : stats_.published) += 1;
     // The lock is held while queueing so a failure report cannot overtake the bookkeeping.
-    producer_.produce(std::string(kRequestTopic), message->user_id, encode(*message),
+    producer_.produce(std::string(kRequestTopic), message->user_id, encode(*message, options_.keys),
                       [this, position](bool ok, const std::string&) {
                           if (ok) return;
                           {

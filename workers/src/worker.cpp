@@ -2,26 +2,31 @@
 
 #include <iostream>
 
+#include "idledger/domain/ids.hpp"
 #include "idledger/domain/user.hpp"
 
 namespace idledger::workers {
 
-ResultMessage perform(const RequestMessage& r, Mailer& mailer) {
+ResultMessage perform(const RequestMessage& r, Mailer& mailer, const WorkerKeys& keys) {
     ResultMessage out;
     out.request_id = r.request_id;
     out.position = r.position;
     out.user_id = r.user_id;
     out.kind = r.kind;
     out.password_changed = r.password_changed;
-    if (r.email) out.email = mailer.send(*r.email, r.request_id);
-    // Deprovisioning: every credential the user holds is revoked with the completion (the
-    // revocations are events in the same batch as the status change).
-    if (r.kind == domain::request_kind::kDeactivate) out.revoked_api_token_ids = r.api_token_ids;
+    if (r.email) {
+        // The one-time token never travels: derived here from the request id and the link key.
+        EmailOrder order = *r.email;
+        if (order.link_token) order.link += domain::derived_token(keys.link_key, r.request_id);
+        out.email = mailer.send(order, r.request_id);
+    }
     return out;
 }
 
-WorkerPool::WorkerPool(KafkaSettings kafka, Mailer& mailer, int threads, std::string client_id)
+WorkerPool::WorkerPool(KafkaSettings kafka, WorkerKeys keys, Mailer& mailer, int threads,
+                       std::string client_id)
     : kafka_(std::move(kafka)),
+      keys_(std::move(keys)),
       mailer_(mailer),
       threads_(threads),
       client_id_(std::move(client_id)) {}
@@ -55,16 +60,20 @@ void WorkerPool::run(Consumer& consumer) {
     while (!stop_) {
         auto m = consumer.poll(100);
         if (!m) continue;
-        auto request = decode_request(m->value);
+        auto request = decode_request(m->value, keys_);
         if (!request) {
-            std::cerr << "idledger worker: dropping an undecodable request at " << m->topic << "/"
-                      << m->partition << "@" << m->offset << "\n";
+            (request.error() == Refused::Forged ? forged_ : malformed_) += 1;
+            std::cerr << "idledger worker: dropping "
+                      << (request.error() == Refused::Forged ? "an unauthenticated"
+                                                             : "an undecodable")
+                      << " request at " << m->topic << "/" << m->partition << "@" << m->offset
+                      << "\n";
             consumer.done(*m);
             continue;
         }
-        ResultMessage result = perform(*request, mailer_);
+        ResultMessage result = perform(*request, mailer_, keys_);
         processed_ += 1;
-        producer_->produce(std::string(kResultTopic), result.user_id, encode(result),
+        producer_->produce(std::string(kResultTopic), result.user_id, encode(result, keys_),
                            [&consumer, msg = std::move(*m)](bool ok, const std::string&) {
                                // Not acknowledged: leave the offset, the request comes back.
                                if (ok) consumer.done(msg);
@@ -72,8 +81,11 @@ void WorkerPool::run(Consumer& consumer) {
     }
 }
 
-ResultConsumer::ResultConsumer(KafkaSettings kafka, std::string group, Apply apply)
-    : kafka_(std::move(kafka)), group_(std::move(group)), apply_(std::move(apply)) {}
+ResultConsumer::ResultConsumer(KafkaSettings kafka, WorkerKeys keys, std::string group, Apply apply)
+    : kafka_(std::move(kafka)),
+      keys_(std::move(keys)),
+      group_(std::move(group)),
+      apply_(std::move(apply)) {}
 
 ResultConsumer::~ResultConsumer() { stop(); }
 
@@ -86,9 +98,15 @@ std::expected<void, std::string> ResultConsumer::start() {
         while (!stop_) {
             auto m = consumer_->poll(100);
             if (!m) continue;
-            auto result = decode_result(m->value);
+            auto result = decode_result(m->value, keys_);
             if (!result) {
-                std::cerr << "idledger: dropping an undecodable lifecycle result\n";
+                // A forged or altered result changes nothing: counted, logged, skipped.
+                (result.error() == Refused::Forged ? forged_ : malformed_) += 1;
+                std::cerr << "idledger: dropping "
+                          << (result.error() == Refused::Forged ? "an unauthenticated"
+                                                                : "an undecodable")
+                          << " lifecycle result at " << m->topic << "/" << m->partition << "@"
+                          << m->offset << "\n";
                 consumer_->done(*m);
                 continue;
             }

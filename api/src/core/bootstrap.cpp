@@ -158,6 +158,10 @@ eventstore::Result<std::string> link_key(App& app) {
     return server_secret(app, "link-token-key", [] { return domain::new_data_key(); });
 }
 
+eventstore::Result<std::string> worker_mac_key(App& app) {
+    return server_secret(app, "worker-mac-key", [] { return domain::new_data_key(); });
+}
+
 eventstore::Result<std::string> server_id(App& app) {
     return server_secret(app, "server-id", [] { return domain::random_base62(20); });
 }

@@ -31,6 +31,9 @@ eventstore::Result<AdminToken> issue_admin_token(App& app);
 /// The key one-time link tokens are derived with: made on first start (server_secrets), read
 /// afterwards. A read-only copy reads it or gets "" (it issues no tokens).
 eventstore::Result<std::string> link_key(App& app);
+/// The key lifecycle messages are signed with (server_secrets), shared with the workers through
+/// DATA_DIR/worker.key or IDLEDGER_WORKER_KEYS, never through the broker.
+eventstore::Result<std::string> worker_mac_key(App& app);
 /// This data directory's identity (made on first start): its Kafka result consumer group is
 /// `idledger-server-<id>`, so each server reads every result and applies its own.
 eventstore::Result<std::string> server_id(App& app);

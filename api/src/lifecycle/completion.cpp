@@ -46,11 +46,17 @@ void apply_result(App& app, const workers::ResultMessage& result,
                                                            r.email->transport, r.email->error};
         if (!domain::is_outstanding((*row)->user, report.request_id, report.kind))
             return Outcome::Commit;
-        for (const auto& token_id : r.revoked_api_token_ids) {
-            auto revoked = tokens::append_token_revoked(tx, token_id, metadata, pending->user_id,
-                                                        "deprovisioned");
-            if (!revoked) return Outcome::Abort;
-            report.revoked_api_tokens += *revoked ? 1 : 0;
+        // Every effect is decided here from the server's own state; the worker's result only
+        // says "done". Deprovisioning revokes every live token of the user.
+        if (pending->kind == domain::request_kind::kDeactivate) {
+            auto token_ids = pj::api_tokens_of(tx, pending->user_id);
+            if (!token_ids) return Outcome::Abort;
+            for (const auto& token_id : *token_ids) {
+                auto revoked = tokens::append_token_revoked(tx, token_id, metadata,
+                                                            pending->user_id, "deprovisioned");
+                if (!revoked) return Outcome::Abort;
+                report.revoked_api_tokens += *revoked ? 1 : 0;
+            }
         }
         auto events = domain::decide_completion((*row)->user, report);
         if (events.empty()) return Outcome::Abort;  // a result that completes nothing

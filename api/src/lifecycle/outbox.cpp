@@ -30,11 +30,6 @@ std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
     m.position = position;
     m.user_id = pending->user_id;
     m.kind = pending->kind;
-    if (m.kind == domain::request_kind::kDeactivate) {
-        if (auto tokens = app_.reader.tokens())
-            for (const auto& t : *tokens)
-                if (t.user_id == m.user_id) m.api_token_ids.push_back(t.id);
-    }
     // Only e-mails and expiry need the user's state (address, name, password age).
     const bool needs_user =
         !pending->template_name.empty() || m.kind == domain::request_kind::kExpirePassword;
@@ -50,13 +45,16 @@ std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
                                       first + (first.empty() || last.empty() ? "" : " ") + last,
                                       u.login(),
                                       public_url_ + "/signin",
+                                      false,
                                       ""};
         if (pending->template_name == domain::email_template::kPasswordExpiryWarning) {
             if (u.password_changed)
                 m.email->expires = domain::format_iso8601(*u.password_changed + max_age_ms_);
         } else {
-            m.email->link = public_url_ + link_path(pending->template_name) +
-                            domain::derived_token(app_.link_key, pending->id);
+            // The worker appends the one-time token (derived from the request id with the link
+            // key it shares with this server): no usable link ever travels on a topic.
+            m.email->link = public_url_ + link_path(pending->template_name);
+            m.email->link_token = true;
         }
     }
     if (m.kind == domain::request_kind::kExpirePassword) m.password_changed = u.password_changed;

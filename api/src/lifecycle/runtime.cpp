@@ -46,12 +46,12 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
         });
     };
     rt->results_ = std::make_unique<workers::ResultConsumer>(
-        kafka, "idledger-server-" + o.server_id, on_result);
+        kafka, o.relay.keys, "idledger-server-" + o.server_id, on_result);
     if (auto s = rt->results_->start(); !s) return std::unexpected(s.error());
     if (o.workers > 0) {
         rt->mailer_ = workers::make_mailer(o.mail);
-        rt->workers_ = std::make_unique<workers::WorkerPool>(kafka, *rt->mailer_, o.workers,
-                                                             "idledger-serve-worker");
+        rt->workers_ = std::make_unique<workers::WorkerPool>(kafka, o.relay.keys, *rt->mailer_,
+                                                             o.workers, "idledger-serve-worker");
         if (auto s = rt->workers_->start(); !s) return std::unexpected(s.error());
     }
     rt->relay_->start();
@@ -99,6 +99,12 @@ std::string LifecycleRuntime::render_metrics() const {
          "Worker results whose completion was appended.", applied_.load());
     line("idledger_lifecycle_results_dropped_total", "counter",
          "Worker results dropped: duplicates and superseded requests.", dropped_.load());
+    line("idledger_lifecycle_results_forged_total", "counter",
+         "Results dropped because they were not signed with this server's worker key.",
+         results_ ? results_->forged() : 0);
+    line("idledger_lifecycle_requests_forged_total", "counter",
+         "Requests this server's workers dropped because they were not signed with its key.",
+         workers_ ? workers_->forged() : 0);
     line("idledger_password_expiry_checks_total", "counter",
          "Passes of the password-expiry scheduler.", scheduler_ ? scheduler_->sweeps() : 0);
     return out;

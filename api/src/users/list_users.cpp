@@ -5,6 +5,7 @@
 
 #include "core/json_io.hpp"
 #include "core/pagination.hpp"
+#include "idledger/domain/ids.hpp"
 #include "idledger/domain/user_query.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "users/handlers.hpp"
@@ -19,28 +20,6 @@ using projections::UserRow;
 namespace {
 
 constexpr size_t kMaxLimit = 200;
-
-std::string hex(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : s) {
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
-    }
-    return out;
-}
-
-std::optional<std::string> unhex(std::string_view s) {
-    if (s.size() % 2) return std::nullopt;
-    std::string out;
-    for (size_t i = 0; i < s.size(); i += 2) {
-        unsigned v = 0;
-        auto r = std::from_chars(s.data() + i, s.data() + i + 2, v, 16);
-        if (r.ec != std::errc() || r.ptr != s.data() + i + 2) return std::nullopt;
-        out.push_back(char(v));
-    }
-    return out;
-}
 
 /// Creation-order cursor: the sequence number of the last user returned.
 std::string seq_cursor(uint64_t seq) { return "s" + std::to_string(seq); }
@@ -157,8 +136,9 @@ R sorted_search(RequestContext& ctx, const HttpRequest& req, const domain::Query
     size_t start = 0;
     if (const std::string* after = req.param("after"); after && !after->empty()) {
         auto dot = after->find('.');
-        auto key = dot == std::string::npos ? std::nullopt
-                                            : unhex(std::string_view(*after).substr(0, dot));
+        auto key = dot == std::string::npos
+                       ? std::nullopt
+                       : domain::from_hex(std::string_view(*after).substr(0, dot));
         if (!key)
             return domain::fail(domain::ErrorCode::InvalidPaging, {},
                                 {{"after: The cursor is not valid"}});
@@ -172,7 +152,7 @@ R sorted_search(RequestContext& ctx, const HttpRequest& req, const domain::Query
     std::optional<std::string> next;
     size_t end = start + users.size();
     if (end < items.size() && !users.empty())
-        next = hex(items[end - 1].key) + "." + items[end - 1].row.user.id;
+        next = domain::to_hex(items[end - 1].key) + "." + items[end - 1].row.user.id;
     return page_response(ctx, req, users, *limit, next);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Okta-shaped identifiers: a 3-character type prefix and 17 base62 characters from a CSPRNG.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,11 @@ class RandomIdSource final : public IdSource {
 
 /// Initialises libsodium once (with its user-space CSPRNG). Every crypto entry point calls it.
 void ensure_sodium();
+
+/// Lower-case hexadecimal of `bytes`, and back (nullopt for anything but an even number of hex
+/// digits).
+std::string to_hex(std::string_view bytes);
+std::optional<std::string> from_hex(std::string_view text);
 
 /// `length` random base62 characters (tokens, secrets).
 std::string random_base62(size_t length);

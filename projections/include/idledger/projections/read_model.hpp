@@ -40,6 +40,9 @@ inline constexpr std::string_view kUsersByPasswordAge = "users_by_password_age";
 /// administrators whose tokens work and who are not being deprovisioned: the writer refuses a
 /// change that would leave it empty (nobody could administer the org any more).
 inline constexpr std::string_view kOrgIndexes = "org_indexes";
+/// user id -> the ids of the user's live API tokens (concatenated): deprovisioning revokes them
+/// from the server's own state, never from a list a worker sends back.
+inline constexpr std::string_view kTokensByUser = "tokens_by_user";
 /// Source of truth: server-wide secrets (the key link tokens are derived with).
 inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
@@ -77,6 +80,8 @@ Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string
 bool acting_super_admin(const domain::User& u);
 /// The ids of every acting super administrator (see cf::kOrgIndexes).
 Result<std::vector<std::string>> acting_super_admins(Transaction& tx);
+/// The ids of `user_id`'s live API tokens.
+Result<std::vector<std::string>> api_tokens_of(Transaction& tx, std::string_view user_id);
 /// The user's data key, or "" when it has none (never created, or shredded).
 Result<std::string> data_key(Transaction& tx, std::string_view user_id);
 

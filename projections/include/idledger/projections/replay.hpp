@@ -15,7 +15,7 @@ struct ReplayReport {
 
 /// The shape of the read models. Raise it whenever a projection is added or its encoding
 /// changes: a server finding another version rebuilds every read model from the log at start.
-inline constexpr int64_t kReadModelVersion = 5;
+inline constexpr int64_t kReadModelVersion = 6;
 
 /// Rebuilds the read models when the stored version differs (or is missing on a non-empty log),
 /// then records the current version. Returns whether it rebuilt.

@@ -1,10 +1,12 @@
 #pragma once
 // What travels on the lifecycle topics (JSON values, keyed by user id). A request names the log
 // position of its requesting event and its request id; a result repeats both, so the server
-// can apply it at most once. No secret travels except an e-mail's one-time link, which the
-// worker needs to write the e-mail (the events keep only its digest).
+// can apply it at most once. No secret travels: an e-mail's one-time link is completed by the
+// worker, which derives the token from the request id with the link key (WorkerKeys), and every
+// message is signed with the MAC key, so a forged or altered message is dropped.
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,13 +14,25 @@
 
 namespace idledger::workers {
 
+/// The keys a server shares with its workers (never on a topic): the key one-time link tokens are
+/// derived with, and the key messages are signed with.
+struct WorkerKeys {
+    std::string link_key;
+    std::string mac_key;
+
+    /// "<link key hex>:<mac key hex>", the form of DATA_DIR/worker.key and IDLEDGER_WORKER_KEYS.
+    std::string to_text() const;
+    static std::optional<WorkerKeys> from_text(std::string_view text);
+};
+
 struct EmailOrder {
     std::string template_name;  // domain::email_template
     std::string to;
     std::string name;  // the recipient's display name
     std::string login;
-    std::string link;     // the one-time link the e-mail carries (or the sign-in page)
-    std::string expires;  // password-expiry warnings: when the password expires (ISO-8601)
+    std::string link;         // the page the e-mail links to (the one-time token is not part of it)
+    bool link_token = false;  // the worker appends the request's one-time token to `link`
+    std::string expires;      // password-expiry warnings: when the password expires (ISO-8601)
 };
 
 struct RequestMessage {
@@ -27,7 +41,6 @@ struct RequestMessage {
     std::string user_id;
     std::string kind;  // domain::request_kind
     std::optional<EmailOrder> email;
-    std::vector<std::string> api_token_ids;   // deactivate: the user's tokens to revoke
     std::optional<int64_t> password_changed;  // expire_password: the age the request is for
 };
 
@@ -45,13 +58,18 @@ struct ResultMessage {
     std::string user_id;
     std::string kind;
     std::optional<EmailOutcome> email;
-    std::vector<std::string> revoked_api_token_ids;
     std::optional<int64_t> password_changed;
 };
 
-std::string encode(const RequestMessage& m);
-std::optional<RequestMessage> decode_request(std::string_view json);
-std::string encode(const ResultMessage& m);
-std::optional<ResultMessage> decode_result(std::string_view json);
+/// Signed encodings (with `keys.mac_key`); decoding checks the signature first.
+std::string encode(const RequestMessage& m, const WorkerKeys& keys);
+std::string encode(const ResultMessage& m, const WorkerKeys& keys);
+
+/// Why a message was not decoded: not signed with our key (forged, altered, replayed from
+/// another cluster's key), or signed but not a message of ours.
+enum class Refused { Forged, Malformed };
+std::expected<RequestMessage, Refused> decode_request(std::string_view text,
+                                                      const WorkerKeys& keys);
+std::expected<ResultMessage, Refused> decode_result(std::string_view text, const WorkerKeys& keys);
 
 }  // namespace idledger::workers

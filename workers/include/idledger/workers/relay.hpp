@@ -31,6 +31,7 @@ class RelaySource {
 };
 
 struct RelayOptions {
+    WorkerKeys keys;       // requests are signed with keys.mac_key
     size_t window = 2000;  // requests published and not yet completed, at most
     std::chrono::milliseconds retry_after{15000};
 };

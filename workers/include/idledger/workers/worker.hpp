@@ -21,12 +21,14 @@ namespace idledger::workers {
 inline constexpr const char* kWorkerGroup = "idledger-workers";
 
 /// What a worker does with one request (no Kafka involved): the result to publish.
-ResultMessage perform(const RequestMessage& request, Mailer& mailer);
+/// E-mail links are completed with the token derived from `keys.link_key`.
+ResultMessage perform(const RequestMessage& request, Mailer& mailer, const WorkerKeys& keys);
 
 class WorkerPool {
   public:
     /// `threads` consumers, each with its own connection, in the worker group.
-    WorkerPool(KafkaSettings kafka, Mailer& mailer, int threads, std::string client_id);
+    WorkerPool(KafkaSettings kafka, WorkerKeys keys, Mailer& mailer, int threads,
+               std::string client_id);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
@@ -35,10 +37,14 @@ class WorkerPool {
     std::expected<void, std::string> start();
     void stop();
     uint64_t processed() const { return processed_; }
+    /// Requests dropped: not signed with our key, or not decodable.
+    uint64_t forged() const { return forged_; }
+    uint64_t malformed() const { return malformed_; }
 
   private:
     void run(Consumer& consumer);
     KafkaSettings kafka_;
+    WorkerKeys keys_;
     Mailer& mailer_;
     int threads_;
     std::string client_id_;
@@ -47,6 +53,8 @@ class WorkerPool {
     std::vector<std::thread> running_;
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> processed_{0};
+    std::atomic<uint64_t> forged_{0};
+    std::atomic<uint64_t> malformed_{0};
 };
 
 /// The server's side of the result topic: hands each result to `apply`, which must call `ack`
@@ -56,21 +64,27 @@ class ResultConsumer {
   public:
     using Apply = std::function<void(ResultMessage result, std::function<void()> ack)>;
     /// `group`: this server's own consumer group (every server reads every result).
-    ResultConsumer(KafkaSettings kafka, std::string group, Apply apply);
+    ResultConsumer(KafkaSettings kafka, WorkerKeys keys, std::string group, Apply apply);
     ~ResultConsumer();
     ResultConsumer(const ResultConsumer&) = delete;
     ResultConsumer& operator=(const ResultConsumer&) = delete;
     std::expected<void, std::string> start();
     void stop();
+    /// Results dropped: not signed with our key (forged), or not decodable.
+    uint64_t forged() const { return forged_; }
+    uint64_t malformed() const { return malformed_; }
 
   private:
     KafkaSettings kafka_;
+    WorkerKeys keys_;
     std::string group_;
     Apply apply_;
     std::unique_ptr<Consumer> consumer_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<int> outstanding_{0};
+    std::atomic<uint64_t> forged_{0};
+    std::atomic<uint64_t> malformed_{0};
 };
 
 }  // namespace idledger::workers
