@@ -573,6 +573,15 @@ int compact(const Args& args) {
     domain::SystemClock clock;
     auto store = open_store(*data_dir, clock);
     if (!store) return fail("cannot open the store: " + store.error().message);
+    // E-mail files of users that no longer exist (deleted while a worker was still writing, or
+    // by an older version) go before the compaction: no personal data outlives its user.
+    projections::Reader reader(**store);
+    const size_t swept = workers::forget_mail((fs::path(*data_dir) / "mail").string(),
+                                              [&](const std::string& user_id) {
+                                                  auto row = reader.user(user_id);
+                                                  return row && !*row;
+                                              });
+    if (swept) std::cout << "removed " << swept << " e-mail file(s) of deleted users\n";
     if (auto r = (*store)->compact_all(); !r)
         return fail("compaction failed: " + r.error().message);
     (*store)->close();

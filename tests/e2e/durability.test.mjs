@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startServer, BIN, STRONG_PASSWORD } from './harness.mjs';
+import { startServer, eventually, BIN, STRONG_PASSWORD } from './harness.mjs';
 
 function filesUnder(dir) {
   const out = [];
@@ -116,6 +116,15 @@ test('a permanently deleted user\'s personal data is nowhere in the data directo
   });
   await api.post(`/api/v1/users/${u.id}`, { profile: { nickName: `Nick${marker}` } });
   const other = await api.createUser({ profile: { firstName: `Keep${marker}` } });  // must survive
+  // Both get e-mails written as files (a reset link; the other's activation): personal data in
+  // mail/ that must follow the user.
+  assert.equal((await api.post(`/api/v1/users/${u.id}/lifecycle/reset_password?sendEmail=true`)).status, 200);
+  const mailWith = (needle) => {
+    try {
+      return readdirSync(join(server.dir, 'mail')).some((f) => readFileSync(join(server.dir, 'mail', f), 'utf8').includes(needle));
+    } catch { return false; }
+  };
+  await eventually(() => mailWith(`First${marker}`) && mailWith(`Keep${marker}`), 'both e-mails');
   await api.delete(`/api/v1/users/${u.id}`);
   await api.delete(`/api/v1/users/${u.id}`);
   await server.stop({ keepData: true });

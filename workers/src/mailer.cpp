@@ -63,8 +63,9 @@ class FileMailer final : public Mailer {
         EmailOutcome out{order.template_name, false, message_id(request_id), "file", {}};
         std::error_code ec;
         fs::create_directories(s_.mail_dir, ec);
-        const fs::path final_path = fs::path(s_.mail_dir) / (request_id + ".eml");
-        const fs::path tmp = fs::path(s_.mail_dir) / (request_id + ".eml.tmp");
+        const std::string name = mail_file_name(order.user_id, request_id);
+        const fs::path final_path = fs::path(s_.mail_dir) / name;
+        const fs::path tmp = fs::path(s_.mail_dir) / (name + ".tmp");
         const std::string text =
             compose_email(order, s_.from, request_id, domain::SystemClock().now_ms());
         int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -170,6 +171,25 @@ std::string compose_email(const EmailOrder& order, const std::string& from,
     m += "  " + text_safe(order.link) + "\r\n\r\n";
     m += "Your sign-in name is " + text_safe(order.login) + ".\r\n";
     return m;
+}
+
+std::string mail_file_name(const std::string& user_id, const std::string& request_id) {
+    return (user_id.empty() ? std::string() : user_id + ".") + request_id + ".eml";
+}
+
+size_t forget_mail(const std::string& mail_dir,
+                   const std::function<bool(const std::string& user_id)>& forget) {
+    size_t removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(mail_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const size_t dot = name.find('.');
+        if (dot == std::string::npos || !name.ends_with(".eml")) continue;
+        if (!forget(name.substr(0, dot))) continue;
+        std::error_code rm;
+        if (fs::remove(it->path(), rm)) ++removed;
+    }
+    return removed;
 }
 
 std::unique_ptr<Mailer> make_mailer(const MailSettings& s) {

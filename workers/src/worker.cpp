@@ -17,6 +17,7 @@ ResultMessage perform(const RequestMessage& r, Mailer& mailer, const WorkerKeys&
     if (r.email) {
         // The one-time token never travels: derived here from the request id and the link key.
         EmailOrder order = *r.email;
+        order.user_id = r.user_id;
         if (order.link_token) order.link += domain::derived_token(keys.link_key, r.request_id);
         out.email = mailer.send(order, r.request_id);
     }

@@ -1,8 +1,11 @@
 // POST /api/v1/users/{userId}/lifecycle/* and DELETE /api/v1/users/{userId}.
 
+#include <filesystem>
+
 #include "core/json_io.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/user_decide.hpp"
+#include "idledger/workers/mailer.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
 #include "users/one_time_token.hpp"
@@ -103,6 +106,14 @@ R deactivation(RequestContext& ctx, const HttpRequest& req, LifecycleOp op, Http
     }
     if (!r->row) {  // permanently deleted: nothing asynchronous
         ctx.app.completions.forget(rid);
+        // Its e-mails written as files are personal data outside the shredded store: gone too.
+        for (const auto& e : r->events)
+            if (e.type == domain::user_event::kDeleted) {
+                const std::string id = e.stream.substr(std::string_view("user-").size());
+                workers::forget_mail(
+                    (std::filesystem::path(ctx.app.config.data_dir) / "mail").string(),
+                    [&](const std::string& owner) { return owner == id; });
+            }
         return answer;
     }
     return finish_transition(ctx, req, *r, rid, waiter, std::move(answer));

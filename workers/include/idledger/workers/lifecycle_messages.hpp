@@ -33,6 +33,7 @@ struct EmailOrder {
     std::string link;         // the page the e-mail links to (the one-time token is not part of it)
     bool link_token = false;  // the worker appends the request's one-time token to `link`
     std::string expires;      // password-expiry warnings: when the password expires (ISO-8601)
+    std::string user_id = {};  // set by the worker from the request (names the e-mail's file)
 };
 
 struct RequestMessage {

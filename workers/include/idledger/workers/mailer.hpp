@@ -2,6 +2,7 @@
 // E-mail delivery for the workers: SMTP through libcurl (retried with backoff), or, with no SMTP
 // server configured, RFC 5322 files in a directory (the embedded default: DATA_DIR/mail/).
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,5 +31,14 @@ class Mailer {
 };
 
 std::unique_ptr<Mailer> make_mailer(const MailSettings& settings);
+
+/// The file transport's name for an e-mail: `<user id>.<request id>.eml`, so that a user's
+/// e-mails can be found again when the user is deleted.
+std::string mail_file_name(const std::string& user_id, const std::string& request_id);
+
+/// Removes the e-mail files in `mail_dir` whose user `forget` says to forget (personal data
+/// outside the crypto-shredded store). Returns how many went.
+size_t forget_mail(const std::string& mail_dir,
+                   const std::function<bool(const std::string& user_id)>& forget);
 
 }  // namespace idledger::workers
