@@ -46,6 +46,9 @@ serve options:
   --data-dir DIR            where the event log and read models live             [./data]
   --io-threads N            HTTP I/O threads                                      [2]
   --handler-threads N       threads for handlers that block (writes, hashing)     [64]
+  --max-connections N       open client connections at the most; at the cap an idle connection
+                            that never showed a working token is closed first
+                            [the descriptor limit (raised to the hard limit) less 512]
   --rate-limit FAMILY=N     requests per minute per token (families: users, user,
                             api-tokens, other); repeatable
   --argon2-memory-kib N     argon2id memory cost                                  [19456]
@@ -73,6 +76,9 @@ serve options:
   --password-expiry-check-ms N     how often the expiry scheduler looks            [1000]
   --request-retry-ms N      publish a request again when no completion came within [15000]
   --relay-window N          requests published and not completed, at most         [2000]
+  --email-retry-rounds N    publications of an e-mail whose delivery fails transiently (no disk
+                            or descriptors for the file, SMTP unreachable) before the failure
+                            is recorded                                           [5]
   --kafka-fetch-wait-ms N   consumers' fetch wait: lower = faster hops, more idle CPU
                             [2 on loopback brokers, 100 otherwise]
   --allow-shared-data-dir   start even when other users of the machine can read DIR
@@ -228,6 +234,8 @@ int serve(const Args& args) {
         lifecycle.relay.retry_after = std::chrono::milliseconds(to_number(*v).value_or(15000));
     if (auto v = args.get("kafka-fetch-wait-ms"))
         lifecycle.kafka_fetch_wait_ms = int(to_number(*v).value_or(0));
+    if (auto v = args.get("email-retry-rounds"))
+        lifecycle.email_rounds = int(to_number(*v).value_or(5));
     if (auto v = args.get("relay-window"))
         lifecycle.relay.window = size_t(to_number(*v).value_or(2000));
 
@@ -313,6 +321,8 @@ int serve(const Args& args) {
         sc.host = listen.substr(0, colon);
         sc.port = uint16_t(*port);
         if (auto v = args.get("io-threads")) sc.io_threads = int(to_number(*v).value_or(2));
+        if (auto v = args.get("max-connections"))
+            sc.max_connections = size_t(std::max<long long>(1, to_number(*v).value_or(0)));
         HttpServer server(
             sc, [&dispatcher](HttpRequest&& req, std::function<void(HttpResponse &&)> respond) {
                 dispatcher.handle(std::move(req), std::move(respond));

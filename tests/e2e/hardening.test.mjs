@@ -384,3 +384,93 @@ test('control characters in a name never reach an e-mail as lines of their own',
     await s.stop();
   }
 });
+
+/// Opens `n` TCP connections that send nothing; resolves once all are connected (or refused).
+async function idleSockets(port, n) {
+  const { connect } = await import('node:net');
+  return Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.on('connect', () => resolve(s));
+    s.on('error', () => resolve(s));
+  })));
+}
+
+/// A keep-alive connection that has shown a working token; `get` sends one more request on it.
+async function trustedConnection(port, token) {
+  const { connect } = await import('node:net');
+  const s = connect(port, '127.0.0.1');
+  await new Promise((r) => s.on('connect', r));
+  let buffer = '';
+  s.on('data', (d) => { buffer += d.toString('latin1'); });
+  const get = async () => {
+    buffer = '';
+    s.write(`GET /api/v1/users/me HTTP/1.1\r\nHost: x\r\nAuthorization: SSWS ${token}\r\n\r\n`);
+    return eventually(() => (/\r\n\r\n[\s\S]*"id"/.test(buffer) ? buffer : null), 'an answer on the kept connection', 10_000);
+  };
+  await get();
+  return { socket: s, get };
+}
+
+test('connections are capped: an idle, tokenless flood is closed first, trusted clients stay', async () => {
+  const s = await startServer({ args: ['--max-connections', '20'] });
+  const sockets = [];
+  try {
+    const trusted = await trustedConnection(s.port, s.token);
+    sockets.push(trusted.socket, ...await idleSockets(s.port, 60));
+    // New clients are served: idle connections that never showed a token made room.
+    const res = await eventually(async () => {
+      try { return await s.client().get('/api/v1/users/me'); } catch { return null; }
+    }, 'a request while flooded');
+    assert.equal(res.status, 200);
+    assert.match(await trusted.get(), /^HTTP\/1\.1 200 /);
+  } finally {
+    for (const sock of sockets) sock.destroy();
+    await s.stop();
+  }
+});
+
+test('out of descriptors: the server backs off instead of spinning, and recovers', async () => {
+  const s = await startServer({ fdLimit: 400 });
+  const sockets = [];
+  try {
+    sockets.push(...await idleSockets(s.port, 700));
+    const res = await eventually(async () => {
+      try { return await s.client().get('/api/v1/users/me'); } catch { return null; }
+    }, 'a request while out of descriptors', 20_000);
+    assert.equal(res.status, 200);
+    // Not spinning: the server's CPU time over a second of flood stays far below a core.
+    const cpu = () => readFileSync(`/proc/${s.child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      .slice(11, 13).reduce((a, b) => a + Number(b), 0);
+    const before = cpu();
+    const started = Date.now();
+    await eventually(() => Date.now() - started >= 1000, 'a second to pass');
+    const ticksPerSecond = 100;
+    assert.ok((cpu() - before) / ticksPerSecond < 0.5, `server used ${(cpu() - before)} ticks in a second`);
+  } finally {
+    for (const sock of sockets) sock.destroy();
+    await s.stop();
+  }
+});
+
+test('an e-mail file that cannot be written now is retried through the lifecycle, then delivered', async () => {
+  const { writeFileSync, unlinkSync, existsSync } = await import('node:fs');
+  const s = await startServer({ args: ['--request-retry-ms', '1000', '--email-retry-rounds', '20'] });
+  try {
+    const a = s.client();
+    const mailDir = join(s.dir, 'mail');
+    if (existsSync(mailDir)) rmSync(mailDir, { recursive: true, force: true });
+    writeFileSync(mailDir, 'not a directory');  // every write fails, as on a full disk
+    const u = await a.createUser({ activate: false });
+    assert.equal((await a.post(`/api/v1/users/${u.id}/lifecycle/activate?sendEmail=true`, undefined,
+                               { headers: { Prefer: 'respond-async' } })).status, 202);
+    const metric = async (name) => Number((await a.get('/metrics')).text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1]);
+    await eventually(async () => await metric('idledger_lifecycle_emails_retried_total') >= 1, 'a retried round');
+    unlinkSync(mailDir);  // the disk has room again
+    await eventually(async () => (await a.get(`/api/v1/users/${u.id}`)).body.status === 'PROVISIONED', 'the activation');
+    const types = (await a.get(`/api/v1/users/${u.id}/history`)).body.map((e) => e.type);
+    assert.ok(types.includes('UserEmailDelivered'), types.join(','));
+    assert.ok(!types.includes('UserEmailFailed'), types.join(','));
+  } finally {
+    await s.stop();
+  }
+});

@@ -9,11 +9,16 @@ import { randomBytes } from 'node:crypto';
 
 export const BIN = process.env.IDLEDGER_BIN ?? new URL('../../build/idledger', import.meta.url).pathname;
 
-export async function startServer({ dataDir, token, args = [] } = {}) {
+/// `fdLimit`: start the server under `ulimit -n fdLimit` (soft and hard).
+export async function startServer({ dataDir, token, args = [], fdLimit } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'idledger-e2e-'));
   const tok = token ?? 'e2e-' + randomBytes(16).toString('hex');
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir,
-                            '--argon2-memory-kib', '8192', '--argon2-iterations', '1', ...args], {
+  const argv = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir,
+                '--argon2-memory-kib', '8192', '--argon2-iterations', '1', ...args];
+  const [cmd, cmdArgs] = fdLimit
+    ? ['sh', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, BIN, ...argv]]
+    : [BIN, argv];
+  const child = spawn(cmd, cmdArgs, {
     env: { ...process.env, IDLEDGER_BOOTSTRAP_TOKEN: tok },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

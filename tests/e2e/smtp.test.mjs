@@ -66,7 +66,7 @@ test('an activation e-mail reaches a real SMTP server', async () => {
 
 test('SMTP down at first: delivered after retries; never up: the failure is recorded', async () => {
   const port = await freePort();
-  const server = await startServer({ args: ['--smtp-url', `smtp://127.0.0.1:${port}`] });
+  const server = await startServer({ args: ['--smtp-url', `smtp://127.0.0.1:${port}`, '--request-retry-ms', '1000', '--email-retry-rounds', '3'] });
   let smtp;
   try {
     const api = server.client();
@@ -88,7 +88,10 @@ test('SMTP down at first: delivered after retries; never up: the failure is reco
 
     const v = await api.createUser({ password: STRONG_PASSWORD, recovery: { question: 'Q?', answer: 'forty two' } });
     assert.equal((await api.post(`/api/v1/users/${v.id}/lifecycle/reset_password?sendEmail=true`)).status, 200);
-    await eventually(async () => (await historyTypes(api, v.id)).includes('UserEmailFailed'), 'the recorded failure', 30_000);
+    await eventually(async () => (await historyTypes(api, v.id)).includes('UserEmailFailed'), 'the recorded failure', 90_000);
+    // Recorded only after the request went round again (transient failures are retried).
+    const retried = Number((await api.get('/metrics')).text.match(/^idledger_lifecycle_emails_retried_total (\d+)$/m)?.[1]);
+    assert.ok(retried >= 2, `${retried} rounds retried`);
     const failed = (await api.get(`/api/v1/users/${v.id}/history`)).body.find((e) => e.type === 'UserEmailFailed');
     assert.ok(failed);
     // The failure reaches the System Log too, as Okta's e-mail delivery event with a FAILURE.

@@ -97,6 +97,7 @@ std::string encode(const ResultMessage& m, const WorkerKeys& keys) {
         e.set("messageId", m.email->message_id);
         e.set("transport", m.email->transport);
         if (!m.email->error.empty()) e.set("error", m.email->error);
+        if (m.email->transient) e.set("transient", true);
         j.set("email", std::move(e));
     }
     return domain::sign_json(j.dump(), keys.mac_key);
@@ -110,9 +111,10 @@ std::expected<ResultMessage, Refused> decode_result(std::string_view text, const
     if (!j) return std::unexpected(Refused::Malformed);
     if (const Json* e = j->find("email"); e && e->is_object()) {
         const Json* d = e->find("delivered");
-        m.email = EmailOutcome{e->string_at("template"), d && d->is_bool() && d->as_bool(),
+        const Json* t = e->find("transient");
+        m.email = EmailOutcome{e->string_at("template"),  d && d->is_bool() && d->as_bool(),
                                e->string_at("messageId"), e->string_at("transport"),
-                               e->string_at("error")};
+                               e->string_at("error"),     t && t->is_bool() && t->as_bool()};
     }
     return m;
 }

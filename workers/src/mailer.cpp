@@ -74,7 +74,9 @@ class FileMailer final : public Mailer {
         if (fd >= 0) ::close(fd);
         if (ok) fs::rename(tmp, final_path, ec);
         if (!ok || ec) {
+            // No descriptor or no space now may be there later: worth another try.
             out.error = "cannot write " + final_path.string();
+            out.transient = true;
             return out;
         }
         out.delivered = true;
@@ -110,11 +112,19 @@ class SmtpMailer final : public Mailer {
             compose_email(order, s_.from, request_id, domain::SystemClock().now_ms());
         int backoff = s_.first_backoff_ms;
         for (int attempt = 1; attempt <= s_.attempts; ++attempt) {
-            out.error = try_once(order.to, text);
-            if (out.error.empty()) {
+            const CURLcode code = try_once(order.to, text);
+            if (code == CURLE_OK) {
                 out.delivered = true;
+                out.error.clear();
                 return out;
             }
+            out.error = curl_easy_strerror(code);
+            // Refused for good (bad configuration, credentials, or the recipient): no retry
+            // helps. Anything else (unreachable, timed out, reset) may pass.
+            out.transient = code != CURLE_LOGIN_DENIED && code != CURLE_REMOTE_ACCESS_DENIED &&
+                            code != CURLE_URL_MALFORMAT && code != CURLE_UNSUPPORTED_PROTOCOL &&
+                            code != CURLE_SEND_FAIL_REWIND;
+            if (!out.transient) return out;
             if (attempt < s_.attempts) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
                 backoff *= 2;
@@ -124,9 +134,9 @@ class SmtpMailer final : public Mailer {
     }
 
   private:
-    std::string try_once(const std::string& to, const std::string& text) {
+    CURLcode try_once(const std::string& to, const std::string& text) {
         CURL* c = curl_easy_init();
-        if (!c) return "cannot start libcurl";
+        if (!c) return CURLE_FAILED_INIT;
         Upload upload{&text};
         const std::string from = "<" + s_.from + ">";
         curl_slist* rcpt = curl_slist_append(nullptr, ("<" + header_safe(to) + ">").c_str());
@@ -142,7 +152,7 @@ class SmtpMailer final : public Mailer {
         CURLcode r = curl_easy_perform(c);
         curl_slist_free_all(rcpt);
         curl_easy_cleanup(c);
-        return r == CURLE_OK ? std::string() : std::string(curl_easy_strerror(r));
+        return r;
     }
     MailSettings s_;
 };

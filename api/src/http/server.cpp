@@ -1,10 +1,13 @@
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -30,15 +33,23 @@ struct Shared {
     RequestHandler handler;
     std::atomic<bool> stopping{false};
     std::atomic<int> in_flight{0};
+    std::atomic<size_t> open_connections{0};
     std::mutex sessions_mu;
-    std::list<std::weak_ptr<Session>> sessions;
+    std::list<std::weak_ptr<Session>> sessions;  // oldest first
     std::mutex drain_mu;
     std::condition_variable drain_cv;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+    Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+        shared_.open_connections.fetch_add(1);
+    }
+    ~Session() { shared_.open_connections.fetch_sub(1); }
+
+    /// Waiting for a request and never answered one that carried a working token: the first to
+    /// go when descriptors run short (an idle flood costs the flooder, not the clients).
+    bool evictable() const { return !busy_.load() && !trusted_.load(); }
 
     void start() {
         asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -46,7 +57,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void close_from_outside() {
         asio::post(stream_.get_executor(), [self = shared_from_this()] {
-            if (!self->busy_) self->stream_.socket().close();
+            if (!self->busy_) {
+                beast::error_code ignore;
+                self->stream_.socket().close(ignore);
+            }
         });
     }
 
@@ -137,6 +151,7 @@ class Session : public std::enable_shared_from_this<Session> {
         keep_alive_ = keep_alive;
         version_ = version;
         head_ = head;
+        with_token_ = req.header("authorization") != nullptr;
         busy_ = true;
         shared_.in_flight.fetch_add(1);
         stream_.expires_never();
@@ -150,6 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void write(HttpResponse&& res) {
+        if (with_token_ && res.status < 400) trusted_ = true;
         auto msg = std::make_shared<http::response<http::string_body>>();
         msg->version(version_);
         msg->result(static_cast<unsigned>(res.status));
@@ -206,7 +222,9 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<http::request_parser<http::string_body>> parser_;
     Shared& shared_;
     bool keep_alive_ = true;
-    bool busy_ = false;
+    std::atomic<bool> busy_{false};
+    std::atomic<bool> trusted_{false};
+    bool with_token_ = false;
     bool head_ = false;
     unsigned version_ = 11;
 };
@@ -228,10 +246,47 @@ struct HttpServer::Impl {
     std::optional<asio::signal_set> signals;
     std::thread sig_thread;
 
+    std::optional<asio::steady_timer> backoff;
+    size_t max_connections = 0;
+
+    /// Closes the oldest evictable session; false when there is none.
+    bool evict_one() {
+        std::lock_guard lock(shared.sessions_mu);
+        for (auto it = shared.sessions.begin(); it != shared.sessions.end();) {
+            auto s = it->lock();
+            if (!s) {
+                it = shared.sessions.erase(it);
+                continue;
+            }
+            if (s->evictable()) {
+                shared.sessions.erase(it);
+                s->close_from_outside();
+                return true;
+            }
+            ++it;
+        }
+        return false;
+    }
+
     void accept() {
         acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
             if (ec) {
                 if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+                // Out of descriptors (EMFILE/ENFILE, or the kernel's buffers): make room by
+                // closing an idle untrusted connection and try again shortly, never spin.
+                if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+                    ec == asio::error::no_memory) {
+                    evict_one();
+                    backoff.emplace(ioc, std::chrono::milliseconds(50));
+                    backoff->async_wait([this](beast::error_code) { accept(); });
+                    return;
+                }
+                return accept();
+            }
+            if (shared.open_connections.load() >= max_connections && !evict_one()) {
+                // Full of connections that are busy or trusted: this one cannot be served.
+                beast::error_code ignore;
+                s.close(ignore);
                 return accept();
             }
             s.set_option(tcp::no_delay(true));
@@ -255,8 +310,25 @@ HttpServer::HttpServer(ServerConfig config, RequestHandler handler)
 
 HttpServer::~HttpServer() { stop(); }
 
+size_t raise_descriptor_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+        ::getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    return lim.rlim_cur == RLIM_INFINITY ? size_t(1) << 20 : size_t(lim.rlim_cur);
+}
+
 uint16_t HttpServer::start() {
     auto& cfg = impl_->shared.config;
+    const size_t limit = raise_descriptor_limit();
+    impl_->max_connections =
+        cfg.max_connections
+            ? cfg.max_connections
+            : std::max<size_t>(
+                  64, limit > 2 * kDescriptorReserve ? limit - kDescriptorReserve : limit / 2);
     tcp::endpoint ep(asio::ip::make_address(cfg.host), cfg.port);
     impl_->acceptor.emplace(impl_->ioc);
     impl_->acceptor->open(ep.protocol());

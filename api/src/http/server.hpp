@@ -19,7 +19,17 @@ struct ServerConfig {
     size_t body_limit = 1 << 20;
     std::chrono::seconds read_timeout{30};
     std::chrono::seconds idle_timeout{75};
+    /// Open client connections at the most (0: derived from the descriptor limit, keeping
+    /// kDescriptorReserve for the store, e-mail files and Kafka). At the cap, an idle connection
+    /// that has not shown a working token is closed to make room; if none is, the new one is.
+    size_t max_connections = 0;
 };
+
+/// Descriptors never given to client connections (RocksDB files, e-mail files, Kafka sockets).
+inline constexpr size_t kDescriptorReserve = 512;
+
+/// Raises the soft RLIMIT_NOFILE to the hard limit; returns the limit now in force.
+size_t raise_descriptor_limit();
 
 /// Called on an I/O thread for every request; must call `respond` exactly once, from any thread.
 using RequestHandler =

@@ -1,5 +1,7 @@
 #include "lifecycle/runtime.hpp"
 
+#include <algorithm>
+
 #include "lifecycle/completion.hpp"
 #include "lifecycle/outbox.hpp"
 
@@ -14,6 +16,7 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     App& app, LifecycleOptions o) {
     std::unique_ptr<LifecycleRuntime> rt(new LifecycleRuntime());
     rt->app_ = &app;
+    rt->email_rounds_ = std::max(1, o.email_rounds);
     if (o.kafka_brokers.empty()) {
         auto b = workers::EmbeddedBroker::start();
         if (!b) return std::unexpected(b.error());
@@ -36,6 +39,12 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     auto on_result = [&app, relay, self](workers::ResultMessage r, std::function<void()> ack) {
         const uint64_t position = r.position;
         const std::string request_id = r.request_id;
+        if (self->retry_transient_email(r)) {
+            // Not recorded: the request stays pending and in flight, and the relay publishes it
+            // again after its retry delay.
+            ack();
+            return;
+        }
         apply_result(app, r, [&app, relay, self, position, request_id, ack](bool applied) {
             (applied ? self->applied_ : self->dropped_) += 1;
             if (applied) app.completions.complete(request_id);
@@ -74,6 +83,21 @@ LifecycleRuntime::~LifecycleRuntime() {
     broker_.reset();
 }
 
+bool LifecycleRuntime::retry_transient_email(const workers::ResultMessage& r) {
+    std::lock_guard lock(email_attempts_mu_);
+    if (!r.email || r.email->delivered || !r.email->transient) {
+        email_attempts_.erase(r.request_id);
+        return false;
+    }
+    int& rounds = email_attempts_[r.request_id];
+    if (++rounds >= email_rounds_) {
+        email_attempts_.erase(r.request_id);
+        return false;  // recorded as failed: enough rounds
+    }
+    emails_retried_ += 1;
+    return true;
+}
+
 bool LifecycleRuntime::set_broker_up(bool up) {
     if (!broker_) return false;
     broker_->set_up(up);
@@ -105,6 +129,9 @@ std::string LifecycleRuntime::render_metrics() const {
     line("idledger_lifecycle_requests_forged_total", "counter",
          "Requests this server's workers dropped because they were not signed with its key.",
          workers_ ? workers_->forged() : 0);
+    line("idledger_lifecycle_emails_retried_total", "counter",
+         "E-mail requests published again after a transient delivery failure.",
+         emails_retried_.load());
     line("idledger_password_expiry_checks_total", "counter",
          "Passes of the password-expiry scheduler.", scheduler_ ? scheduler_->sweeps() : 0);
     return out;

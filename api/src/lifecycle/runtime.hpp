@@ -6,7 +6,9 @@
 #include <atomic>
 #include <expected>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "core/app.hpp"
 #include "idledger/workers/embedded_broker.hpp"
@@ -29,6 +31,9 @@ struct LifecycleOptions {
     std::string public_url;       // base of the links in e-mails
     std::string server_id;        // names this server's result consumer group
     int kafka_fetch_wait_ms = 0;  // 0: the default of KafkaSettings
+    /// Rounds of publication an e-mail gets while its delivery fails transiently (the worker
+    /// retries within each round); the last round's failure is recorded (UserEmailFailed).
+    int email_rounds = 5;
 };
 
 class LifecycleRuntime {
@@ -47,6 +52,8 @@ class LifecycleRuntime {
 
   private:
     LifecycleRuntime() = default;
+    /// Whether `r` is a transient e-mail failure that gets another round (not applied).
+    bool retry_transient_email(const workers::ResultMessage& r);
     App* app_ = nullptr;
     std::string bootstrap_;
     std::unique_ptr<workers::EmbeddedBroker> broker_;
@@ -59,6 +66,10 @@ class LifecycleRuntime {
     std::unique_ptr<PasswordExpiryScheduler> scheduler_;
     std::atomic<uint64_t> applied_{0};
     std::atomic<uint64_t> dropped_{0};  // duplicates, superseded, failures
+    std::atomic<uint64_t> emails_retried_{0};
+    int email_rounds_ = 5;
+    std::mutex email_attempts_mu_;
+    std::unordered_map<std::string, int> email_attempts_;  // request id -> rounds failed
 };
 
 /// Kafka settings for `brokers`: brokers on loopback get the short timeouts of the embedded case.

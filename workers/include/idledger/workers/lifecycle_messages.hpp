@@ -51,6 +51,9 @@ struct EmailOutcome {
     std::string message_id;
     std::string transport;  // "smtp" or "file"
     std::string error;
+    /// A failure that may pass (no descriptors or disk for the file, SMTP server unreachable):
+    /// the server publishes the request again instead of recording the failure, a few times.
+    bool transient = false;
 };
 
 struct ResultMessage {
