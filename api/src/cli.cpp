@@ -82,6 +82,8 @@ serve options:
   --kafka-fetch-wait-ms N   consumers' fetch wait: lower = faster hops, more idle CPU
                             [2 on loopback brokers, 100 otherwise]
   --allow-shared-data-dir   start even when other users of the machine can read DIR
+  --min-free-mb N           refuse to start with less free space under DIR (MB); while
+                            serving, writes answer 503 when fewer than 64 MB would be left [80]
   --metrics-public          serve GET /metrics without a token (default: super admins only)
   --test-hooks              enable POST /api/v1/_test/clock and /api/v1/_test/kafka (tests only)
 
@@ -241,6 +243,22 @@ int serve(const Args& args) {
 
     if (!args.flag("allow-shared-data-dir"))
         if (auto why = shared_data_dir(data_dir)) return fail("refusing to start: " + *why);
+    {
+        // A nearly full disk: say so and touch nothing (RocksDB cannot even recover its WAL
+        // into a new table without room).
+        const long long min_free_mb =
+            to_number(args.get("min-free-mb").value_or("80")).value_or(80);
+        fs::path probe = fs::absolute(data_dir);
+        while (!fs::exists(probe) && probe.has_parent_path() && probe != probe.parent_path())
+            probe = probe.parent_path();
+        std::error_code ec;
+        const auto space = fs::space(probe, ec);
+        if (!ec && space.available < uint64_t(min_free_mb) << 20)
+            return fail("refusing to start: " + std::to_string(space.available >> 20) +
+                        " MB free on the file system of " + data_dir + " (at least " +
+                        std::to_string(min_free_mb) +
+                        " MB needed; free some space, or lower --min-free-mb)");
+    }
 
     domain::OffsetClock clock;
     domain::RandomIdSource ids;

@@ -68,6 +68,9 @@ Result<void> RocksStore::open() {
     dbo.bytes_per_sync = 1 << 20;
     dbo.keep_log_file_num = 3;
     dbo.max_total_wal_size = 128 << 20;
+    // After a failed write (a full disk) the writer decides when to resume (writer.cpp), once
+    // there is room: RocksDB's own retry loop would hold the database busy meanwhile.
+    dbo.max_bgerror_resume_count = 0;
 
     std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, std::string(kEventsCf),
                                       std::string(kStreamsCf), std::string(kHeadsCf),
@@ -116,7 +119,9 @@ void RocksStore::close() {
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
     if (db_) {
-        if (!options_.read_only) db_->FlushWAL(true).PermitUncheckedError();
+        // After a failed write nothing more is synced (every acknowledged write already is):
+        // flushing a WAL that failed is what aborted RocksDB on a full disk.
+        if (!options_.read_only && !rocksdb_failed_) db_->FlushWAL(true).PermitUncheckedError();
         for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
         handles_.clear();
         cfs_.clear();

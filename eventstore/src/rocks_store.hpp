@@ -43,6 +43,7 @@ class RocksStore final : public EventStore {
     Result<void> compact_all() override;
     const Stats& stats() const override { return stats_; }
     void close() override;
+    std::optional<std::string> write_failure() const override;
 
     /// nullptr for an unknown name (a programming error the callers check).
     rocksdb::ColumnFamilyHandle* cf(std::string_view name) const;
@@ -59,6 +60,13 @@ class RocksStore final : public EventStore {
     Result<std::vector<RecordedEvent>> read_log(uint64_t start, size_t max_count, bool backwards);
     void writer_loop();
     void run_batch(std::deque<Pending>& batch);
+    /// After a failed write: whether writing works again (space freed and RocksDB resumed).
+    /// Tried at most every 500 ms; writer thread only.
+    bool try_resume();
+    /// Space available to us on the store's file system (0 when it cannot be read).
+    uint64_t free_bytes() const;
+    /// Enters the refusing state with `reason`; `rocksdb` when RocksDB itself failed.
+    void refuse_writes(std::string reason, bool rocksdb);
 
     Options options_;
     std::unique_ptr<rocksdb::DB> db_;
@@ -81,6 +89,14 @@ class RocksStore final : public EventStore {
 
     Stats stats_;
     bool closed_ = false;
+
+    // The store refuses writes after a failed one until it has recovered (no retries on a
+    // failed WAL: RocksDB stops writing after such an error and needs Resume()).
+    std::atomic<bool> write_failed_{false};
+    bool rocksdb_failed_ = false;  // RocksDB itself failed (needs Resume()); writer thread only
+    mutable std::mutex failure_mu_;
+    std::string failure_;
+    std::chrono::steady_clock::time_point next_resume_try_{};
 };
 
 }  // namespace idledger::eventstore::detail

@@ -1,7 +1,9 @@
 // The single writer: group commit of queued commands into one synced WriteBatch.
 
 #include <rocksdb/utilities/write_batch_with_index.h>
+#include <sys/statvfs.h>
 
+#include <chrono>
 #include <map>
 
 #include "record_codec.hpp"
@@ -162,7 +164,53 @@ void RocksStore::writer_loop() {
     }
 }
 
+std::optional<std::string> RocksStore::write_failure() const {
+    if (!write_failed_.load(std::memory_order_acquire)) return std::nullopt;
+    std::lock_guard lock(failure_mu_);
+    return failure_;
+}
+
+uint64_t RocksStore::free_bytes() const {
+    struct statvfs fs {};
+    if (::statvfs(options_.path.c_str(), &fs) != 0) return 0;
+    return uint64_t(fs.f_bavail) * fs.f_frsize;
+}
+
+void RocksStore::refuse_writes(std::string reason, bool rocksdb) {
+    {
+        std::lock_guard lock(failure_mu_);
+        failure_ = std::move(reason);
+    }
+    rocksdb_failed_ = rocksdb_failed_ || rocksdb;
+    write_failed_.store(true, std::memory_order_release);
+    next_resume_try_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+}
+
+bool RocksStore::try_resume() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_resume_try_) return false;
+    next_resume_try_ = now + std::chrono::milliseconds(500);
+    if (free_bytes() < options_.write_reserve_bytes) return false;
+    if (rocksdb_failed_) {
+        const rocksdb::Status s = db_->Resume();
+        if (!s.ok()) {
+            std::lock_guard lock(failure_mu_);
+            failure_ = "cannot resume writing: " + s.ToString();
+            return false;
+        }
+        rocksdb_failed_ = false;
+    }
+    write_failed_.store(false, std::memory_order_release);
+    return true;
+}
+
 void RocksStore::run_batch(std::deque<Pending>& batch) {
+    if (write_failed_.load(std::memory_order_acquire) && !try_resume()) {
+        // Refuse at once, without touching RocksDB: callers answer 503 and reads go on.
+        const Error err{Errc::Unavailable, "the store cannot write: " + *write_failure()};
+        for (auto& p : batch) p.done(std::unexpected(err));
+        return;
+    }
     rocksdb::WriteBatchWithIndex wb(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
     const uint64_t batch_start = next_position_;
     // Event time never goes backwards along the log, even if the wall clock does.
@@ -199,6 +247,19 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
 
     rocksdb::Status s = rocksdb::Status::OK();
     if (wb.GetWriteBatch()->Count() > 0) {
+        // Keep the reserve: a batch that would eat into it is refused, never half-written.
+        const uint64_t free = free_bytes();
+        const uint64_t need = options_.write_reserve_bytes + wb.GetWriteBatch()->GetDataSize();
+        if (free < need) {
+            next_position_ = batch_start;
+            refuse_writes("the disk is nearly full: " + std::to_string(free >> 20) + " MB free, " +
+                              std::to_string(options_.write_reserve_bytes >> 20) +
+                              " MB kept in reserve",
+                          /*rocksdb=*/false);
+            const Error err{Errc::Unavailable, "the store cannot write: " + *write_failure()};
+            for (auto& p : batch) p.done(std::unexpected(err));
+            return;
+        }
         rocksdb::WriteOptions wo;
         wo.sync = true;
         s = db_->Write(wo, wb.GetWriteBatch());
@@ -206,8 +267,10 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
         stats_.batch_commands_total.fetch_add(committed_commands, std::memory_order_relaxed);
     }
     if (!s.ok()) {
+        // Nothing of this batch is acknowledged. The store stops writing until it recovers.
         next_position_ = batch_start;
-        Error err = to_error(s);
+        refuse_writes(s.ToString(), /*rocksdb=*/true);
+        const Error err{Errc::Unavailable, "the store cannot write: " + s.ToString()};
         for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::unexpected(err));
         return;
     }

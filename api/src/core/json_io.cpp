@@ -57,7 +57,10 @@ HttpResponse error_response(const domain::Error& e) {
         causes.push(std::move(cause));
     }
     body.set("errorCauses", std::move(causes));
-    return json_response(entry.http_status, body);
+    HttpResponse res = json_response(entry.http_status, body);
+    // Unavailable is temporary (a full disk being freed, a store closing): say when to retry.
+    if (entry.http_status == 503) res.add_header("Retry-After", "5");
+    return res;
 }
 
 domain::Result<bool> bool_param(const HttpRequest& req, std::string_view name, bool fallback) {
@@ -70,10 +73,12 @@ domain::Result<bool> bool_param(const HttpRequest& req, std::string_view name, b
 }
 
 domain::Error store_failure(const eventstore::Error& e) {
-    return domain::Error{e.code == eventstore::Errc::Closed ? domain::ErrorCode::Unavailable
-                                                            : domain::ErrorCode::InternalError,
-                         "store: " + e.message,
-                         {}};
+    const bool unavailable =
+        e.code == eventstore::Errc::Closed || e.code == eventstore::Errc::Unavailable;
+    return domain::Error{
+        unavailable ? domain::ErrorCode::Unavailable : domain::ErrorCode::InternalError,
+        "store: " + e.message,
+        {}};
 }
 
 }  // namespace idledger::api

@@ -14,11 +14,14 @@ domain::Result<HttpResponse> healthz(RequestContext&, const HttpRequest&) {
 }
 
 domain::Result<HttpResponse> readyz(RequestContext& ctx, const HttpRequest&) {
-    // Read models are written in the events' own batch, so they are never behind the log.
+    // Read models are written in the events' own batch, so they are never behind the log. Not
+    // ready while the store refuses writes (a full disk): reads still work, writes answer 503.
     Json j = Json::object();
-    j.set("status", "ready");
+    const auto failure = ctx.app.store.write_failure();
+    j.set("status", failure ? "not ready" : "ready");
+    if (failure) j.set("reason", "the store cannot write: " + *failure);
     j.set("logPosition", int64_t(ctx.app.store.head()));
-    return json_response(200, j);
+    return json_response(failure ? 503 : 200, j);
 }
 
 domain::Result<HttpResponse> metrics(RequestContext& ctx, const HttpRequest&) {

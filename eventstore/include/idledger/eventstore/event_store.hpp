@@ -17,7 +17,17 @@
 
 namespace idledger::eventstore {
 
-enum class Errc { Io, Corruption, WrongExpectedVersion, Closed, InvalidArgument, ReadOnly };
+/// Unavailable: the store cannot write now (a write failed, e.g. the disk is full) and refuses
+/// writes until it has recovered; reads go on.
+enum class Errc {
+    Io,
+    Corruption,
+    WrongExpectedVersion,
+    Closed,
+    InvalidArgument,
+    ReadOnly,
+    Unavailable
+};
 
 struct Error {
     Errc code = Errc::Io;
@@ -64,6 +74,10 @@ struct Options {
     size_t max_batch_commands = 1024;
     bool read_only = false;
     std::function<int64_t()> clock;  // ms since epoch; defaults to the system clock
+    /// Space the writer keeps free on the store's file system for RocksDB's own flushes and
+    /// compactions: a batch that would eat into it is refused (503) instead of written, so a
+    /// full disk never fails a RocksDB write. Writing resumes once this much is free again.
+    uint64_t write_reserve_bytes = 64ull << 20;
 };
 
 /// The view a command gets on the writer thread: reads see the committed database plus every
@@ -155,6 +169,9 @@ class EventStore {
     virtual const Stats& stats() const = 0;
     /// Stops the writer after the queued commands are written; closes the database.
     virtual void close() = 0;
+    /// Why the store refuses writes now (a write failed and it has not recovered yet); nullopt
+    /// while it writes normally. Thread-safe.
+    virtual std::optional<std::string> write_failure() const = 0;
 };
 
 /// Big-endian fixed-width encoding: keys built with it sort numerically.

@@ -1,0 +1,122 @@
+// A full disk: writes answer 503 and /readyz says why, reads go on, the server recovers when
+// space returns, a SIGTERM while full exits cleanly, a start on a full disk refuses without
+// touching the data, and every acknowledged write is there afterwards (replay --verify passes).
+// Needs a small tmpfs: mounted when the test runs as root, skipped (with the reason) otherwise.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, eventually, assertOktaError, BIN } from './harness.mjs';
+
+const MOUNT_MB = 256;
+
+function mountTmpfs() {
+  const dir = mkdtempSync(join(tmpdir(), 'idledger-full-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${MOUNT_MB}m,mode=0700`, 'tmpfs', dir]);
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skip: `cannot mount a tmpfs (${(r.stderr ?? '').toString().trim() || 'not root'})` };
+  }
+  return { dir };
+}
+
+/// Fills the file system with `name` up to what is left less `leaveMb`.
+function filler(dir, name, mb) {
+  const chunk = Buffer.alloc(1 << 20, 7);
+  const path = join(dir, name);
+  for (let i = 0; i < mb; i++) writeFileSync(path, chunk, { flag: 'a' });
+  return path;
+}
+
+/// Creates users with large profiles from 8 concurrent writers until each is answered 503;
+/// returns the acknowledged ids.
+async function fillUntil503(api, tag) {
+  const acked = [];
+  const writer = async (w) => {
+    for (let i = 0; i < 5_000; i++) {
+      const login = `${tag}-${w}-${i}@example.com`;
+      const res = await api.post('/api/v1/users?activate=false', {
+        profile: { firstName: 'F', lastName: 'L', email: login, login, blob: 'z'.repeat(60_000) } });
+      if (res.status === 200) { acked.push(res.body.id); continue; }
+      assertOktaError(assert, res, 503, 'E0000010');
+      assert.ok(Number(res.headers.get('retry-after')) > 0, 'Retry-After on 503');
+      return;
+    }
+    throw new Error('the disk never filled');
+  };
+  await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+  return acked;
+}
+
+test('disk full: 503 and not ready, reads go on, recovery, clean stop, refused start, nothing lost', async (t) => {
+  const mount = mountTmpfs();
+  if (mount.skip) return t.skip(mount.skip);
+  const data = join(mount.dir, 'data');
+  mkdirSync(data, { mode: 0o700 });
+  let server;
+  try {
+    server = await startServer({ dataDir: data });
+    const token = server.token;
+    const api = server.client();
+    // Two fillers outside the data directory: freeing one lets the running server recover,
+    // freeing the other lets a stopped one start again.
+    const left = () => Number(execFileSync('df', ['-BM', '--output=avail', mount.dir]).toString().split('\n')[1].replace('M', ''));
+    const a = filler(mount.dir, 'filler-a', 40);
+    // What is left: the writer's 64 MB reserve and about 36 MB to fill.
+    const b = filler(mount.dir, 'filler-b', Math.max(0, left() - 100));
+    const acked = await fillUntil503(api, 'first');
+    assert.ok(acked.length > 0, 'some writes before the disk filled');
+
+    const ready = await api.get('/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.status, 'not ready');
+    assert.match(ready.body.reason, /cannot write/);
+    assert.equal((await api.get(`/api/v1/users/${acked[0]}`)).status, 200, 'reads go on');
+    assert.equal((await api.get('/api/v1/users?limit=5')).status, 200);
+    assertOktaError(assert, await api.post(`/api/v1/users/${acked[0]}`, { profile: { title: 'x' } }), 503, 'E0000010');
+
+    // Space returns: the server resumes writing by itself.
+    rmSync(a);
+    let lastReady = '';
+    const resumed = await eventually(async () => {
+      const login = `after-${Date.now()}@example.com`;
+      const r = await api.post('/api/v1/users?activate=false', { profile: { firstName: 'F', lastName: 'L', email: login, login } });
+      if (r.status !== 200) lastReady = (await api.get('/readyz')).text;
+      return r.status === 200 ? r.body.id : null;
+    }, 'writes after space returned', 30_000).catch((e) => { throw new Error(`${e.message}: ${lastReady}`); });
+    acked.push(resumed);
+    assert.equal((await api.get('/readyz')).body.status, 'ready');
+
+    // Full again, then SIGTERM: a clean exit (the harness asserts exit code 0).
+    acked.push(...await fillUntil503(api, 'second'));
+    await server.stop({ keepData: true });
+    server = null;
+
+    // Starting on a nearly full disk (under --min-free-mb, 80) is refused, with a message, and
+    // changes nothing.
+    const c = filler(mount.dir, 'filler-c', Math.max(0, left() - 50));
+    const before = readdirSync(join(data, 'store')).sort();
+    const refused = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', data], { timeout: 30_000 });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr.toString(), /MB free/);
+    assert.deepEqual(readdirSync(join(data, 'store')).sort(), before);
+
+    // Room again: every acknowledged write is there, and replay agrees with the read models.
+    rmSync(b);
+    rmSync(c);
+    server = await startServer({ dataDir: data, token });
+    const admin = server.client();
+    for (const id of acked) assert.equal((await admin.get(`/api/v1/users/${id}`)).status, 200, id);
+    await server.stop({ keepData: true });
+    server = null;
+    const verify = execFileSync(BIN, ['replay', '--data-dir', data, '--verify']).toString();
+    assert.match(verify, /every read model matches/);
+  } finally {
+    if (server) await server.stop({ keepData: true }).catch(() => {});
+    spawnSync('umount', [mount.dir]);
+    rmSync(mount.dir, { recursive: true, force: true });
+  }
+});
