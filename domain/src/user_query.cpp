@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/user_rules.hpp"
 
 namespace idledger::domain {
@@ -127,15 +128,18 @@ class Parser {
         skip_ws();
         if (pos_ >= s_.size()) return invalid("Expected a value");
         if (s_[pos_] == '"') {
-            std::string out;
-            ++pos_;
+            // A JSON string literal: its escapes (\uXXXX included) are JSON's, checked by the
+            // JSON parser, so `\u12` or a lone surrogate is an invalid query, not a value.
+            const size_t start = pos_++;
             while (pos_ < s_.size() && s_[pos_] != '"') {
                 if (s_[pos_] == '\\' && pos_ + 1 < s_.size()) ++pos_;
-                out.push_back(s_[pos_++]);
+                ++pos_;
             }
             if (pos_ >= s_.size()) return invalid("Unterminated string");
             ++pos_;
-            return Json(std::move(out));
+            auto value = parse_json(s_.substr(start, pos_ - start));
+            if (!value || !value->is_string()) return invalid("Invalid escape in a string");
+            return std::move(*value);
         }
         auto w = word();
         std::string lw = normalize_login(w);

@@ -1,12 +1,15 @@
-// The security log aggregates refusals: one event per kind and client per minute.
+// The security log aggregates refusals: one event per kind and client per minute, and a bounded
+// number overall.
 
 #include "core/security_log.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 #include <optional>
 #include <random>
+#include <sstream>
 
 using namespace idledger;
 

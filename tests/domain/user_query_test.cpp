@@ -82,3 +82,14 @@ TEST(Search, DeepNestingIsRefusedNotACrash) {
     std::string q(200, '(');
     EXPECT_EQ(err(q, QueryMode::Search), ErrorCode::InvalidSearch);
 }
+
+TEST(Filter, StringLiteralsHaveJsonEscapes) {
+    EXPECT_TRUE(f(R"(profile.firstName eq "\u0049saac")"));
+    EXPECT_TRUE(f(R"(profile.lastName eq "Br\u006fck")"));
+    EXPECT_FALSE(f(R"(profile.firstName eq "Is\"aac")"));
+    EXPECT_EQ(err(R"(profile.firstName eq "a\u12")", QueryMode::Filter), ErrorCode::InvalidSearch);
+    EXPECT_EQ(err(R"(profile.firstName eq "a\u12zz")", QueryMode::Search),
+              ErrorCode::InvalidSearch);
+    EXPECT_EQ(err(R"(profile.firstName eq "\ud800")", QueryMode::Filter), ErrorCode::InvalidSearch);
+    EXPECT_EQ(err(R"(profile.firstName eq "\q")", QueryMode::Filter), ErrorCode::InvalidSearch);
+}
