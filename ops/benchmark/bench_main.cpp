@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -400,6 +401,8 @@ int load(const std::map<std::string, std::string>& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The data directories made here are the servers' own: private, as `serve` requires.
+    ::umask(077);
     if (argc < 2) {
         std::cerr << "usage: idledger-bench run [--idledger PATH] [--seconds N] [--connections N] "
                      "[--batch N]\n"
