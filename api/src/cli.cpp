@@ -58,6 +58,8 @@ serve options:
   --read-only               serve a point-in-time copy (from replay --until): reads only
   --kafka-brokers H:P,...   a real Kafka cluster; without it an embedded broker is started and
                             its address written to DIR/kafka-bootstrap
+  --kafka-property K=V      a librdkafka setting for every Kafka client (repeatable): SASL/SSL
+                            on a real cluster, e.g. security.protocol=SASL_SSL (also on worker)
   --worker-keys-file F      the worker keys of another server on the same cluster (its
                             DIR/worker.key): servers sharing workers share their keys
   --workers N               lifecycle workers inside this process (0: only `idledger worker`s) [1]
@@ -166,6 +168,18 @@ int fail(const std::string& what) {
 
 /// The data directory holds data keys, the link-token key, password hashes and read models in
 /// clear: refuse one that others on the machine can read or enter (unless told otherwise).
+/// `--kafka-property K=V` (repeatable), in order; nullopt when one has no '='.
+std::optional<std::vector<std::pair<std::string, std::string>>> kafka_properties(const Args& args) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (auto it = args.options.find("kafka-property"); it != args.options.end())
+        for (const auto& spec : it->second) {
+            const auto eq = spec.find('=');
+            if (eq == std::string::npos || eq == 0) return std::nullopt;
+            out.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+        }
+    return out;
+}
+
 std::optional<std::string> shared_data_dir(const std::string& data_dir) {
     for (const fs::path& p :
          {fs::path(data_dir), fs::path(data_dir) / "store", fs::path(data_dir) / "mail"}) {
@@ -222,6 +236,9 @@ int serve(const Args& args) {
 
     LifecycleOptions lifecycle;
     lifecycle.kafka_brokers = args.get("kafka-brokers").value_or("");
+    auto properties = kafka_properties(args);
+    if (!properties) return fail("--kafka-property takes NAME=VALUE");
+    lifecycle.kafka_properties = std::move(*properties);
     if (auto v = args.get("workers")) lifecycle.workers = int(to_number(*v).value_or(1));
     lifecycle.mail.smtp_url = args.get("smtp-url").value_or("");
     lifecycle.mail.mail_dir = (fs::path(data_dir) / "mail").string();
@@ -430,8 +447,11 @@ int worker_cmd(const Args& args) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
     const int fetch_wait =
         int(to_number(args.get("kafka-fetch-wait-ms").value_or("0")).value_or(0));
-    workers::WorkerPool pool(kafka_settings(*brokers, fetch_wait), *keys, *mailer,
-                             std::max(1, threads), "idledger-worker-" + std::to_string(::getpid()));
+    auto properties = kafka_properties(args);
+    if (!properties) return fail("--kafka-property takes NAME=VALUE");
+    workers::WorkerPool pool(kafka_settings(*brokers, fetch_wait, std::move(*properties)), *keys,
+                             *mailer, std::max(1, threads),
+                             "idledger-worker-" + std::to_string(::getpid()));
     if (auto s = pool.start(); !s) return fail("cannot start the workers: " + s.error());
     std::cout << "idledger worker: " << threads << " consumer(s) in group " << workers::kWorkerGroup
               << " on " << *brokers << std::endl;

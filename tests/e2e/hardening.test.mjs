@@ -474,3 +474,17 @@ test('an e-mail file that cannot be written now is retried through the lifecycle
     await s.stop();
   }
 });
+
+test('librdkafka properties pass through (SASL/SSL on real clusters); a wrong one is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'idledger-kprop-'));
+  try {
+    const bad = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir,
+                                '--kafka-property', 'no.such.property=1'], { timeout: 60_000 });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr.toString(), /no\.such\.property: No such configuration property/);
+    const s = await startServer({ args: ['--kafka-property', 'socket.keepalive.enable=true'] });
+    await s.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

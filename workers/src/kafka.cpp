@@ -33,6 +33,7 @@ rd_kafka_conf_t* base_conf(const KafkaSettings& s, const std::string& client_id,
               set(conf, "socket.nagle.disable", "true", error) &&
               set(conf, "log_level", "3", error) &&
               set(conf, "reconnect.backoff.max.ms", s.embedded ? "500" : "5000", error);
+    for (const auto& [name, value] : s.properties) ok = ok && set(conf, name.c_str(), value, error);
     if (!ok) {
         rd_kafka_conf_destroy(conf);
         return nullptr;

@@ -7,9 +7,10 @@
 
 namespace idledger::api {
 
-workers::KafkaSettings kafka_settings(const std::string& brokers, int fetch_wait_ms) {
+workers::KafkaSettings kafka_settings(const std::string& brokers, int fetch_wait_ms,
+                                      std::vector<std::pair<std::string, std::string>> properties) {
     const bool loopback = brokers.starts_with("127.") || brokers.starts_with("localhost:");
-    return workers::KafkaSettings{brokers, loopback, fetch_wait_ms};
+    return workers::KafkaSettings{brokers, loopback, fetch_wait_ms, std::move(properties)};
 }
 
 std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::start(
@@ -25,7 +26,8 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     } else {
         rt->bootstrap_ = o.kafka_brokers;
     }
-    const workers::KafkaSettings kafka = kafka_settings(rt->bootstrap_, o.kafka_fetch_wait_ms);
+    const workers::KafkaSettings kafka =
+        kafka_settings(rt->bootstrap_, o.kafka_fetch_wait_ms, o.kafka_properties);
     if (!rt->broker_)
         if (auto t = workers::ensure_lifecycle_topics(kafka); !t) return std::unexpected(t.error());
     auto producer = workers::Producer::create(kafka, "idledger-relay");

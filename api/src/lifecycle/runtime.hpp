@@ -34,6 +34,8 @@ struct LifecycleOptions {
     /// Rounds of publication an e-mail gets while its delivery fails transiently (the worker
     /// retries within each round); the last round's failure is recorded (UserEmailFailed).
     int email_rounds = 5;
+    /// `--kafka-property K=V`: librdkafka settings for a real cluster (SASL/SSL, ...).
+    std::vector<std::pair<std::string, std::string>> kafka_properties;
 };
 
 class LifecycleRuntime {
@@ -73,6 +75,8 @@ class LifecycleRuntime {
 };
 
 /// Kafka settings for `brokers`: brokers on loopback get the short timeouts of the embedded case.
-workers::KafkaSettings kafka_settings(const std::string& brokers, int fetch_wait_ms = 0);
+workers::KafkaSettings kafka_settings(
+    const std::string& brokers, int fetch_wait_ms = 0,
+    std::vector<std::pair<std::string, std::string>> properties = {});
 
 }  // namespace idledger::api

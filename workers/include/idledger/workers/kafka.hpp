@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace idledger::workers {
@@ -19,6 +20,9 @@ struct KafkaSettings {
     /// Consumers' fetch.wait.max.ms; 0: 2 ms embedded (the mock answers an empty fetch only
     /// after the full wait, so this bounds each hop's latency), 100 ms on a real cluster.
     int fetch_wait_ms = 0;
+    /// librdkafka properties set last on every client (producers, consumers, admin): how a
+    /// real cluster's SASL/SSL settings are given (`--kafka-property security.protocol=SASL_SSL`).
+    std::vector<std::pair<std::string, std::string>> properties = {};
 };
 
 struct KafkaMessage {
