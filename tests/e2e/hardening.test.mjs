@@ -336,6 +336,11 @@ test('input limits: too many groupIds, emoji deep in a profile, a profile over 6
   const base = { firstName: 'L', lastName: 'M', email: login, login };
   const many = await api.post('/api/v1/users', { profile: base, groupIds: Array.from({ length: 101 }, (_, i) => `00g${i}`) });
   assertOktaError(assert, many, 400, 'E0000093');
+  // An unknown group: Okta's own answer for a group it does not have.
+  const unknown = await api.post('/api/v1/users', { profile: base, groupIds: ['00gNoSuchGroup000001'] });
+  assertOktaError(assert, unknown, 404, 'E0000007');
+  assert.equal(unknown.body.errorSummary, 'Not found: Resource not found: 00gNoSuchGroup000001 (UserGroup)');
+  assert.deepEqual(unknown.body.errorCauses, []);
   const deep = await api.post('/api/v1/users', { profile: { ...base, tags: [{ x: 'ok' }, { y: 'smile \u{1F600}' }] } });
   assertOktaError(assert, deep, 400, 'E0000001');
   assert.match(deep.body.errorCauses[0].errorSummary, /^tags: /);
