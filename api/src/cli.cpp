@@ -284,9 +284,8 @@ int serve(const Args& args) {
     if (!store) return fail("cannot open the store: " + store.error().message);
     int code = 0;
     {
-        // Absolute URLs come from --public-url, by default the listen address (known here
-        // unless the port is 0: then it is set right after binding, before the port is printed
-        // and so before any client can reach it).
+        // Absolute URLs come from --public-url, by default the listen address (with port 0,
+        // the bound port: set by on_bound, before the first connection is accepted).
         auto public_url = args.get("public-url");
         if (public_url) {
             while (public_url->ends_with('/')) public_url->pop_back();
@@ -356,6 +355,11 @@ int serve(const Args& args) {
         sc.host = listen.substr(0, colon);
         sc.port = uint16_t(*port);
         if (auto v = args.get("io-threads")) sc.io_threads = int(to_number(*v).value_or(2));
+        sc.on_bound = [&app, host = sc.host,
+                       explicit_url = public_url.has_value()](uint16_t bound_port) {
+            if (!explicit_url)
+                app.config.public_url = "http://" + host + ":" + std::to_string(bound_port);
+        };
         if (auto v = args.get("max-connections"))
             sc.max_connections = size_t(std::max<long long>(1, to_number(*v).value_or(0)));
         HttpServer server(
@@ -372,7 +376,6 @@ int serve(const Args& args) {
         // The asynchronous lifecycle on Kafka: a real cluster when named, otherwise the embedded
         // broker (none for read-only copies, which change nothing).
         std::unique_ptr<LifecycleRuntime> runtime;
-        if (!public_url) app.config.public_url = "http://" + sc.host + ":" + std::to_string(bound);
         if (!config.read_only) {
             lifecycle.public_url = app.config.public_url;
             auto started = LifecycleRuntime::start(app, lifecycle);

@@ -336,6 +336,7 @@ uint16_t HttpServer::start() {
     impl_->acceptor->bind(ep);
     impl_->acceptor->listen(asio::socket_base::max_listen_connections);
     uint16_t port = impl_->acceptor->local_endpoint().port();
+    if (cfg.on_bound) cfg.on_bound(port);
     impl_->signals.emplace(impl_->sig_ioc, SIGINT, SIGTERM);
     impl_->signals->async_wait([this](beast::error_code ec, int) {
         if (ec) return;

@@ -23,6 +23,9 @@ struct ServerConfig {
     /// kDescriptorReserve for the store, e-mail files and Kafka). At the cap, an idle connection
     /// that has not shown a working token is closed to make room; if none is, the new one is.
     size_t max_connections = 0;
+    /// Called with the bound port after binding and before the first connection is accepted
+    /// (what depends on the port, like the default public URL, is set there, race-free).
+    std::function<void(uint16_t port)> on_bound;
 };
 
 /// Descriptors never given to client connections (RocksDB files, e-mail files, Kafka sockets).
