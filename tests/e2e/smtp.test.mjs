@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, eventually, STRONG_PASSWORD } from './harness.mjs';
@@ -24,11 +24,12 @@ async function startSmtp(port) {
   rmSync(maildir, { recursive: true });
   const child = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
                                            '-c', 'aiosmtpd.handlers.Mailbox', maildir], { stdio: 'ignore' });
-  // Listening once a connection succeeds.
+  // Listening once a connection succeeds. (Probing by binding the port ourselves could take it
+  // from under the starting server.)
   await eventually(() => new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(true));  // port taken: the SMTP server is up
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    const probe = connect(port, '127.0.0.1');
+    probe.once('connect', () => { probe.destroy(); resolve(true); });
+    probe.once('error', () => resolve(false));
   }), 'the SMTP server', 15_000);
   return {
     maildir,
