@@ -1,6 +1,7 @@
 #include "idledger/domain/api_token.hpp"
 
 namespace idledger::domain {
+
 Json ApiToken::to_state_json() const {
     Json j = Json::object();
     j.set("id", id);
@@ -27,19 +28,14 @@ std::optional<ApiToken> ApiToken::from_state_json(const Json& j) {
     return t;
 }
 
-Event token_created_event(const ApiToken& t) {
-    Json d = Json::object();
-    d.set("id", t.id);
-    d.set("name", t.name);
-    d.set("userId", t.user_id);
-    d.set("clientName", t.client_name);
-    d.set("digest", t.digest);
-    return Event{std::string(token_event::kCreated), std::move(d)};
-}
+namespace {
 
-Event token_revoked_event() { return Event{std::string(token_event::kRevoked), Json::object()}; }
+constexpr EventType kTokenEvents[] = {
+    {token_event::kCreated, "system.api_token.create", "Create API token"},
+    {token_event::kRevoked, "system.api_token.revoke", "Revoke API token"},
+};
 
-std::optional<ApiToken> evolve_token(std::optional<ApiToken> token, const Event& e, Millis at) {
+void evolve_token(std::optional<Json>& state, const Event& e, Millis at) {
     if (e.type == token_event::kCreated) {
         ApiToken t;
         t.id = e.data.string_at("id");
@@ -48,10 +44,50 @@ std::optional<ApiToken> evolve_token(std::optional<ApiToken> token, const Event&
         t.client_name = e.data.string_at("clientName");
         t.digest = e.data.string_at("digest");
         t.created = t.last_updated = at;
-        return t;
+        state = t.to_state_json();
+    } else if (e.type == token_event::kRevoked) {
+        state.reset();
     }
-    if (e.type == token_event::kRevoked) return std::nullopt;
-    return token;
+}
+
+std::vector<IndexKey> token_unique_keys(const Json& s) {
+    return {{"digest", s.string_at("digest")}};
+}
+std::vector<IndexKey> token_group_keys(const Json& s) { return {{"user", s.string_at("userId")}}; }
+
+}  // namespace
+
+const ResourceKind kApiTokens{
+    .name = "ApiToken",
+    .stream_prefix = "apitoken-",
+    .family = "api_tokens",
+    .schema_version = 2,
+    .events = kTokenEvents,
+    .evolve = evolve_token,
+    .unique_keys = token_unique_keys,
+    .group_keys = token_group_keys,
+    .log_target_type = "Token",
+    .authorizes = true,
+};
+
+std::vector<Event> decide_token_create(const ApiToken& t) {
+    Json d = Json::object();
+    d.set("id", t.id);
+    d.set("name", t.name);
+    d.set("userId", t.user_id);
+    d.set("clientName", t.client_name);
+    d.set("digest", t.digest);
+    return {make_event(token_event::kCreated, std::move(d))};
+}
+
+Result<std::vector<Event>> decide_token_revoke(const std::optional<Json>& state,
+                                               std::string_view id, std::string_view owner,
+                                               std::string_view reason) {
+    if (!state || (!owner.empty() && state->string_at("userId") != owner))
+        return not_found(id, "ApiToken");
+    Json d = Json::object();
+    if (!reason.empty()) d.set("reason", reason);
+    return std::vector<Event>{make_event(token_event::kRevoked, std::move(d))};
 }
 
 }  // namespace idledger::domain

@@ -1,11 +1,13 @@
 #include "idledger/domain/log_event.hpp"
 
 #include "idledger/domain/password_hash.hpp"
+#include "idledger/domain/resource.hpp"
 
 namespace idledger::domain {
 namespace {
 
-// The one table: our event type -> Okta's System Log event type.
+// Users' and the security log's events -> Okta's System Log event types. The resources built
+// with the kit bring their own rows (ResourceKind::events).
 constexpr LogMapping kMappings[] = {
     {"UserCreated", "user.lifecycle.create", "Create Okta user", "User"},
     {"UserActivated", "user.lifecycle.activate", "Activate Okta user", "User"},
@@ -29,8 +31,6 @@ constexpr LogMapping kMappings[] = {
     {"UserFactorsReset", "user.mfa.factor.reset_all", "Reset all factors for user", "User"},
     {"UserRoleGranted", "user.account.privilege.grant", "Grant user privilege", "User"},
     {"UserEmailFailed", "system.email.delivery", "Email delivery failed", "User"},
-    {"ApiTokenCreated", "system.api_token.create", "Create API token", "Token"},
-    {"ApiTokenRevoked", "system.api_token.revoke", "Revoke API token", "Token"},
     {"SecurityAuthenticationRefused", "security.request.blocked",
      "Request refused: authentication failed", ""},
     {"SecurityAuthorizationRefused", "security.request.blocked", "Request refused: not permitted",
@@ -52,6 +52,15 @@ Json subject(const LogSubject& s) {
 
 const LogMapping* log_mapping(std::string_view event_type) {
     for (const auto& m : kMappings)
+        if (m.event_type == event_type) return &m;
+    static const std::vector<LogMapping> kKitMappings = [] {
+        std::vector<LogMapping> out;
+        for (const ResourceKind* k : resource_kinds())
+            for (const EventType& t : k->events)
+                out.push_back({t.name, t.okta_event_type, t.display_message, k->log_target_type});
+        return out;
+    }();
+    for (const auto& m : kKitMappings)
         if (m.event_type == event_type) return &m;
     return nullptr;
 }

@@ -4,6 +4,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "record_codec.hpp"
@@ -76,6 +77,13 @@ Result<void> RocksStore::open() {
                                       std::string(kStreamsCf), std::string(kHeadsCf),
                                       std::string(kIdempotencyCf)};
     for (const auto& n : options_.extra_column_families) names.push_back(n);
+    // Families a previous version kept and this one no longer names (retired read models) must
+    // be opened too, or RocksDB refuses the database; they are dropped below.
+    const size_t known = names.size();
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(dbo, options_.path, &existing).ok())
+        for (const auto& n : existing)
+            if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
     std::vector<rocksdb::ColumnFamilyDescriptor> descs;
     for (const auto& n : names) descs.emplace_back(n, cf_options(append_ordered(n)));
 
@@ -87,6 +95,14 @@ Result<void> RocksStore::open() {
     if (!s.ok()) return std::unexpected(to_error(s));
     db_.reset(raw);
     for (size_t i = 0; i < names.size(); ++i) cfs_[names[i]] = handles_[i];
+    if (!options_.read_only)
+        for (size_t i = known; i < names.size(); ++i) {
+            if (auto d = db_->DropColumnFamily(handles_[i]); !d.ok())
+                return std::unexpected(to_error(d));
+            db_->DestroyColumnFamilyHandle(handles_[i]);
+            cfs_.erase(names[i]);
+        }
+    if (!options_.read_only) handles_.resize(known);
 
     // The head is the last key of the events column family.
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kEventsCf)));

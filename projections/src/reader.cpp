@@ -123,34 +123,4 @@ Result<std::string> Reader::data_key(std::string_view user_id) const {
     return v->value_or(std::string());
 }
 
-Result<std::optional<domain::ApiToken>> Reader::token(std::string_view id) const {
-    auto v = store_.get(cf::kApiTokens, id);
-    if (!v) return std::unexpected(v.error());
-    if (!*v) return std::optional<domain::ApiToken>{};
-    auto j = domain::parse_json(**v);
-    if (!j) return std::unexpected(corrupt_error("bad token row"));
-    return domain::ApiToken::from_state_json(*j);
-}
-
-Result<std::optional<domain::ApiToken>> Reader::token_by_digest(std::string_view digest) const {
-    auto id = store_.get(cf::kTokensByDigest, digest);
-    if (!id) return std::unexpected(id.error());
-    if (!*id) return std::optional<domain::ApiToken>{};
-    return token(**id);
-}
-
-Result<std::vector<domain::ApiToken>> Reader::tokens() const {
-    std::vector<domain::ApiToken> out;
-    auto r = store_.scan(cf::kApiTokens, "", "", [&](std::string_view, std::string_view v) {
-        if (auto j = domain::parse_json(v))
-            if (auto t = domain::ApiToken::from_state_json(*j)) out.push_back(std::move(*t));
-        return true;
-    });
-    if (!r) return std::unexpected(r.error());
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-        return a.created != b.created ? a.created < b.created : a.id < b.id;
-    });
-    return out;
-}
-
 }  // namespace idledger::projections

@@ -7,26 +7,28 @@
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/user.hpp"
 #include "idledger/projections/read_model.hpp"
+#include "idledger/projections/registry.hpp"
 
 namespace idledger::projections {
 namespace {
 
 constexpr size_t kChunk = 4096;
 
-/// Reads user keys from `keys_from` while writing projections into the wrapped transaction.
-class KeySourceTx final : public Transaction {
+/// Reads the sources of truth (data keys) from `source` while writing projections into the
+/// wrapped transaction: a rebuild into a scratch store still finds them.
+class SourceOfTruthTx final : public Transaction {
   public:
-    KeySourceTx(Transaction& inner, eventstore::EventStore& keys_from)
-        : inner_(inner), keys_(keys_from) {}
+    SourceOfTruthTx(Transaction& inner, eventstore::EventStore& source)
+        : inner_(inner), source_(source), truth_(source_of_truth_column_families()) {}
     Result<std::optional<std::string>> get(std::string_view c, std::string_view k) override {
-        if (c == cf::kUserKeys) return keys_.get(c, k);
+        if (is_truth(c)) return source_.get(c, k);
         return inner_.get(c, k);
     }
     void put(std::string_view c, std::string_view k, std::string_view v) override {
-        if (c != cf::kUserKeys) inner_.put(c, k, v);
+        if (!is_truth(c)) inner_.put(c, k, v);
     }
     void del(std::string_view c, std::string_view k) override {
-        if (c != cf::kUserKeys) inner_.del(c, k);
+        if (!is_truth(c)) inner_.del(c, k);
     }
     Result<uint64_t> stream_version(std::string_view s) override {
         return inner_.stream_version(s);
@@ -42,46 +44,28 @@ class KeySourceTx final : public Transaction {
     }
 
   private:
+    bool is_truth(std::string_view c) const {
+        for (const auto& t : truth_)
+            if (t == c) return true;
+        return false;
+    }
     Transaction& inner_;
-    eventstore::EventStore& keys_;
+    eventstore::EventStore& source_;
+    std::vector<std::string> truth_;
 };
 
-/// Decodes one chunk and applies it grouped per user: each user's row is loaded, folded and
-/// written once per chunk instead of once per event.
+/// Hands each registered projection its share of the chunk, in log order. Projections are
+/// independent of one another, so their shares may be folded one after the other.
 eventstore::Result<void> apply_chunk(Transaction& tx, std::vector<eventstore::RecordedEvent>& chunk,
-                                     std::unordered_map<std::string, std::string>& keys,
-                                     eventstore::EventStore& key_source) {
-    struct Group {
-        std::vector<eventstore::RecordedEvent> recs;
-        std::vector<domain::Event> events;
-    };
-    std::vector<std::string> order;
-    std::unordered_map<std::string, Group> groups;
-    for (auto& rec : chunk) {
-        if (!rec.stream.starts_with("user-")) {
-            if (auto r = apply_recorded(tx, rec); !r) return r;
-            continue;
-        }
-        const std::string id = rec.stream.substr(5);
-        auto kit = keys.find(id);
-        if (kit == keys.end()) {
-            auto k = key_source.get(cf::kUserKeys, id);
-            if (!k) return std::unexpected(k.error());
-            kit = keys.emplace(id, k->value_or(std::string())).first;
-        }
-        auto event = decode_user_event(rec, kit->second);
-        if (!event) return std::unexpected(event.error());
-        if (!*event) continue;  // the user's data is gone; so is every read model row of it
-        auto [it, fresh] = groups.try_emplace(id);
-        if (fresh) order.push_back(id);
-        it->second.events.push_back(std::move(**event));
-        it->second.recs.push_back(std::move(rec));
-    }
-    for (const auto& id : order) {
-        auto& g = groups[id];
-        auto row = load_user(tx, id);
-        if (!row) return std::unexpected(row.error());
-        apply_user_events(tx, *row, g.recs, g.events);
+                                     std::unordered_map<const Projection*, ReplayCache>& caches) {
+    std::unordered_map<const Projection*, std::vector<eventstore::RecordedEvent>> shares;
+    for (auto& rec : chunk)
+        if (const Projection* p = projection_for_stream(rec.stream); p && p->replay)
+            shares[p].push_back(std::move(rec));
+    for (const Projection* p : projection_registry()) {
+        auto it = shares.find(p);
+        if (it == shares.end()) continue;
+        if (auto r = p->replay(tx, it->second, caches[p]); !r) return r;
     }
     return {};
 }
@@ -90,7 +74,7 @@ eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
                                       eventstore::EventStore& target) {
     ReplayReport report;
     auto start = std::chrono::steady_clock::now();
-    std::unordered_map<std::string, std::string> keys;
+    std::unordered_map<const Projection*, ReplayCache> caches;
     uint64_t from = 1;
     for (;;) {
         auto events = source.read_all(from, kChunk);
@@ -101,14 +85,13 @@ eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
         std::optional<eventstore::Error> failure;
         auto w = target.write_direct(
             [&](Transaction& tx) {
-                KeySourceTx ktx(tx, source);
-                if (auto r = apply_chunk(ktx, *events, keys, source); !r) failure = r.error();
+                SourceOfTruthTx stx(tx, source);
+                if (auto r = apply_chunk(stx, *events, caches); !r) failure = r.error();
             },
             /*sync=*/false);
         if (!w) return std::unexpected(w.error());
         if (failure) return std::unexpected(*failure);
         report.events += n;
-        if (keys.size() > 1'000'000) keys.clear();
     }
     if (auto w = target.write_direct([](Transaction&) {}, /*sync=*/true); !w)
         return std::unexpected(w.error());
@@ -127,12 +110,12 @@ eventstore::Result<bool> read_models_current(eventstore::EventStore& store) {
     auto v = store.get("default", kVersionKey);
     if (!v) return std::unexpected(v.error());
     if (!*v) return store.head() == 0;  // an empty log has nothing to be behind on
-    return std::to_string(kReadModelVersion) == **v;
+    return read_model_version() == **v;
 }
 
 eventstore::Result<void> mark_read_models_current(eventstore::EventStore& store) {
     return store.write_direct(
-        [](Transaction& tx) { tx.put("default", kVersionKey, std::to_string(kReadModelVersion)); },
+        [](Transaction& tx) { tx.put("default", kVersionKey, read_model_version()); },
         /*sync=*/true);
 }
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <span>
+#include <unordered_map>
 
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/password_hash.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/projections/read_model.hpp"
+#include "idledger/projections/registry.hpp"
 
 namespace idledger::projections {
 
@@ -30,31 +32,6 @@ Result<std::vector<std::string>> read_id_set(Transaction& tx, std::string_view f
     return out;
 }
 }  // namespace
-
-std::vector<std::string> projection_column_families() {
-    return {std::string(cf::kUsers),
-            std::string(cf::kUsersByLogin),
-            std::string(cf::kUsersBySeq),
-            std::string(cf::kApiTokens),
-            std::string(cf::kTokensByDigest),
-            std::string(cf::kUserSnapshots),
-            std::string(cf::kUsersByShortName),
-            std::string(cf::kLifecyclePending),
-            std::string(cf::kUsersByPasswordAge),
-            std::string(cf::kOrgIndexes),
-            std::string(cf::kTokensByUser)};
-}
-
-std::vector<std::string> append_ordered_column_families() {
-    return {std::string(cf::kUsersBySeq), std::string(cf::kLifecyclePending)};
-}
-
-std::vector<std::string> all_column_families() {
-    auto all = projection_column_families();
-    all.emplace_back(cf::kUserKeys);
-    all.emplace_back(cf::kServerSecrets);
-    return all;
-}
 
 std::string encode_pending(const PendingRequest& r) {
     domain::Json j = domain::Json::object();
@@ -121,10 +98,6 @@ bool acting_super_admin(const domain::User& u) {
            u.status != domain::UserStatus::Suspended &&
            u.status != domain::UserStatus::Deprovisioned &&
            u.transitioning_to != domain::UserStatus::Deprovisioned;
-}
-
-Result<std::vector<std::string>> api_tokens_of(Transaction& tx, std::string_view user_id) {
-    return read_id_set(tx, cf::kTokensByUser, user_id);
 }
 
 Result<std::vector<std::string>> acting_super_admins(Transaction& tx) {
@@ -236,7 +209,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
             tx.put(cf::kUserSnapshots, snapshot_key(row->user.id, row->user.version), v);
         }
     }
-    const std::string user_id = recs.empty() ? std::string() : recs.front().stream.substr(5);
+    const std::string user_id = recs.empty() ? std::string() : stream_subject(recs.front().stream);
     // A login index entry is removed only while it still names this user: another user may have
     // taken the login since (replay applies users' events grouped per user, not interleaved).
     auto release_login = [&](const std::string& login) {
@@ -287,26 +260,6 @@ void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
     apply_user_events(tx, row, std::span(&rec, 1), std::span(&event, 1));
 }
 
-void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
-                       const domain::Event& event) {
-    const std::string id = rec.stream.substr(std::string_view("apitoken-").size());
-    std::optional<domain::ApiToken> current;
-    if (auto v = tx.get(cf::kApiTokens, id); v && *v)
-        if (auto j = domain::parse_json(**v)) current = domain::ApiToken::from_state_json(*j);
-    auto next = domain::evolve_token(current, event, rec.timestamp_ms);
-    if (next) {
-        tx.put(cf::kApiTokens, id, next->to_state_json().dump());
-        tx.put(cf::kTokensByDigest, next->digest, id);
-        if (!current) update_id_set(tx, cf::kTokensByUser, next->user_id, id, /*add=*/true);
-    } else {
-        if (current) {
-            tx.del(cf::kTokensByDigest, current->digest);
-            update_id_set(tx, cf::kTokensByUser, current->user_id, id, /*add=*/false);
-        }
-        tx.del(cf::kApiTokens, id);
-    }
-}
-
 Result<std::optional<domain::Event>> decode_user_event(const eventstore::RecordedEvent& rec,
                                                        std::string_view key) {
     auto payload = domain::decode_payload(rec.payload, key, rec.stream);
@@ -318,28 +271,61 @@ Result<std::optional<domain::Event>> decode_user_event(const eventstore::Recorde
     return std::optional<domain::Event>(domain::Event{rec.type, std::move(payload.data)});
 }
 
-Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& rec) {
-    if (rec.stream.starts_with("user-")) {
-        std::string id = rec.stream.substr(5);
-        auto key = data_key(tx, id);
-        if (!key) return std::unexpected(key.error());
-        auto event = decode_user_event(rec, *key);
+namespace {
+
+/// Replay: decodes the chunk's user events with their data keys (cached across chunks) and folds
+/// them grouped per user, so each user's row is loaded, folded and written once per chunk.
+Result<void> replay_users(Transaction& tx, std::vector<eventstore::RecordedEvent>& chunk,
+                          ReplayCache& keys) {
+    struct Group {
+        std::vector<eventstore::RecordedEvent> recs;
+        std::vector<domain::Event> events;
+    };
+    std::vector<std::string> order;
+    std::unordered_map<std::string, Group> groups;
+    for (auto& rec : chunk) {
+        std::string id = stream_subject(rec.stream);
+        auto kit = keys.find(id);
+        if (kit == keys.end()) {
+            auto k = data_key(tx, id);
+            if (!k) return std::unexpected(k.error());
+            if (keys.size() > 1'000'000) keys.clear();
+            kit = keys.emplace(id, *k).first;
+        }
+        auto event = decode_user_event(rec, kit->second);
         if (!event) return std::unexpected(event.error());
-        if (!*event) return {};  // the user's data is gone; so is every read model row of it
+        if (!*event) continue;  // the user's data is gone; so is every read model row of it
+        auto [it, fresh] = groups.try_emplace(id);
+        if (fresh) order.push_back(id);
+        it->second.events.push_back(std::move(**event));
+        it->second.recs.push_back(std::move(rec));
+    }
+    for (const auto& id : order) {
+        auto& g = groups[id];
         auto row = load_user(tx, id);
         if (!row) return std::unexpected(row.error());
-        apply_user_event(tx, *row, rec, **event);
-        return {};
+        apply_user_events(tx, *row, g.recs, g.events);
     }
-    if (rec.stream.starts_with("apitoken-")) {
-        auto payload = domain::decode_payload(rec.payload, {}, rec.stream);
-        if (payload.state != domain::PayloadState::Plain)
-            return std::unexpected(
-                eventstore::Error{eventstore::Errc::Corruption, "bad token event"});
-        apply_token_event(tx, rec, domain::Event{rec.type, std::move(payload.data)});
-        return {};
-    }
-    return {};  // streams without read models
+    return {};
+}
+
+}  // namespace
+
+const Projection& users_projection() {
+    static const Projection kUsers{
+        .name = "users",
+        .stream_prefix = "user-",
+        .schema_version = 7,
+        .families = {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
+                     std::string(cf::kUsersBySeq), std::string(cf::kUserSnapshots),
+                     std::string(cf::kUsersByShortName), std::string(cf::kLifecyclePending),
+                     std::string(cf::kUsersByPasswordAge), std::string(cf::kOrgIndexes)},
+        .append_ordered = {std::string(cf::kUsersBySeq), std::string(cf::kLifecyclePending)},
+        .sources_of_truth = {std::string(cf::kUserKeys)},
+        .sealed = true,
+        .replay = replay_users,
+    };
+    return kUsers;
 }
 
 }  // namespace idledger::projections

@@ -78,5 +78,7 @@ TEST(Golden, TokenEventsAndMetadata) {
     EventMetadata m{"00u00000000000000001", "reqId123", "00T00000000000000001", "127.0.0.1",
                     "curl/8"};
     expect_golden("token_events.txt",
-                  lines({token_created_event(t), token_revoked_event()}) + m.encode());
+                  lines({decide_token_create(t).front(),
+                         decide_token_revoke(Json::object(), t.id).value().front()}) +
+                      m.encode());
 }

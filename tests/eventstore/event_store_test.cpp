@@ -197,3 +197,26 @@ TEST(EventStoreProperty, ConcurrentAppendersKeepTheInvariants) {
     const auto& st = s->stats();
     EXPECT_LT(st.fsyncs.load(), st.commands.load()) << "group commit never batched";
 }
+
+TEST(EventStore, RetiredColumnFamiliesAreDroppedOnOpen) {
+    TempDir dir;
+    {
+        Options o;
+        o.path = dir.str();
+        o.extra_column_families = {"model", "retired"};
+        auto s = EventStore::open(std::move(o));
+        ASSERT_TRUE(s);
+        ASSERT_TRUE((*s)->write_direct([](Transaction& tx) { tx.put("retired", "k", "v"); }, true));
+        ASSERT_TRUE(append(**s, "a", kNoStream, 1));
+        (*s)->close();
+    }
+    // A newer version no longer names "retired": it opens, keeps the log, and the family is gone.
+    auto s = open_at(dir.str());
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->head(), 1u);
+    EXPECT_FALSE(s->get("retired", "k"));
+    s->close();
+    auto again = open_at(dir.str());
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->head(), 1u);
+}

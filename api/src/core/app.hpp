@@ -11,6 +11,7 @@
 
 #include "core/auth_cache.hpp"
 #include "core/completions.hpp"
+#include "core/lifecycle_port.hpp"
 #include "core/metrics.hpp"
 #include "core/rate_limit.hpp"
 #include "core/render_cache.hpp"
@@ -21,6 +22,7 @@
 #include "idledger/domain/password_hash.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/eventstore/event_store.hpp"
+#include "idledger/projections/documents.hpp"
 #include "idledger/projections/read_model.hpp"
 
 namespace idledger::api {
@@ -48,12 +50,11 @@ struct AppConfig {
     bool metrics_public = false;
 };
 
-class LifecycleRuntime;
-
 struct App {
     App(eventstore::EventStore& s, domain::Clock& c, domain::IdSource& i, AppConfig cfg)
         : store(s),
           reader(s),
+          documents(s),
           clock(c),
           ids(i),
           config(std::move(cfg)),
@@ -66,7 +67,8 @@ struct App {
     static std::vector<std::string> route_labels();
 
     eventstore::EventStore& store;
-    projections::Reader reader;
+    projections::Reader reader;             // users
+    projections::DocumentReader documents;  // every kit resource
     domain::Clock& clock;
     domain::IdSource& ids;
     AppConfig config;
@@ -79,7 +81,10 @@ struct App {
     /// The key one-time link tokens are derived with (server_secrets); set at start-up.
     std::string link_key;
     /// The asynchronous lifecycle (Kafka relay, workers, result consumer); null when off.
-    LifecycleRuntime* lifecycle = nullptr;
+    LifecyclePort* lifecycle = nullptr;
+    /// Removes what the server keeps of a permanently deleted user outside the store (e-mails
+    /// written as files); set by `serve`.
+    std::function<void(const std::string& user_id)> forget_user_files;
     /// Moves this process's clock (test hooks only); null when the clock is fixed.
     std::function<void(domain::Millis)> advance_clock;
     WorkPool pool;  // runs handlers that block (writes, hashing)

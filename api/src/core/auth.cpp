@@ -1,6 +1,7 @@
 #include "core/auth.hpp"
 
 #include "core/json_io.hpp"
+#include "idledger/domain/api_token.hpp"
 
 namespace idledger::api {
 
@@ -18,10 +19,11 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
         return Principal{std::move(cached->user_id), std::move(cached->token_id),
                          std::move(cached->roles)};
     const uint64_t generation = app.auth_cache.generation();
-    auto found = app.reader.token_by_digest(domain::token_digest(token));
-    if (!found) return std::unexpected(store_failure(found.error()));
-    if (!*found) return domain::fail(domain::ErrorCode::InvalidToken);
-    auto user = app.reader.user((*found)->user_id);
+    auto doc = app.documents.by_unique(domain::kApiTokens, "digest", domain::token_digest(token));
+    if (!doc) return std::unexpected(store_failure(doc.error()));
+    auto found = *doc ? domain::ApiToken::from_state_json((*doc)->state) : std::nullopt;
+    if (!found) return domain::fail(domain::ErrorCode::InvalidToken);
+    auto user = app.reader.user(found->user_id);
     if (!user) return std::unexpected(store_failure(user.error()));
     if (!*user) return domain::fail(domain::ErrorCode::InvalidToken);
     const auto status = (*user)->user.status;
@@ -29,7 +31,7 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
         return domain::fail(domain::ErrorCode::InvalidToken);
     Principal p;
     p.user_id = (*user)->user.id;
-    p.token_id = (*found)->id;
+    p.token_id = found->id;
     p.roles = (*user)->user.roles;
     app.auth_cache.put(token, CachedPrincipal{p.user_id, p.token_id, p.roles}, generation);
     return p;

@@ -77,8 +77,8 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
             error = user.error();
             return eventstore::Outcome::Abort;
         }
-        if (auto r = tokens::append_token_created(tx, token, metadata); !r) {
-            error = r.error();
+        if (auto r = tokens::issue_in(tx, token, metadata); !r) {
+            error = eventstore::Error{eventstore::Errc::InvalidArgument, r.error().detail};
             return eventstore::Outcome::Abort;
         }
         return eventstore::Outcome::Commit;
@@ -118,10 +118,10 @@ eventstore::Result<AdminToken> issue_admin_token(App& app) {
         } else {
             out.user_id = admins->front();
         }
-        if (auto r = tokens::append_token_created(
-                tx, new_token(app, "admin-token", out.user_id, out.token), metadata);
+        if (auto r = tokens::issue_in(tx, new_token(app, "admin-token", out.user_id, out.token),
+                                      metadata);
             !r)
-            return fail_with(r.error());
+            return fail_with({eventstore::Errc::InvalidArgument, r.error().detail});
         return eventstore::Outcome::Commit;
     });
     auto done = fut.get();

@@ -1,7 +1,7 @@
 #include "core/system_handlers.hpp"
 
 #include "core/json_io.hpp"
-#include "lifecycle/runtime.hpp"
+#include "core/test_hooks.hpp"
 
 namespace idledger::api::system {
 
@@ -32,6 +32,20 @@ domain::Result<HttpResponse> metrics(RequestContext& ctx, const HttpRequest&) {
     if (ctx.app.lifecycle) r.body += ctx.app.lifecycle->render_metrics();
     r.add_header("Content-Type", "text/plain; version=0.0.4");
     return r;
+}
+
+std::vector<Route> routes() {
+    using enum Perm;
+    using enum Exec;
+    return {
+        {"GET", "/healthz", "healthz", "other", Public, Inline, healthz},
+        {"GET", "/readyz", "readyz", "other", Public, Inline, readyz},
+        {"GET", "/metrics", "metrics", "other", Operations, Inline, metrics},
+        {"POST", "/api/v1/_test/clock", "test_advanceClock", "other", SuperAdmin, Blocking,
+         test_hooks::advance_clock},
+        {"POST", "/api/v1/_test/kafka", "test_kafkaBroker", "other", SuperAdmin, Blocking,
+         test_hooks::kafka_broker},
+    };
 }
 
 }  // namespace idledger::api::system

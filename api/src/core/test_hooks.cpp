@@ -1,7 +1,6 @@
 #include "core/test_hooks.hpp"
 
 #include "core/json_io.hpp"
-#include "lifecycle/runtime.hpp"
 
 namespace idledger::api::test_hooks {
 

@@ -16,8 +16,9 @@ domain::LogSubject subject_from_profile(const std::string& id, const Json& profi
 }  // namespace
 
 std::string EventView::key_for(const std::string& stream) {
-    if (!stream.starts_with("user-")) return {};
-    const std::string id = stream.substr(5);
+    const projections::Projection* proj = projections::projection_for_stream(stream);
+    if (!proj || !proj->sealed) return {};
+    const std::string id = projections::stream_subject(stream);
     auto it = keys_.find(id);
     if (it != keys_.end()) return it->second;
     auto key = reader_.data_key(id);
@@ -45,21 +46,30 @@ domain::LogSubject EventView::actor(const domain::EventMetadata& m) {
     return user_subject(m.actor_id);
 }
 
+domain::LogSubject EventView::user_target(const std::string& id, const domain::DecodedPayload& p) {
+    if (p.state == domain::PayloadState::Shredded) return domain::LogSubject{id, "User", "", ""};
+    if (const Json* profile = p.data.find("profile"); profile && profile->is_object())
+        return subject_from_profile(id, *profile);
+    return user_subject(id);
+}
+
+domain::LogSubject EventView::document_target(const domain::ResourceKind& kind,
+                                              const std::string& id,
+                                              const domain::DecodedPayload& p) {
+    std::string name = p.data.is_object() ? p.data.string_at(kind.log_name_field) : std::string();
+    if (name.empty())
+        if (auto d = documents_.get(kind, id); d && *d)
+            name = (*d)->state.string_at(kind.log_name_field);
+    return domain::LogSubject{id, std::string(kind.log_target_type), name, name};
+}
+
 std::optional<domain::LogSubject> EventView::target(const eventstore::RecordedEvent& e,
                                                     const domain::DecodedPayload& p) {
-    if (e.stream.starts_with("user-")) {
-        const std::string id = e.stream.substr(5);
-        if (p.state == domain::PayloadState::Shredded)
-            return domain::LogSubject{id, "User", "", ""};
-        if (const Json* profile = p.data.find("profile"); profile && profile->is_object())
-            return subject_from_profile(id, *profile);
-        return user_subject(id);
-    }
-    if (e.stream.starts_with("apitoken-")) {
-        std::string name = p.data.string_at("name");
-        return domain::LogSubject{e.stream.substr(9), "Token", name, name};
-    }
-    return std::nullopt;
+    if (!projections::projection_for_stream(e.stream)) return std::nullopt;
+    const std::string id = projections::stream_subject(e.stream);
+    if (const domain::ResourceKind* kind = domain::resource_kind_for_stream(e.stream))
+        return document_target(*kind, id, p);
+    return user_target(id, p);
 }
 
 Json EventView::profile_before(const eventstore::RecordedEvent& e) {

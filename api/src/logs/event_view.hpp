@@ -9,7 +9,9 @@
 
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/log_event.hpp"
+#include "idledger/domain/resource.hpp"
 #include "idledger/eventstore/event_store.hpp"
+#include "idledger/projections/documents.hpp"
 #include "idledger/projections/read_model.hpp"
 
 namespace idledger::api {
@@ -17,7 +19,7 @@ namespace idledger::api {
 class EventView {
   public:
     EventView(projections::Reader& reader, eventstore::EventStore& store)
-        : reader_(reader), store_(store) {}
+        : reader_(reader), documents_(store), store_(store) {}
 
     domain::DecodedPayload payload(const eventstore::RecordedEvent& e);
     domain::LogSubject actor(const domain::EventMetadata& m);
@@ -30,9 +32,15 @@ class EventView {
 
   private:
     domain::LogSubject user_subject(const std::string& user_id);
+    /// A user event's target (users are the one projection that is not a kit resource).
+    domain::LogSubject user_target(const std::string& id, const domain::DecodedPayload& p);
+    /// A kit document's target: named by the event, else by its current state.
+    domain::LogSubject document_target(const domain::ResourceKind& kind, const std::string& id,
+                                       const domain::DecodedPayload& p);
     std::string key_for(const std::string& stream);
 
     projections::Reader& reader_;
+    projections::DocumentReader documents_;
     eventstore::EventStore& store_;
     std::map<std::string, std::string> keys_;
     std::map<std::string, domain::LogSubject> users_;

@@ -209,4 +209,12 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
     return res;
 }
 
+std::vector<Route> routes() {
+    using enum Perm;
+    using enum Exec;
+    return {
+        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Blocking, list},
+    };
+}
+
 }  // namespace idledger::api::logs

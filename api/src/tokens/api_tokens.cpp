@@ -1,18 +1,20 @@
 #include "tokens/api_tokens.hpp"
 
+#include "core/commands.hpp"
 #include "core/json_io.hpp"
-#include "idledger/domain/event_codec.hpp"
-#include "idledger/domain/json_parse.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api::tokens {
 
+using domain::ApiToken;
 using domain::Json;
+using domain::kApiTokens;
+using R = domain::Result<HttpResponse>;
 namespace pj = projections;
 
 namespace {
 
-Json render(const domain::ApiToken& t, const std::string& base, const std::string& user_name) {
+Json render(const ApiToken& t, const std::string& base, const std::string& user_name) {
     Json j = Json::object();
     j.set("id", t.id);
     j.set("name", t.name);
@@ -44,69 +46,54 @@ std::string display_name(RequestContext& ctx, const std::string& user_id) {
     auto row = ctx.app.reader.user(user_id);
     if (!row || !*row) return {};
     const auto& p = (*row)->user.profile;
-    const Json* f = p.find("firstName");
-    const Json* l = p.find("lastName");
-    std::string name = f && f->is_string() ? f->as_string() : "";
-    if (l && l->is_string()) name += (name.empty() ? "" : " ") + l->as_string();
+    std::string name = p.string_at("firstName");
+    const std::string last = p.string_at("lastName");
+    if (!last.empty()) name += (name.empty() ? "" : " ") + last;
     return name;
 }
 
-bool visible_to(const Principal& p, const domain::ApiToken& t) {
+bool visible_to(const Principal& p, const ApiToken& t) {
     return p.has_role("SUPER_ADMIN") || t.user_id == p.user_id;
 }
 
+/// The token `id` as the caller may see it, or 404.
+domain::Result<ApiToken> find_visible(RequestContext& ctx, const std::string& id) {
+    auto doc = ctx.app.documents.get(kApiTokens, id);
+    if (!doc) return std::unexpected(store_failure(doc.error()));
+    auto t = *doc ? ApiToken::from_state_json((*doc)->state) : std::nullopt;
+    if (!t || !visible_to(ctx.principal, *t)) return domain::not_found(id, kApiTokens.name);
+    return *t;
+}
+
 R revoke_by_id(RequestContext& ctx, const std::string& id) {
-    auto token = ctx.app.reader.token(id);
-    if (!token) return std::unexpected(store_failure(token.error()));
-    if (!*token || !visible_to(ctx.principal, **token)) return domain::not_found(id, "ApiToken");
-    std::optional<domain::Error> error;
-    const std::string metadata = ctx.metadata().encode();
-    auto fut = ctx.app.store.submit([&](eventstore::Transaction& tx) {
-        auto revoked = append_token_revoked(tx, id, metadata);
-        if (!revoked || !*revoked) {
-            error = revoked ? domain::not_found(id, "ApiToken").error()
-                            : store_failure(revoked.error());
-            return eventstore::Outcome::Abort;
-        }
-        return eventstore::Outcome::Commit;
-    });
-    auto done = fut.get();
-    if (!done) return std::unexpected(store_failure(done.error()));
-    if (error) return std::unexpected(*error);
-    ctx.app.auth_cache.invalidate();
+    if (auto t = find_visible(ctx, id); !t) return std::unexpected(t.error());
+    auto done = run_document_command(
+        ctx, kApiTokens, id, Subject::Existing,
+        [id](const std::optional<pj::Document>& current, eventstore::Transaction&) {
+            return domain::decide_token_revoke(
+                current ? std::optional(current->state) : std::nullopt, id);
+        });
+    if (!done) return std::unexpected(done.error());
     return empty_response(204);
 }
 
-}  // namespace
-
-eventstore::Result<void> append_token_created(eventstore::Transaction& tx,
-                                              const domain::ApiToken& token,
-                                              const std::string& metadata) {
-    domain::Event e = domain::token_created_event(token);
-    auto appended = tx.append(pj::token_stream(token.id), eventstore::kNoStream,
-                              {{e.type, domain::encode_payload_plain(e.data), metadata}});
-    if (!appended) return std::unexpected(appended.error());
-    pj::apply_token_event(tx, tx.appended().back(), e);
-    return {};
-}
-
 R list(RequestContext& ctx, const HttpRequest&) {
-    auto all = ctx.app.reader.tokens();
-    if (!all) return std::unexpected(store_failure(all.error()));
     Json arr = Json::array();
-    for (const auto& t : *all)
-        if (visible_to(ctx.principal, t))
-            arr.push(render(t, ctx.base_url, display_name(ctx, t.user_id)));
+    auto r = ctx.app.documents.scan(kApiTokens, 0, [&](const pj::Document& d) {
+        if (auto t = ApiToken::from_state_json(d.state); t && visible_to(ctx.principal, *t))
+            arr.push(render(*t, ctx.base_url, display_name(ctx, t->user_id)));
+        return true;
+    });
+    if (!r) return std::unexpected(store_failure(r.error()));
     return json_response(200, arr);
 }
 
 R get(RequestContext& ctx, const HttpRequest&) {
     std::string id = ctx.param("apiTokenId");
     if (id == "current") id = ctx.principal.token_id;
-    auto t = ctx.app.reader.token(id);
-    if (!t) return std::unexpected(store_failure(t.error()));
-    if (!*t || !visible_to(ctx.principal, **t)) return domain::not_found(id, "ApiToken");
-    return json_response(200, render(**t, ctx.base_url, display_name(ctx, (*t)->user_id)));
+    auto t = find_visible(ctx, id);
+    if (!t) return std::unexpected(t.error());
+    return json_response(200, render(*t, ctx.base_url, display_name(ctx, t->user_id)));
 }
 
 R revoke(RequestContext& ctx, const HttpRequest&) {
@@ -134,54 +121,75 @@ R create(RequestContext& ctx, const HttpRequest& req) {
         owner->user.status == domain::UserStatus::Suspended)
         return domain::validation("userId", "Tokens can only be issued for users who can act");
 
-    domain::ApiToken token;
+    ApiToken token;
     token.id = ctx.app.ids.next(domain::id_prefix::kApiToken);
     token.name = name->as_string();
     token.user_id = owner->user.id;
     const std::string value = "00" + domain::random_base62(40);
     token.digest = domain::token_digest(value);
-
-    std::optional<domain::Error> error;
-    const std::string metadata = ctx.metadata().encode();
-    auto fut = ctx.app.store.submit([&](eventstore::Transaction& tx) {
-        if (auto r = append_token_created(tx, token, metadata); !r) {
-            error = store_failure(r.error());
-            return eventstore::Outcome::Abort;
-        }
-        return eventstore::Outcome::Commit;
-    });
-    auto done = fut.get();
-    if (!done) return std::unexpected(store_failure(done.error()));
-    if (error) return std::unexpected(*error);
-    auto stored = ctx.app.reader.token(token.id);
-    if (!stored || !*stored) return domain::fail(domain::ErrorCode::InternalError);
-    Json out = render(**stored, ctx.base_url, display_name(ctx, token.user_id));
+    auto done = run_document_command(
+        ctx, kApiTokens, token.id, Subject::New,
+        [token](const std::optional<pj::Document>&,
+                eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
+            return domain::decide_token_create(token);
+        });
+    if (!done) return std::unexpected(done.error());
+    auto stored = done->doc ? ApiToken::from_state_json(done->doc->state) : std::nullopt;
+    if (!stored) return domain::fail(domain::ErrorCode::InternalError);
+    Json out = render(*stored, ctx.base_url, display_name(ctx, token.user_id));
     out.set("token", value);  // shown this once; only its digest is kept
     return json_response(200, out);
 }
 
-eventstore::Result<bool> append_token_revoked(eventstore::Transaction& tx,
-                                              const std::string& token_id,
-                                              const std::string& metadata, std::string_view owner,
-                                              std::string_view reason) {
-    auto bytes = tx.get(pj::cf::kApiTokens, token_id);
-    if (!bytes) return std::unexpected(bytes.error());
-    if (!*bytes) return false;
-    if (!owner.empty()) {
-        auto json = domain::parse_json(**bytes);
-        auto token = json ? domain::ApiToken::from_state_json(*json) : std::nullopt;
-        if (!token || token->user_id != owner) return false;
+}  // namespace
+
+std::vector<Route> routes() {
+    using enum Perm;
+    using enum Exec;
+    return {
+        {"GET", "/api/v1/api-tokens", "ApiToken_listApiTokens", "api-tokens", Authenticated, Inline,
+         list},
+        {"POST", "/api/v1/api-tokens", "ApiToken_createApiToken", "api-tokens", SuperAdmin,
+         Blocking, create},
+        {"GET", "/api/v1/api-tokens/{apiTokenId}", "ApiToken_getApiToken", "api-tokens",
+         Authenticated, Inline, get},
+        {"DELETE", "/api/v1/api-tokens/current", "ApiToken_revokeCurrentApiToken", "api-tokens",
+         Authenticated, Blocking, revoke_current},
+        {"DELETE", "/api/v1/api-tokens/{apiTokenId}", "ApiToken_revokeApiToken", "api-tokens",
+         Authenticated, Blocking, revoke},
+    };
+}
+
+domain::Result<void> issue_in(eventstore::Transaction& tx, const ApiToken& token,
+                              const std::string& metadata) {
+    auto r = run_document_command_in(
+        tx, kApiTokens, token.id, Subject::New,
+        [&](const std::optional<pj::Document>&,
+            eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
+            return domain::decide_token_create(token);
+        },
+        metadata);
+    if (!r) return std::unexpected(r.error());
+    return {};
+}
+
+domain::Result<int> revoke_all_of_user_in(eventstore::Transaction& tx, const std::string& user_id,
+                                          const std::string& metadata, std::string_view reason) {
+    auto ids = pj::group_members(tx, kApiTokens, "user", user_id);
+    if (!ids) return std::unexpected(store_failure(ids.error()));
+    int revoked = 0;
+    for (const auto& id : *ids) {
+        auto r = run_document_command_in(
+            tx, kApiTokens, id, Subject::Existing,
+            [&](const std::optional<pj::Document>& current, eventstore::Transaction&) {
+                return domain::decide_token_revoke(
+                    current ? std::optional(current->state) : std::nullopt, id, user_id, reason);
+            },
+            metadata);
+        if (!r) return std::unexpected(r.error());
+        ++revoked;
     }
-    const std::string stream = pj::token_stream(token_id);
-    auto version = tx.stream_version(stream);
-    if (!version) return std::unexpected(version.error());
-    domain::Event e = domain::token_revoked_event();
-    if (!reason.empty()) e.data.set("reason", reason);
-    auto appended =
-        tx.append(stream, *version, {{e.type, domain::encode_payload_plain(e.data), metadata}});
-    if (!appended) return std::unexpected(appended.error());
-    pj::apply_token_event(tx, tx.appended().back(), e);
-    return true;
+    return revoked;
 }
 
 }  // namespace idledger::api::tokens

@@ -1,9 +1,14 @@
 #pragma once
 // Handlers of the Users resource, one file per endpoint group.
 
+#include <vector>
+
 #include "core/context.hpp"
 
 namespace idledger::api::users {
+
+/// The endpoints, for the route table.
+std::vector<Route> routes();
 
 using R = domain::Result<HttpResponse>;
 

@@ -5,7 +5,6 @@
 #include "core/json_io.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/user_decide.hpp"
-#include "idledger/workers/mailer.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
 #include "users/one_time_token.hpp"
@@ -109,10 +108,8 @@ R deactivation(RequestContext& ctx, const HttpRequest& req, LifecycleOp op, Http
         // Its e-mails written as files are personal data outside the shredded store: gone too.
         for (const auto& e : r->events)
             if (e.type == domain::user_event::kDeleted) {
-                const std::string id = e.stream.substr(std::string_view("user-").size());
-                workers::forget_mail(
-                    (std::filesystem::path(ctx.app.config.data_dir) / "mail").string(),
-                    [&](const std::string& owner) { return owner == id; });
+                const std::string id = projections::stream_subject(e.stream);
+                if (ctx.app.forget_user_files) ctx.app.forget_user_files(id);
             }
         return answer;
     }

@@ -1,11 +1,13 @@
 #pragma once
-// API tokens (SSWS): stored only as a SHA-256 digest; act as their user.
+// API tokens (SSWS): stored only as a SHA-256 digest; act as their user. A resource of the kit:
+// its documents are the token states below.
 
 #include <optional>
 #include <string>
 
 #include "idledger/domain/clock.hpp"
 #include "idledger/domain/json.hpp"
+#include "idledger/domain/resource.hpp"
 #include "idledger/domain/user.hpp"
 
 namespace idledger::domain {
@@ -28,9 +30,14 @@ inline constexpr std::string_view kCreated = "ApiTokenCreated";
 inline constexpr std::string_view kRevoked = "ApiTokenRevoked";
 }  // namespace token_event
 
-Event token_created_event(const ApiToken& token);
-Event token_revoked_event();
-/// nullopt when the event deletes the token.
-std::optional<ApiToken> evolve_token(std::optional<ApiToken> token, const Event& e, Millis at);
+/// The kind: stream "apitoken-<id>", unique index "digest", group index "user".
+extern const ResourceKind kApiTokens;
+
+/// Issuing `token` (id, name, user, digest set by the caller).
+std::vector<Event> decide_token_create(const ApiToken& token);
+/// Revoking the token `state`; `owner`, when not empty, must own it (else NotFound).
+Result<std::vector<Event>> decide_token_revoke(const std::optional<Json>& state,
+                                               std::string_view id, std::string_view owner = {},
+                                               std::string_view reason = {});
 
 }  // namespace idledger::domain

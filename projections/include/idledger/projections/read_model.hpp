@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "idledger/domain/api_token.hpp"
 #include "idledger/domain/user.hpp"
 #include "idledger/eventstore/event_store.hpp"
+#include "idledger/projections/registry.hpp"
 
 namespace idledger::projections {
 
@@ -24,8 +24,6 @@ inline constexpr std::string_view kUsersBySeq = "users_by_seq";      // seq(8) -
 /// login_key(part of the login before '@') -> the ids holding it (20 bytes each): a short name
 /// finds its user only when exactly one holds it.
 inline constexpr std::string_view kUsersByShortName = "users_by_short_name";
-inline constexpr std::string_view kApiTokens = "api_tokens";                 // id -> state
-inline constexpr std::string_view kTokensByDigest = "api_tokens_by_digest";  // digest -> id
 /// id + '\0' + version(8) -> position(8) + timestamp(8) + state, every kSnapshotEvery versions:
 /// as-of reads fold from the nearest one instead of from the start.
 inline constexpr std::string_view kUserSnapshots = "user_snapshots";
@@ -40,26 +38,18 @@ inline constexpr std::string_view kUsersByPasswordAge = "users_by_password_age";
 /// administrators whose tokens work and who are not being deprovisioned: the writer refuses a
 /// change that would leave it empty (nobody could administer the org any more).
 inline constexpr std::string_view kOrgIndexes = "org_indexes";
-/// user id -> the ids of the user's live API tokens (concatenated): deprovisioning revokes them
-/// from the server's own state, never from a list a worker sends back.
-inline constexpr std::string_view kTokensByUser = "tokens_by_user";
 /// Source of truth: server-wide secrets (the key link tokens are derived with).
 inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
 inline constexpr std::string_view kUserKeys = "user_keys";
 }  // namespace cf
 
-/// Every column family the server opens beyond the event store's own.
-std::vector<std::string> all_column_families();
-/// Of those, the ones whose keys grow with the log position.
-std::vector<std::string> append_ordered_column_families();
-/// The ones replay rebuilds (everything derived from events).
-std::vector<std::string> projection_column_families();
+/// The users' projection (for the registry).
+const Projection& users_projection();
 
 inline constexpr uint64_t kSnapshotEvery = 256;
 
 inline std::string user_stream(std::string_view id) { return "user-" + std::string(id); }
-inline std::string token_stream(std::string_view id) { return "apitoken-" + std::string(id); }
 
 struct UserRow {
     uint64_t seq = 0;  // position of the creating event: the listing order
@@ -80,8 +70,6 @@ Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string
 bool acting_super_admin(const domain::User& u);
 /// The ids of every acting super administrator (see cf::kOrgIndexes).
 Result<std::vector<std::string>> acting_super_admins(Transaction& tx);
-/// The ids of `user_id`'s live API tokens.
-Result<std::vector<std::string>> api_tokens_of(Transaction& tx, std::string_view user_id);
 /// The user's data key, or "" when it has none (never created, or shredded).
 Result<std::string> data_key(Transaction& tx, std::string_view user_id);
 
@@ -93,16 +81,11 @@ void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
 void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
                        std::span<const eventstore::RecordedEvent> recs,
                        std::span<const domain::Event> events);
-void apply_token_event(Transaction& tx, const eventstore::RecordedEvent& rec,
-                       const domain::Event& event);
 
 /// A stored user event as a domain event, unsealed with `key`; nullopt when the user's data was
 /// shredded (except the deletion itself, which is never sealed); an error when undecodable.
 Result<std::optional<domain::Event>> decode_user_event(const eventstore::RecordedEvent& rec,
                                                        std::string_view key);
-
-/// Replay path: decodes a stored event (unsealing with keys read through `tx`) and applies it.
-Result<void> apply_recorded(Transaction& tx, const eventstore::RecordedEvent& rec);
 
 // ---- reader side -------------------------------------------------------------------------
 
@@ -134,10 +117,6 @@ class Reader {
 
     /// The user's data key ("" once the user is permanently deleted).
     Result<std::string> data_key(std::string_view user_id) const;
-
-    Result<std::optional<domain::ApiToken>> token(std::string_view id) const;
-    Result<std::optional<domain::ApiToken>> token_by_digest(std::string_view digest) const;
-    Result<std::vector<domain::ApiToken>> tokens() const;
 
   private:
     /// The one user whose login starts with `name` + '@', if exactly one does.

@@ -13,9 +13,8 @@ struct ReplayReport {
     double seconds = 0;
 };
 
-/// The shape of the read models. Raise it whenever a projection is added or its encoding
-/// changes: a server finding another version rebuilds every read model from the log at start.
-inline constexpr int64_t kReadModelVersion = 6;
+// The shape of the read models is registry.hpp's read_model_version(): a server finding another
+// version stored rebuilds every read model from the log at start.
 
 /// Rebuilds the read models when the stored version differs (or is missing on a non-empty log),
 /// then records the current version. Returns whether it rebuilt.

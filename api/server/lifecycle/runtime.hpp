@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/app.hpp"
+#include "core/lifecycle_port.hpp"
 #include "idledger/workers/embedded_broker.hpp"
 #include "idledger/workers/kafka.hpp"
 #include "idledger/workers/mailer.hpp"
@@ -38,19 +39,19 @@ struct LifecycleOptions {
     std::vector<std::pair<std::string, std::string>> kafka_properties;
 };
 
-class LifecycleRuntime {
+class LifecycleRuntime final : public LifecyclePort {
   public:
     static std::expected<std::unique_ptr<LifecycleRuntime>, std::string> start(
         App& app, LifecycleOptions options);
-    ~LifecycleRuntime();
+    ~LifecycleRuntime() override;
 
     const std::string& bootstrap() const { return bootstrap_; }
     bool embedded() const { return broker_ != nullptr; }
     /// Test hook: takes the embedded broker down (connections refused) or back up.
-    bool set_broker_up(bool up);
+    bool set_broker_up(bool up) override;
     workers::Relay::Stats relay_stats() const;
     /// Prometheus lines: published, published again, in flight, results applied and dropped.
-    std::string render_metrics() const;
+    std::string render_metrics() const override;
 
   private:
     LifecycleRuntime() = default;

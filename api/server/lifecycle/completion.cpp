@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "core/commands.hpp"
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/user_decide.hpp"
 #include "tokens/api_tokens.hpp"
@@ -49,14 +50,10 @@ void apply_result(App& app, const workers::ResultMessage& result,
         // Every effect is decided here from the server's own state; the worker's result only
         // says "done". Deprovisioning revokes every live token of the user.
         if (pending->kind == domain::request_kind::kDeactivate) {
-            auto token_ids = pj::api_tokens_of(tx, pending->user_id);
-            if (!token_ids) return Outcome::Abort;
-            for (const auto& token_id : *token_ids) {
-                auto revoked = tokens::append_token_revoked(tx, token_id, metadata,
-                                                            pending->user_id, "deprovisioned");
-                if (!revoked) return Outcome::Abort;
-                report.revoked_api_tokens += *revoked ? 1 : 0;
-            }
+            auto revoked =
+                tokens::revoke_all_of_user_in(tx, pending->user_id, metadata, "deprovisioned");
+            if (!revoked) return Outcome::Abort;
+            report.revoked_api_tokens += *revoked;
         }
         auto events = domain::decide_completion((*row)->user, report);
         if (events.empty()) return Outcome::Abort;  // a result that completes nothing
@@ -73,13 +70,7 @@ void apply_result(App& app, const workers::ResultMessage& result,
             return done(false);
         }
         const bool ok = *applied && !c->aborted;
-        if (ok) {
-            for (const auto& e : c->events)
-                if (changes_authorization(e.type) || e.stream.starts_with("apitoken-")) {
-                    app.auth_cache.invalidate();
-                    break;
-                }
-        }
+        if (ok) after_commit(app, c->events);
         done(ok);
     });
 }

@@ -1,6 +1,6 @@
 // idledger serve | replay | compact
 
-#include "idledger/api/cli.hpp"
+#include "cli.hpp"
 
 #include <pthread.h>
 #include <sys/stat.h>
@@ -319,6 +319,9 @@ int serve(const Args& args) {
             ::chmod(token_file.c_str(), 0600);
         }
 
+        app.forget_user_files = [mail_dir = lifecycle.mail.mail_dir](const std::string& id) {
+            workers::forget_mail(mail_dir, [&](const std::string& owner) { return owner == id; });
+        };
         auto key = link_key(app);
         if (!key) return fail("cannot read the server's link key: " + key.error().message);
         app.link_key = *key;

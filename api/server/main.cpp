@@ -1,3 +1,3 @@
-#include "idledger/api/cli.hpp"
+#include "cli.hpp"
 
 int main(int argc, char** argv) { return idledger::api::run_cli(argc, argv); }

@@ -1,0 +1,84 @@
+#include "core/commands.hpp"
+
+#include <future>
+
+#include "core/json_io.hpp"
+#include "users/user_commands.hpp"
+
+namespace idledger::api {
+
+namespace pj = projections;
+
+domain::UniqueLookup unique_lookup(eventstore::Transaction& tx, const domain::ResourceKind& kind) {
+    return
+        [&tx, &kind](std::string_view index, std::string_view value) -> std::optional<std::string> {
+            auto owner = pj::unique_owner(tx, kind, index, value);
+            return owner ? *owner : std::nullopt;
+        };
+}
+
+domain::Result<std::optional<pj::Document>> run_document_command_in(
+    eventstore::Transaction& tx, const domain::ResourceKind& kind, const std::string& id,
+    Subject subject, const DocumentDecision& decide, const std::string& metadata) {
+    auto current = pj::load_document(tx, kind, id);
+    if (!current) return std::unexpected(store_failure(current.error()));
+    if (subject == Subject::Existing && !*current) return domain::not_found(id, kind.name);
+    if (subject == Subject::New && *current)
+        return domain::fail(domain::ErrorCode::InternalError, "duplicate id");
+    auto events = decide(*current, tx);
+    if (!events) return std::unexpected(events.error());
+    auto after = pj::append_document_events(tx, kind, id, *current, *events, metadata);
+    if (!after) {
+        if (after.error().code == eventstore::Errc::WrongExpectedVersion)
+            return std::unexpected(conflict_error());
+        return std::unexpected(store_failure(after.error()));
+    }
+    return std::move(*after);
+}
+
+domain::Result<DocumentCommandResult> run_document_command(RequestContext& ctx,
+                                                           const domain::ResourceKind& kind,
+                                                           const std::string& id, Subject subject,
+                                                           DocumentDecision decide) {
+    struct Shared {
+        std::optional<domain::Error> error;
+        DocumentCommandResult result;
+    };
+    auto shared = std::make_shared<Shared>();
+    auto command = [shared, &kind, id, subject, decide = std::move(decide),
+                    metadata = ctx.metadata().encode()](eventstore::Transaction& tx) {
+        auto doc = run_document_command_in(tx, kind, id, subject, decide, metadata);
+        if (!doc) {
+            shared->error = doc.error();
+            return eventstore::Outcome::Abort;
+        }
+        shared->result.doc = std::move(*doc);
+        return eventstore::Outcome::Commit;
+    };
+    std::promise<domain::Result<DocumentCommandResult>> promise;
+    auto fut = promise.get_future();
+    App& app = ctx.app;
+    app.store.submit(std::move(command),
+                     [shared, &app, &promise](eventstore::Result<eventstore::CommitInfo> c) {
+                         if (!c)
+                             return promise.set_value(std::unexpected(store_failure(c.error())));
+                         if (shared->error)
+                             return promise.set_value(std::unexpected(*shared->error));
+                         shared->result.events = std::move(c->events);
+                         after_commit(app, shared->result.events);
+                         promise.set_value(std::move(shared->result));
+                     });
+    return fut.get();
+}
+
+void after_commit(App& app, const std::vector<eventstore::RecordedEvent>& events) {
+    for (const auto& e : events) {
+        const domain::ResourceKind* kind = domain::resource_kind_for_stream(e.stream);
+        if ((kind && kind->authorizes) || (!kind && changes_authorization(e.type))) {
+            app.auth_cache.invalidate();
+            return;
+        }
+    }
+}
+
+}  // namespace idledger::api

@@ -1,0 +1,84 @@
+#pragma once
+// The resource kit's domain half. A resource after Users is a set of JSON documents, one per id,
+// each folded from its own stream of typed events: what a resource declares here (its event
+// types with their System Log rows, how an event changes a document, which keys must stay
+// unique) is all the projections, the command runner, replay and the System Log need to know
+// about it. See api/README.md, "Adding a resource".
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "idledger/domain/clock.hpp"
+#include "idledger/domain/error.hpp"
+#include "idledger/domain/json.hpp"
+#include "idledger/domain/user.hpp"
+
+namespace idledger::domain {
+
+/// One event type: its stored name, and the row the System Log shows it with.
+struct EventType {
+    std::string_view name;             // stored type, e.g. "TrustedOriginCreated"
+    std::string_view okta_event_type;  // "security.trusted_origin.create"
+    std::string_view display_message;  // "Create trusted origin"
+};
+
+/// A key a document claims: (index, value). Values are compared exactly: normalise them.
+using IndexKey = std::pair<std::string, std::string>;
+
+/// Everything the kit knows of one resource.
+struct ResourceKind {
+    std::string_view name;           // Okta's resource name in errors: "TrustedOrigin"
+    std::string_view stream_prefix;  // "trustedorigin-": the stream of a document is prefix + id
+    std::string_view family;         // the read model's column family: "trusted_origins"
+    /// The read model's shape: raise it when evolve or the keys change (replay rebuilds).
+    int schema_version = 1;
+    std::span<const EventType> events;
+    /// Folds `e` (stored at `at`) into `state`; nullopt before creation and after deletion.
+    void (*evolve)(std::optional<Json>& state, const Event& e, Millis at) = nullptr;
+    /// Keys no two live documents may share (names, origins, digests).
+    std::vector<IndexKey> (*unique_keys)(const Json& state) = nullptr;
+    /// Keys documents are grouped under, many per key (a token's owner).
+    std::vector<IndexKey> (*group_keys)(const Json& state) = nullptr;
+    /// The System Log's target: its type and the document field that names it.
+    std::string_view log_target_type;
+    std::string_view log_name_field = "name";
+    /// Whether its changes decide who may act (API tokens): committed events then drop every
+    /// cached principal.
+    bool authorizes = false;
+
+    std::string stream(std::string_view id) const {
+        return std::string(stream_prefix) + std::string(id);
+    }
+};
+
+/// Every resource built with the kit (resource_registry.cpp: one line each).
+const std::vector<const ResourceKind*>& resource_kinds();
+/// The kind whose streams start like `stream`; nullptr for users and other streams.
+const ResourceKind* resource_kind_for_stream(std::string_view stream);
+
+/// Who already holds a unique key (writer side): the id, or nullopt.
+using UniqueLookup =
+    std::function<std::optional<std::string>(std::string_view index, std::string_view value)>;
+
+/// The usual decisions of a document resource, for decide functions to build on.
+Event make_event(std::string_view type, Json data);
+
+/// Collects Okta `errorCauses` while a request body is validated: each problem becomes one
+/// cause "field: reason"; `result()` is 400 E0000001 naming the first field when any was found.
+class Causes {
+  public:
+    void add(std::string field, std::string reason);
+    bool empty() const { return causes_.empty(); }
+    Result<void> result() const;
+
+  private:
+    std::string first_field_;
+    std::vector<ErrorCause> causes_;
+};
+
+}  // namespace idledger::domain

@@ -1,0 +1,25 @@
+#include "idledger/domain/resource.hpp"
+
+namespace idledger::domain {
+
+const ResourceKind* resource_kind_for_stream(std::string_view stream) {
+    for (const ResourceKind* k : resource_kinds())
+        if (stream.starts_with(k->stream_prefix)) return k;
+    return nullptr;
+}
+
+Event make_event(std::string_view type, Json data) {
+    return Event{std::string(type), std::move(data)};
+}
+
+void Causes::add(std::string field, std::string reason) {
+    if (causes_.empty()) first_field_ = field;
+    causes_.push_back({field + ": " + reason});
+}
+
+Result<void> Causes::result() const {
+    if (causes_.empty()) return {};
+    return fail(ErrorCode::ValidationFailed, first_field_, causes_);
+}
+
+}  // namespace idledger::domain

@@ -1,0 +1,16 @@
+// The resources built with the kit: one line each. Everything else (read models, replay, the
+// System Log, the read-model version) is derived from this list and the projections' registry.
+
+#include "idledger/domain/api_token.hpp"
+#include "idledger/domain/resource.hpp"
+
+namespace idledger::domain {
+
+const std::vector<const ResourceKind*>& resource_kinds() {
+    static const std::vector<const ResourceKind*> kKinds = {
+        &kApiTokens,
+    };
+    return kKinds;
+}
+
+}  // namespace idledger::domain

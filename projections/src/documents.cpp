@@ -1,0 +1,263 @@
+// The kit's document read models (documents.hpp).
+
+#include "idledger/projections/documents.hpp"
+
+#include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/json_parse.hpp"
+
+namespace idledger::projections {
+
+using eventstore::decode_u64;
+using eventstore::encode_u64;
+using eventstore::Result;
+using eventstore::Transaction;
+
+namespace {
+
+std::string by_seq_family(const domain::ResourceKind& k) {
+    return std::string(k.family) + "_by_seq";
+}
+std::string keys_family(const domain::ResourceKind& k) { return std::string(k.family) + "_keys"; }
+
+std::string index_key(char type, std::string_view index, std::string_view value) {
+    std::string k(1, type);
+    k += index;
+    k.push_back('\0');
+    k += value;
+    return k;
+}
+
+std::string encode_row(const Document& d) {
+    std::string out = encode_u64(d.seq);
+    out += encode_u64(d.version);
+    d.state.dump_to(out);
+    return out;
+}
+
+std::optional<Document> decode_row(std::string_view id, std::string_view bytes) {
+    if (bytes.size() < 16) return std::nullopt;
+    auto j = domain::parse_json(bytes.substr(16));
+    if (!j) return std::nullopt;
+    return Document{std::string(id), decode_u64(bytes.substr(0, 8)), decode_u64(bytes.substr(8, 8)),
+                    std::move(*j)};
+}
+
+std::vector<std::string> split_ids(std::string_view v) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < v.size()) {
+        size_t j = v.find('\n', i);
+        if (j == std::string_view::npos) j = v.size();
+        if (j > i) out.emplace_back(v.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+void update_group(Transaction& tx, const std::string& family, const std::string& key,
+                  const std::string& id, bool add) {
+    auto current = tx.get(family, key);
+    auto ids = split_ids(current && *current ? **current : std::string());
+    std::erase(ids, id);
+    if (add) ids.push_back(id);
+    std::string joined;
+    for (const auto& x : ids) joined += x + "\n";
+    if (joined.empty())
+        tx.del(family, key);
+    else
+        tx.put(family, key, joined);
+}
+
+/// Moves the document's keys from `before` to `after` (either may be absent).
+void update_keys(Transaction& tx, const domain::ResourceKind& kind, const std::string& id,
+                 const std::optional<domain::Json>& before,
+                 const std::optional<domain::Json>& after) {
+    const std::string family = keys_family(kind);
+    auto keys = [](auto fn, const std::optional<domain::Json>& s) {
+        return fn && s ? fn(*s) : std::vector<domain::IndexKey>{};
+    };
+    auto old_unique = keys(kind.unique_keys, before), new_unique = keys(kind.unique_keys, after);
+    for (const auto& [index, value] : old_unique)
+        if (std::find(new_unique.begin(), new_unique.end(), domain::IndexKey{index, value}) ==
+            new_unique.end()) {
+            // Only while it still names this document (another may hold it since).
+            const std::string k = index_key('u', index, value);
+            auto owner = tx.get(family, k);
+            if (owner && *owner && **owner == id) tx.del(family, k);
+        }
+    for (const auto& [index, value] : new_unique)
+        if (!value.empty()) tx.put(family, index_key('u', index, value), id);
+    auto old_group = keys(kind.group_keys, before), new_group = keys(kind.group_keys, after);
+    for (const auto& g : old_group)
+        if (std::find(new_group.begin(), new_group.end(), g) == new_group.end())
+            update_group(tx, family, index_key('g', g.first, g.second), id, false);
+    for (const auto& g : new_group)
+        if (std::find(old_group.begin(), old_group.end(), g) == old_group.end())
+            update_group(tx, family, index_key('g', g.first, g.second), id, true);
+}
+
+}  // namespace
+
+Result<std::optional<Document>> load_document(Transaction& tx, const domain::ResourceKind& kind,
+                                              std::string_view id) {
+    auto v = tx.get(kind.family, id);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<Document>{};
+    auto d = decode_row(id, **v);
+    if (!d)
+        return std::unexpected(eventstore::Error{eventstore::Errc::Corruption,
+                                                 "bad " + std::string(kind.name) + " row"});
+    return std::optional<Document>(std::move(*d));
+}
+
+Result<std::optional<std::string>> unique_owner(Transaction& tx, const domain::ResourceKind& kind,
+                                                std::string_view index, std::string_view value) {
+    return tx.get(keys_family(kind), index_key('u', index, value));
+}
+
+Result<std::vector<std::string>> group_members(Transaction& tx, const domain::ResourceKind& kind,
+                                               std::string_view index, std::string_view value) {
+    auto v = tx.get(keys_family(kind), index_key('g', index, value));
+    if (!v) return std::unexpected(v.error());
+    return split_ids(v->value_or(std::string()));
+}
+
+void apply_document_events(Transaction& tx, const domain::ResourceKind& kind,
+                           std::optional<Document>& doc,
+                           std::span<const eventstore::RecordedEvent> recs,
+                           std::span<const domain::Event> events) {
+    if (recs.empty()) return;
+    const std::string id = recs.front().stream.substr(kind.stream_prefix.size());
+    const bool existed = doc.has_value();
+    const uint64_t old_seq = existed ? doc->seq : 0;
+    std::optional<domain::Json> before = existed ? std::optional(doc->state) : std::nullopt;
+    std::optional<domain::Json> state = before;
+    uint64_t seq = old_seq;
+    for (size_t i = 0; i < events.size(); ++i) {
+        const bool was = state.has_value();
+        kind.evolve(state, events[i], recs[i].timestamp_ms);
+        if (!was && state) seq = recs[i].position;
+    }
+    update_keys(tx, kind, id, before, state);
+    if (!state) {
+        if (existed) {
+            tx.del(by_seq_family(kind), encode_u64(old_seq));
+            tx.del(kind.family, id);
+        }
+        doc.reset();
+        return;
+    }
+    if (existed && seq != old_seq) tx.del(by_seq_family(kind), encode_u64(old_seq));
+    if (!existed || seq != old_seq) tx.put(by_seq_family(kind), encode_u64(seq), id);
+    doc = Document{id, seq, recs.back().version, std::move(*state)};
+    tx.put(kind.family, id, encode_row(*doc));
+}
+
+Result<std::optional<Document>> append_document_events(Transaction& tx,
+                                                       const domain::ResourceKind& kind,
+                                                       std::string_view id,
+                                                       const std::optional<Document>& current,
+                                                       const std::vector<domain::Event>& events,
+                                                       const std::string& metadata) {
+    if (events.empty()) return current;
+    std::vector<eventstore::EventData> data;
+    data.reserve(events.size());
+    for (const auto& e : events)
+        data.push_back({e.type, domain::encode_payload_plain(e.data), metadata});
+    const std::string stream = kind.stream(id);
+    uint64_t expected = current ? current->version : eventstore::kNoStream;
+    if (!current) {
+        // A deleted document's stream lives on: a new one with its id continues it.
+        auto v = tx.stream_version(stream);
+        if (!v) return std::unexpected(v.error());
+        if (*v != 0) expected = *v;
+    }
+    auto appended = tx.append(stream, expected, std::move(data));
+    if (!appended) return std::unexpected(appended.error());
+    std::optional<Document> doc = current;
+    const auto& recs = tx.appended();
+    apply_document_events(tx, kind, doc, std::span(recs).subspan(recs.size() - events.size()),
+                          events);
+    return doc;
+}
+
+namespace {
+
+Result<void> replay_documents(const domain::ResourceKind& kind, Transaction& tx,
+                              std::vector<eventstore::RecordedEvent>& recs) {
+    for (const auto& rec : recs) {
+        auto payload = domain::decode_payload(rec.payload, {}, rec.stream);
+        if (payload.state != domain::PayloadState::Plain)
+            return std::unexpected(
+                eventstore::Error{eventstore::Errc::Corruption,
+                                  "undecodable event at " + std::to_string(rec.position)});
+        auto doc = load_document(tx, kind, rec.stream.substr(kind.stream_prefix.size()));
+        if (!doc) return std::unexpected(doc.error());
+        domain::Event e{rec.type, std::move(payload.data)};
+        apply_document_events(tx, kind, *doc, std::span(&rec, 1), std::span(&e, 1));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::optional<Document>> DocumentReader::get(const domain::ResourceKind& kind,
+                                                    std::string_view id) const {
+    auto v = store_.get(kind.family, id);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<Document>{};
+    return decode_row(id, **v);
+}
+
+Result<std::optional<Document>> DocumentReader::by_unique(const domain::ResourceKind& kind,
+                                                          std::string_view index,
+                                                          std::string_view value) const {
+    auto id = store_.get(keys_family(kind), index_key('u', index, value));
+    if (!id) return std::unexpected(id.error());
+    if (!*id) return std::optional<Document>{};
+    return get(kind, **id);
+}
+
+Result<std::vector<Document>> DocumentReader::by_group(const domain::ResourceKind& kind,
+                                                       std::string_view index,
+                                                       std::string_view value) const {
+    auto v = store_.get(keys_family(kind), index_key('g', index, value));
+    if (!v) return std::unexpected(v.error());
+    std::vector<Document> out;
+    for (const auto& id : split_ids(v->value_or(std::string()))) {
+        auto d = get(kind, id);
+        if (!d) return std::unexpected(d.error());
+        if (*d) out.push_back(std::move(**d));
+    }
+    return out;
+}
+
+Result<void> DocumentReader::scan(const domain::ResourceKind& kind, uint64_t after_seq,
+                                  const std::function<bool(const Document&)>& visit) const {
+    std::optional<eventstore::Error> failure;
+    auto r = store_.scan(by_seq_family(kind), "", encode_u64(after_seq + 1),
+                         [&](std::string_view, std::string_view id) {
+                             auto d = get(kind, id);
+                             if (!d) {
+                                 failure = d.error();
+                                 return false;
+                             }
+                             return !*d || visit(**d);
+                         });
+    if (failure) return std::unexpected(*failure);
+    return r;
+}
+
+Projection document_projection(const domain::ResourceKind& kind) {
+    Projection p;
+    p.name = kind.family;
+    p.stream_prefix = kind.stream_prefix;
+    p.schema_version = kind.schema_version;
+    p.families = {std::string(kind.family), by_seq_family(kind), keys_family(kind)};
+    p.append_ordered = {by_seq_family(kind)};
+    p.replay = [&kind](Transaction& tx, std::vector<eventstore::RecordedEvent>& recs,
+                       ReplayCache&) { return replay_documents(kind, tx, recs); };
+    return p;
+}
+
+}  // namespace idledger::projections
