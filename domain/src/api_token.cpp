@@ -61,6 +61,7 @@ const ResourceKind kApiTokens{
     .name = "ApiToken",
     .stream_prefix = "apitoken-",
     .family = "api_tokens",
+    .id_prefix = "00T",
     .schema_version = 2,
     .events = kTokenEvents,
     .evolve = evolve_token,

@@ -12,6 +12,18 @@ Event make_event(std::string_view type, Json data) {
     return Event{std::string(type), std::move(data)};
 }
 
+size_t utf8_length(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+void stamp(Json& state, Millis at, bool creating) {
+    if (creating) state.set("created", at);
+    state.set("lastUpdated", at);
+}
+
 void Causes::add(std::string field, std::string reason) {
     if (causes_.empty()) first_field_ = field;
     causes_.push_back({field + ": " + reason});

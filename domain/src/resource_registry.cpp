@@ -3,12 +3,16 @@
 
 #include "idledger/domain/api_token.hpp"
 #include "idledger/domain/resource.hpp"
+#include "idledger/domain/sms_template.hpp"
+#include "idledger/domain/trusted_origin.hpp"
 
 namespace idledger::domain {
 
 const std::vector<const ResourceKind*>& resource_kinds() {
     static const std::vector<const ResourceKind*> kKinds = {
         &kApiTokens,
+        &kSmsTemplates,
+        &kTrustedOrigins,
     };
     return kKinds;
 }

@@ -3,7 +3,7 @@
 
 #include "idledger/projections/registry.hpp"
 
-#include "idledger/domain/api_token.hpp"
+#include "idledger/domain/resource.hpp"
 #include "idledger/projections/documents.hpp"
 #include "idledger/projections/read_model.hpp"
 
@@ -22,11 +22,13 @@ Projection server_secrets() {
 }  // namespace
 
 const std::vector<const Projection*>& projection_registry() {
-    static const std::vector<Projection> kProjections = {
-        server_secrets(),
-        users_projection(),
-        document_projection(domain::kApiTokens),
-    };
+    // Every kit resource (domain::resource_kinds()) gets its document projection.
+    static const std::vector<Projection> kProjections = [] {
+        std::vector<Projection> out = {server_secrets(), users_projection()};
+        for (const domain::ResourceKind* k : domain::resource_kinds())
+            out.push_back(document_projection(*k));
+        return out;
+    }();
     static const std::vector<const Projection*> kPointers = [] {
         std::vector<const Projection*> out;
         for (const auto& p : kProjections) out.push_back(&p);

@@ -43,7 +43,10 @@ bool permitted(const Principal& p, Perm perm) {
         case Perm::Authenticated:
             return true;
         case Perm::UsersRead:
+        case Perm::OrgRead:
             return p.has_any_role();
+        case Perm::OrgManage:
+            return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN");
         case Perm::UsersManage:
             return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN") ||
                    p.has_role("USER_ADMIN") || p.has_role("HELP_DESK_ADMIN");

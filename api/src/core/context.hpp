@@ -49,8 +49,19 @@ using Reply = std::function<void(domain::Result<HttpResponse>)>;
 using AsyncHandler = void (*)(std::shared_ptr<RequestContext>, std::shared_ptr<const HttpRequest>,
                               Reply);
 
-/// Operations: super administrators only, or anyone with `serve --metrics-public`.
-enum class Perm { Public, Authenticated, UsersRead, UsersManage, SuperAdmin, Operations };
+/// Operations: super administrators only, or anyone with `serve --metrics-public`. OrgRead: any
+/// administrator; OrgManage: super and org administrators (org configuration: templates, trusted
+/// origins, zones, ThreatInsight).
+enum class Perm {
+    Public,
+    Authenticated,
+    UsersRead,
+    UsersManage,
+    OrgRead,
+    OrgManage,
+    SuperAdmin,
+    Operations
+};
 /// Inline: on the I/O thread (reads). Blocking: on the work pool. Async: starts on the I/O thread
 /// and replies from wherever its work completes.
 enum class Exec { Inline, Blocking, Async };
@@ -68,5 +79,9 @@ struct Route {
 
 /// The API's inventory (routes.cpp). Start-up asserts (method, pattern) pairs are unique.
 const std::vector<Route>& route_table();
+
+/// Whether a browser page from `origin` may call the API (routes.cpp names the resource that
+/// decides: trusted origins).
+bool cors_origin_allowed(App& app, const std::string& origin);
 
 }  // namespace idledger::api

@@ -93,6 +93,13 @@ domain::Error handler_threw(const Route& route, const std::exception& ex) {
                          {}};
 }
 
+/// What a trusted browser origin may send and read.
+constexpr std::string_view kCorsAllowedHeaders =
+    "Accept, Authorization, Content-Type, If-Match, Prefer, X-Okta-User-Agent-Extended, "
+    "X-Okta-Retry-For, X-Okta-Retry-Count, X-Requested-With";
+constexpr std::string_view kCorsExposed =
+    "Link, X-Okta-Request-Id, X-Rate-Limit-Limit, X-Rate-Limit-Remaining, X-Rate-Limit-Reset";
+
 /// The Date header changes once a second: format it once a second per thread.
 const std::string& http_date(domain::Millis now) {
     thread_local domain::Millis second = -1;
@@ -121,64 +128,128 @@ Dispatcher::Dispatcher(App& app) : app_(app) {
 
 Dispatcher::~Dispatcher() = default;
 
-void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)> respond) {
-    auto started = std::chrono::steady_clock::now();
-    auto req = std::make_shared<HttpRequest>(std::move(req_in));
-    auto ctx = std::make_shared<RequestContext>(
-        RequestContext{app_, new_request_id(), {}, {}, {}, req->remote_ip, {}});
-    ctx->base_url = base_url_for(app_.config, req->header("host"));
-    if (const std::string* ua = req->header("user-agent")) ctx->user_agent = *ua;
+/// One request on its way through the stages; `finish` is the last stage (headers every response
+/// carries, metrics) and runs exactly once.
+struct Exchange {
+    explicit Exchange(App& a) : app(a) {}
+    App& app;
+    std::shared_ptr<HttpRequest> req;
+    std::shared_ptr<RequestContext> ctx;
+    std::function<void(HttpResponse&&)> respond;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    const Route* route = nullptr;
     size_t route_index = 0;  // metrics slot: 0 = unmatched, else 1 + position in the table
     RateDecision rate{};
     bool rated = false;
+    std::string cors_origin;  // the caller's Origin when it may read the response
 
-    auto finish = [this, ctx, started, respond = std::move(respond)](
-                      HttpResponse&& res, size_t label, const RateDecision& rd,
-                      bool has_rate) mutable {
+    void finish(HttpResponse&& res) {
         res.add_header("X-Okta-Request-Id", ctx->request_id);
         // Responses may carry secrets (temporary passwords, API token values, activation and
         // reset links): no cache anywhere may keep any of them.
         res.add_header("Cache-Control", "no-cache, no-store");
         res.add_header("Pragma", "no-cache");
-        res.add_header("Date", http_date(app_.clock.now_ms()));
-        if (has_rate) {
-            res.add_header("X-Rate-Limit-Limit", std::to_string(rd.limit));
-            res.add_header("X-Rate-Limit-Remaining", std::to_string(rd.remaining));
-            res.add_header("X-Rate-Limit-Reset", std::to_string(rd.reset_epoch_s));
+        res.add_header("Date", http_date(app.clock.now_ms()));
+        if (rated) {
+            res.add_header("X-Rate-Limit-Limit", std::to_string(rate.limit));
+            res.add_header("X-Rate-Limit-Remaining", std::to_string(rate.remaining));
+            res.add_header("X-Rate-Limit-Reset", std::to_string(rate.reset_epoch_s));
+        }
+        if (req->header("origin")) res.add_header("Vary", "Origin");
+        if (!cors_origin.empty()) {
+            res.add_header("Access-Control-Allow-Origin", cors_origin);
+            res.add_header("Access-Control-Allow-Credentials", "true");
+            res.add_header("Access-Control-Expose-Headers", std::string(kCorsExposed));
         }
         double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        app_.metrics.observe(label, res.status, secs);
+        app.metrics.observe(route_index, res.status, secs);
         respond(std::move(res));
-    };
-
-    // Requests refused before a token is known count against their client address, so that
-    // every response carries rate-limit headers and a flood of bad requests is limited too.
-    auto fail_now = [&](const domain::Error& e) {
-        if (!rated) {
-            rate = app_.limiter.check("other", "ip:" + req->remote_ip, app_.clock.now_ms());
-            rated = true;
-        }
-        finish(error_response(e), route_index, rate, rated);
-    };
-
-    // Limits: what the transport could not parse, and bodies over the limit.
-    if (req->transport_error) {
-        const int status = req->transport_error;
-        HttpResponse res =
-            error_response(domain::Error{domain::ErrorCode::InvalidRequest,
-                                         status == 414   ? "the request line is too long"
-                                         : status == 431 ? "the request headers are too large"
-                                         : status == 505 ? "the HTTP version is not supported"
-                                                         : "the HTTP request is malformed",
-                                         {}});
-        res.status = status;
-        return finish(std::move(res), 0, rate, false);
     }
 
-    // Route. HEAD is answered by the GET route of the same path (the transport drops the body).
-    const std::string_view method = req->method == "HEAD" ? "GET" : std::string_view(req->method);
-    auto segs = split_path(req->path);
+    /// Requests refused before a token is known count against their client address, so that
+    /// every response carries rate-limit headers and a flood of bad requests is limited too.
+    void fail(const domain::Error& e) {
+        if (!rated) {
+            rate = app.limiter.check("other", "ip:" + req->remote_ip, app.clock.now_ms());
+            rated = true;
+        }
+        finish(error_response(e));
+    }
+
+    void record_refusal(Refusal kind, const std::string& reason, domain::ErrorCode code) {
+        const auto& entry = domain::catalogue(code);
+        app.security_log.record(kind, reason, entry.http_status, std::string(entry.okta_code),
+                                req->remote_ip, ctx->user_agent, ctx->request_id,
+                                ctx->principal.user_id, ctx->principal.token_id);
+    }
+};
+
+void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)> respond) {
+    // Stage 1, request id: every response names its request.
+    auto x = std::make_shared<Exchange>(app_);
+    x->req = std::make_shared<HttpRequest>(std::move(req_in));
+    x->respond = std::move(respond);
+    x->ctx = std::make_shared<RequestContext>(
+        RequestContext{app_, new_request_id(), {}, {}, {}, x->req->remote_ip, {}});
+    x->ctx->base_url = base_url_for(app_.config, x->req->header("host"));
+    if (const std::string* ua = x->req->header("user-agent")) x->ctx->user_agent = *ua;
+    if (stage_limits(*x) || stage_cors(*x) || stage_route(*x) || stage_auth(*x) ||
+        stage_rate_limit(*x) || stage_permission(*x) || stage_request_shape(*x))
+        return;
+    stage_handler(x);
+}
+
+bool Dispatcher::stage_limits(Exchange& x) {
+    // What the transport could not parse (bodies over the limit are answered once routed).
+    const int status = x.req->transport_error;
+    if (!status) return false;
+    HttpResponse res =
+        error_response(domain::Error{domain::ErrorCode::InvalidRequest,
+                                     status == 414   ? "the request line is too long"
+                                     : status == 431 ? "the request headers are too large"
+                                     : status == 505 ? "the HTTP version is not supported"
+                                                     : "the HTTP request is malformed",
+                                     {}});
+    res.status = status;
+    x.finish(std::move(res));
+    return true;
+}
+
+bool Dispatcher::stage_cors(Exchange& x) {
+    // Browsers name the page's origin; only ACTIVE trusted origins with the CORS scope may read
+    // responses. Every other origin gets no CORS header, so the browser itself blocks the call.
+    const std::string* origin = x.req->header("origin");
+    if (!origin || origin->empty()) return false;
+    const bool allowed = cors_origin_allowed(app_, *origin);
+    if (allowed) x.cors_origin = *origin;
+    const std::string* asked = x.req->header("access-control-request-method");
+    if (x.req->method != "OPTIONS" || !asked) return false;
+    // A preflight: no credentials, no route; answered here.
+    if (!allowed) {
+        x.fail(domain::Error{
+            domain::ErrorCode::PermissionDenied,
+            {},
+            {{"Origin " + *origin + " is not a trusted origin with the CORS scope"}}});
+        return true;
+    }
+    HttpResponse res;
+    res.status = 200;
+    res.json = false;
+    res.add_header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+    res.add_header("Access-Control-Allow-Headers", std::string(kCorsAllowedHeaders));
+    res.add_header("Access-Control-Max-Age", "3600");
+    x.rate = app_.limiter.check("other", "ip:" + x.req->remote_ip, app_.clock.now_ms());
+    x.rated = true;
+    x.finish(std::move(res));
+    return true;
+}
+
+bool Dispatcher::stage_route(Exchange& x) {
+    // HEAD is answered by the GET route of the same path (the transport drops the body).
+    const std::string_view method =
+        x.req->method == "HEAD" ? "GET" : std::string_view(x.req->method);
+    auto segs = split_path(x.req->path);
     const CompiledRoute* best = nullptr;
     bool path_exists = false;
     for (const auto& c : routes_) {
@@ -187,79 +258,99 @@ void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)
         if (c.route->method == method && (!best || c.literals > best->literals)) best = &c;
     }
     if (!best) {
-        if (!path_exists) return fail_now(domain::Error{domain::ErrorCode::PathNotFound, {}, {}});
-        return fail_now(domain::Error{domain::ErrorCode::MethodNotAllowed, {}, {}});
+        x.fail(domain::Error{
+            path_exists ? domain::ErrorCode::MethodNotAllowed : domain::ErrorCode::PathNotFound,
+            {},
+            {}});
+        return true;
     }
-    const Route* route = best->route;
-    route_index = size_t(route - route_table().data()) + 1;
-    best->bind(segs, ctx->path_params);
-
-    if (req->body_too_large)
-        return fail_now(domain::Error{domain::ErrorCode::PayloadTooLarge,
-                                      "request body",
-                                      {{"body: The request body exceeds the size limit"}}});
-
-    auto refused = [&](Refusal kind, const std::string& reason, domain::ErrorCode code) {
-        const auto& entry = domain::catalogue(code);
-        app_.security_log.record(kind, reason, entry.http_status, std::string(entry.okta_code),
-                                 req->remote_ip, ctx->user_agent, ctx->request_id,
-                                 ctx->principal.user_id, ctx->principal.token_id);
-    };
-    const bool open = route->perm == Perm::Public ||
-                      (route->perm == Perm::Operations && app_.config.metrics_public);
-    if (!open) {
-        auto principal = authenticate(app_, *req);
-        if (!principal) {
-            if (principal.error().code != domain::ErrorCode::InternalError)
-                refused(Refusal::Authentication,
-                        principal.error().code == domain::ErrorCode::InvalidSession
-                            ? "NO_CREDENTIALS"
-                            : "INVALID_TOKEN",
-                        principal.error().code);
-            return fail_now(principal.error());
-        }
-        ctx->principal = std::move(*principal);
-        rate = app_.limiter.check(route->family, ctx->principal.token_id, app_.clock.now_ms());
-        rated = true;
-        if (!rate.allowed) {
-            refused(Refusal::RateLimit, "RATE_LIMIT:" + std::string(route->family),
-                    domain::ErrorCode::RateLimited);
-            HttpResponse res =
-                error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}});
-            return finish(std::move(res), route_index, rate, rated);
-        }
-        if (!permitted(ctx->principal, route->perm)) {
-            refused(Refusal::Authorization, "PERMISSION_DENIED:" + std::string(route->operation_id),
-                    domain::ErrorCode::PermissionDenied);
-            return fail_now(domain::Error{domain::ErrorCode::PermissionDenied, {}, {}});
-        }
+    x.route = best->route;
+    x.route_index = size_t(x.route - route_table().data()) + 1;
+    best->bind(segs, x.ctx->path_params);
+    if (x.req->body_too_large) {
+        x.fail(domain::Error{domain::ErrorCode::PayloadTooLarge,
+                             "request body",
+                             {{"body: The request body exceeds the size limit"}}});
+        return true;
     }
-    if (app_.config.read_only && req->method != "GET" && req->method != "HEAD")
-        return fail_now(
-            domain::Error{domain::ErrorCode::PermissionDenied,
-                          {},
-                          {{"This server serves a point-in-time copy and accepts no changes"}}});
-    if (!req->body.empty() && !is_json_media_type(req->header("content-type")))
-        return fail_now(domain::Error{domain::ErrorCode::UnsupportedMediaType, {}, {}});
+    return false;
+}
 
-    auto run = [ctx, req, route, route_index, rate, rated, finish]() mutable {
+bool Dispatcher::open_route(const Route& r) const {
+    return r.perm == Perm::Public || (r.perm == Perm::Operations && app_.config.metrics_public);
+}
+
+bool Dispatcher::stage_auth(Exchange& x) {
+    if (open_route(*x.route)) return false;
+    auto principal = authenticate(app_, *x.req);
+    if (!principal) {
+        if (principal.error().code != domain::ErrorCode::InternalError)
+            x.record_refusal(Refusal::Authentication,
+                             principal.error().code == domain::ErrorCode::InvalidSession
+                                 ? "NO_CREDENTIALS"
+                                 : "INVALID_TOKEN",
+                             principal.error().code);
+        x.fail(principal.error());
+        return true;
+    }
+    x.ctx->principal = std::move(*principal);
+    return false;
+}
+
+bool Dispatcher::stage_rate_limit(Exchange& x) {
+    if (open_route(*x.route)) return false;
+    x.rate = app_.limiter.check(x.route->family, x.ctx->principal.token_id, app_.clock.now_ms());
+    x.rated = true;
+    if (x.rate.allowed) return false;
+    x.record_refusal(Refusal::RateLimit, "RATE_LIMIT:" + std::string(x.route->family),
+                     domain::ErrorCode::RateLimited);
+    x.finish(error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}}));
+    return true;
+}
+
+bool Dispatcher::stage_permission(Exchange& x) {
+    if (open_route(*x.route) || permitted(x.ctx->principal, x.route->perm)) return false;
+    x.record_refusal(Refusal::Authorization,
+                     "PERMISSION_DENIED:" + std::string(x.route->operation_id),
+                     domain::ErrorCode::PermissionDenied);
+    x.fail(domain::Error{domain::ErrorCode::PermissionDenied, {}, {}});
+    return true;
+}
+
+bool Dispatcher::stage_request_shape(Exchange& x) {
+    if (app_.config.read_only && x.req->method != "GET" && x.req->method != "HEAD") {
+        x.fail(domain::Error{domain::ErrorCode::PermissionDenied,
+                             {},
+                             {{"This server serves a point-in-time copy and accepts no changes"}}});
+        return true;
+    }
+    if (!x.req->body.empty() && !is_json_media_type(x.req->header("content-type"))) {
+        x.fail(domain::Error{domain::ErrorCode::UnsupportedMediaType, {}, {}});
+        return true;
+    }
+    return false;
+}
+
+void Dispatcher::stage_handler(const std::shared_ptr<Exchange>& x) {
+    const Route* route = x->route;
+    auto run = [x, route]() {
         HttpResponse res;
         try {
-            auto r = route->handler(*ctx, *req);
+            auto r = route->handler(*x->ctx, *x->req);
             res = r ? std::move(*r) : error_response(r.error());
         } catch (const std::exception& ex) {
             res = error_response(handler_threw(*route, ex));
         }
-        finish(std::move(res), route_index, rate, rated);
+        x->finish(std::move(res));
     };
     if (route->exec == Exec::Async) {
-        Reply reply = [route_index, rate, rated, finish](domain::Result<HttpResponse> r) mutable {
-            finish(r ? std::move(*r) : error_response(r.error()), route_index, rate, rated);
+        Reply reply = [x](domain::Result<HttpResponse> r) {
+            x->finish(r ? std::move(*r) : error_response(r.error()));
         };
         try {
-            route->async_handler(ctx, req, std::move(reply));
+            route->async_handler(x->ctx, x->req, std::move(reply));
         } catch (const std::exception& ex) {
-            finish(error_response(handler_threw(*route, ex)), route_index, rate, rated);
+            x->finish(error_response(handler_threw(*route, ex)));
         }
     } else if (route->exec == Exec::Inline) {
         run();

@@ -1,7 +1,8 @@
 #pragma once
-// From a parsed HTTP request to a response: routing, authentication, rate limits, permissions,
-// the handler (inline on the I/O thread for reads, on the work pool for writes), error mapping,
-// and the headers every response carries.
+// From a parsed HTTP request to a response, as ordered stages: request id -> limits -> CORS ->
+// route -> authentication -> rate limit -> permission -> request shape -> handler (inline on the
+// I/O thread for reads, on the work pool for writes) -> the headers every response carries and
+// the metrics.
 
 #include <functional>
 #include <string>
@@ -13,6 +14,7 @@ namespace idledger::api {
 
 struct CompiledRoute;
 struct AppConfig;
+struct Exchange;
 
 /// The base of every absolute URL in a response: the public URL, or scheme://host when the
 /// request's Host is one of the allowed hosts (the configured spelling is used, never the
@@ -30,6 +32,17 @@ class Dispatcher {
     void handle(HttpRequest&& req, std::function<void(HttpResponse&&)> respond);
 
   private:
+    // The stages, in order; each returns true when it answered the request.
+    bool stage_limits(Exchange& x);         // what the transport could not parse
+    bool stage_cors(Exchange& x);           // trusted browser origins; preflights answered
+    bool stage_route(Exchange& x);          // 404 / 405, path parameters, body size
+    bool stage_auth(Exchange& x);           // the token's principal
+    bool stage_rate_limit(Exchange& x);     // per token and endpoint family
+    bool stage_permission(Exchange& x);     // the route's Perm
+    bool stage_request_shape(Exchange& x);  // read-only copies, media type
+    void stage_handler(const std::shared_ptr<Exchange>& x);  // runs it; `finish` logs and answers
+    bool open_route(const Route& r) const;
+
     App& app_;
     std::vector<CompiledRoute> routes_;
 };

@@ -4,7 +4,9 @@
 #include "core/context.hpp"
 #include "core/system_handlers.hpp"
 #include "logs/system_log.hpp"
+#include "templates/sms_templates.hpp"
 #include "tokens/api_tokens.hpp"
+#include "trusted_origins/trusted_origins.hpp"
 #include "users/handlers.hpp"
 
 namespace idledger::api {
@@ -17,11 +19,17 @@ const std::vector<Route>& route_table() {
                  users::routes(),
                  logs::routes(),
                  tokens::routes(),
+                 sms_templates::routes(),
+                 trusted_origins::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;
     }();
     return kRoutes;
+}
+
+bool cors_origin_allowed(App& app, const std::string& origin) {
+    return trusted_origins::cors_allowed(app, origin);
 }
 
 std::vector<std::string> App::route_labels() {

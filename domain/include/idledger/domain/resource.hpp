@@ -35,6 +35,7 @@ struct ResourceKind {
     std::string_view name;           // Okta's resource name in errors: "TrustedOrigin"
     std::string_view stream_prefix;  // "trustedorigin-": the stream of a document is prefix + id
     std::string_view family;         // the read model's column family: "trusted_origins"
+    std::string_view id_prefix;      // Okta's 3-character id prefix: "tos"
     /// The read model's shape: raise it when evolve or the keys change (replay rebuilds).
     int schema_version = 1;
     std::span<const EventType> events;
@@ -65,8 +66,15 @@ const ResourceKind* resource_kind_for_stream(std::string_view stream);
 using UniqueLookup =
     std::function<std::optional<std::string>(std::string_view index, std::string_view value)>;
 
-/// The usual decisions of a document resource, for decide functions to build on.
+/// An event of `type` carrying `data`.
 Event make_event(std::string_view type, Json data);
+
+/// Characters (code points) in UTF-8 text: Okta's length limits count characters, not bytes.
+size_t utf8_length(std::string_view s);
+
+/// Copies `state` with `at` as its lastUpdated (and created, when `creating`), for evolve
+/// functions of documents that show both.
+void stamp(Json& state, Millis at, bool creating);
 
 /// Collects Okta `errorCauses` while a request body is validated: each problem becomes one
 /// cause "field: reason"; `result()` is 400 E0000001 naming the first field when any was found.

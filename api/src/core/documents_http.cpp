@@ -1,0 +1,76 @@
+#include "core/documents_http.hpp"
+
+#include <charconv>
+
+#include "core/json_io.hpp"
+#include "core/pagination.hpp"
+
+namespace idledger::api {
+
+domain::Result<projections::Document> find_document(RequestContext& ctx,
+                                                    const domain::ResourceKind& kind,
+                                                    const std::string& id) {
+    auto d = ctx.app.documents.get(kind, id);
+    if (!d) return std::unexpected(store_failure(d.error()));
+    if (!*d) return domain::not_found(id, kind.name);
+    return std::move(**d);
+}
+
+domain::Json document_json(const projections::Document& d) {
+    domain::Json j = d.state;
+    for (const char* k : {"created", "lastUpdated"})
+        if (const domain::Json* v = j.find(k); v && v->is_int())
+            j.set(k, domain::format_iso8601(v->as_int()));
+    return j;
+}
+
+domain::Json hal_link(const std::string& href, std::initializer_list<std::string_view> allow) {
+    domain::Json l = domain::Json::object();
+    l.set("href", href);
+    if (allow.size()) {
+        domain::Json verbs = domain::Json::array();
+        for (auto v : allow) verbs.push(std::string(v));
+        domain::Json hints = domain::Json::object();
+        hints.set("allow", std::move(verbs));
+        l.set("hints", std::move(hints));
+    }
+    return l;
+}
+
+domain::Result<HttpResponse> document_page(
+    RequestContext& ctx, const HttpRequest& req, const domain::ResourceKind& kind, size_t fallback,
+    size_t max, const std::function<bool(const projections::Document&)>& keep,
+    const std::function<domain::Json(const projections::Document&)>& render) {
+    auto limit = read_limit(req, fallback, max);
+    if (!limit) return std::unexpected(limit.error());
+    uint64_t after = 0;
+    if (const std::string* a = req.param("after"); a && !a->empty()) {
+        auto r = std::from_chars(a->data(), a->data() + a->size(), after);
+        if (r.ec != std::errc() || r.ptr != a->data() + a->size())
+            return domain::fail(domain::ErrorCode::InvalidPaging, {},
+                                {{"after: The cursor is not one this server gave out"}});
+    }
+    domain::Json items = domain::Json::array();
+    std::optional<std::string> next;
+    uint64_t last_seq = after;
+    auto r = ctx.app.documents.scan(kind, after, [&](const projections::Document& d) {
+        if (!keep(d)) return true;
+        if (items.as_array().size() == *limit) {
+            next = std::to_string(last_seq);
+            return false;
+        }
+        items.push(render(d));
+        last_seq = d.seq;
+        return true;
+    });
+    if (!r) return std::unexpected(store_failure(r.error()));
+    HttpResponse res = json_response(200, items);
+    add_link_headers(res, ctx, req, *limit, next);
+    return res;
+}
+
+std::string new_document_id(RequestContext& ctx, const domain::ResourceKind& kind) {
+    return ctx.app.ids.next(kind.id_prefix);
+}
+
+}  // namespace idledger::api
