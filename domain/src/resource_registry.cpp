@@ -2,17 +2,17 @@
 // System Log, the read-model version) is derived from this list and the projections' registry.
 
 #include "idledger/domain/api_token.hpp"
+#include "idledger/domain/network_zone.hpp"
 #include "idledger/domain/resource.hpp"
 #include "idledger/domain/sms_template.hpp"
+#include "idledger/domain/threat_insight.hpp"
 #include "idledger/domain/trusted_origin.hpp"
 
 namespace idledger::domain {
 
 const std::vector<const ResourceKind*>& resource_kinds() {
     static const std::vector<const ResourceKind*> kKinds = {
-        &kApiTokens,
-        &kSmsTemplates,
-        &kTrustedOrigins,
+        &kApiTokens, &kSmsTemplates, &kTrustedOrigins, &kNetworkZones, &kThreatInsight,
     };
     return kKinds;
 }

@@ -9,6 +9,13 @@ namespace idledger::api {
 
 namespace pj = projections;
 
+domain::Error conflict_error() {
+    return domain::Error{domain::ErrorCode::Unavailable, "conflict", {}};
+}
+bool is_conflict(const domain::Error& e) {
+    return e.code == domain::ErrorCode::Unavailable && e.detail == "conflict";
+}
+
 domain::UniqueLookup unique_lookup(eventstore::Transaction& tx, const domain::ResourceKind& kind) {
     return
         [&tx, &kind](std::string_view index, std::string_view value) -> std::optional<std::string> {
@@ -23,8 +30,7 @@ domain::Result<std::optional<pj::Document>> run_document_command_in(
     auto current = pj::load_document(tx, kind, id);
     if (!current) return std::unexpected(store_failure(current.error()));
     if (subject == Subject::Existing && !*current) return domain::not_found(id, kind.name);
-    if (subject == Subject::New && *current)
-        return domain::fail(domain::ErrorCode::InternalError, "duplicate id");
+    if (subject == Subject::New && *current) return std::unexpected(conflict_error());
     auto events = decide(*current, tx);
     if (!events) return std::unexpected(events.error());
     auto after = pj::append_document_events(tx, kind, id, *current, *events, metadata);

@@ -40,6 +40,11 @@ domain::Result<std::optional<projections::Document>> run_document_command_in(
 /// Who holds a unique key of `kind`, for decide functions (writer side).
 domain::UniqueLookup unique_lookup(eventstore::Transaction& tx, const domain::ResourceKind& kind);
 
+/// The retryable failure a runner reports when the expected version no longer holds (or a new
+/// document's id is taken): 503 E0000010 if it reaches a client.
+domain::Error conflict_error();
+bool is_conflict(const domain::Error& e);
+
 /// Drops cached principals when a committed event changes who may act.
 void after_commit(App& app, const std::vector<eventstore::RecordedEvent>& events);
 

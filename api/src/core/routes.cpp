@@ -5,9 +5,11 @@
 #include "core/system_handlers.hpp"
 #include "logs/system_log.hpp"
 #include "templates/sms_templates.hpp"
+#include "threats/threat_insight.hpp"
 #include "tokens/api_tokens.hpp"
 #include "trusted_origins/trusted_origins.hpp"
 #include "users/handlers.hpp"
+#include "zones/network_zones.hpp"
 
 namespace idledger::api {
 
@@ -21,6 +23,8 @@ const std::vector<Route>& route_table() {
                  tokens::routes(),
                  sms_templates::routes(),
                  trusted_origins::routes(),
+                 network_zones::routes(),
+                 threat_insight::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;

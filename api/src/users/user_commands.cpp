@@ -23,12 +23,6 @@ bool changes_authorization(std::string_view event_type) {
     return false;
 }
 
-domain::Error conflict_error() {
-    return domain::Error{domain::ErrorCode::Unavailable, "conflict", {}};
-}
-bool is_conflict(const domain::Error& e) {
-    return e.code == domain::ErrorCode::Unavailable && e.detail == "conflict";
-}
 
 domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
                                          const std::optional<pj::UserRow>& row,

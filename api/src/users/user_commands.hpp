@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/commands.hpp"
 #include "core/context.hpp"
 #include "idledger/domain/user.hpp"
 #include "idledger/projections/read_model.hpp"
@@ -49,9 +50,6 @@ domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
 /// invalidate the authentication cache.
 bool changes_authorization(std::string_view event_type);
 
-/// The retryable failure run_user_command reports when expected_version no longer holds.
-domain::Error conflict_error();
-bool is_conflict(const domain::Error& e);
 
 /// The same, without blocking: `done` runs on the writer thread once the command is durable or
 /// refused (keep it short; hop to another thread for real work). `decide` must stay valid until

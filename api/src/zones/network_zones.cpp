@@ -1,0 +1,130 @@
+#include "zones/network_zones.hpp"
+
+#include "core/commands.hpp"
+#include "core/documents_http.hpp"
+#include "core/json_io.hpp"
+#include "idledger/domain/network_zone.hpp"
+#include "idledger/domain/threat_insight.hpp"
+
+namespace idledger::api::network_zones {
+
+using domain::Json;
+using domain::kNetworkZones;
+using R = domain::Result<HttpResponse>;
+namespace pj = projections;
+
+namespace {
+
+Json render(const RequestContext& ctx, const pj::Document& d) {
+    Json j = document_json(d);
+    const std::string self = ctx.base_url + "/api/v1/zones/" + d.id;
+    Json links = Json::object();
+    links.set("self", hal_link(self, {"GET", "PUT", "DELETE"}));
+    if (d.state.string_at("status") == "ACTIVE")
+        links.set("deactivate", hal_link(self + "/lifecycle/deactivate", {"POST"}));
+    else
+        links.set("activate", hal_link(self + "/lifecycle/activate", {"POST"}));
+    j.set("_links", std::move(links));
+    return j;
+}
+
+R list(RequestContext& ctx, const HttpRequest& req) {
+    std::optional<domain::QueryNode> filter;
+    if (const std::string* f = req.param("filter"); f && !f->empty()) {
+        auto parsed = domain::parse_zone_filter(*f);
+        if (!parsed) return std::unexpected(parsed.error());
+        filter = std::move(*parsed);
+    }
+    return document_page(
+        ctx, req, kNetworkZones, 20, 200,
+        [&](const pj::Document& d) { return !filter || domain::matches_json(*filter, d.state); },
+        [&](const pj::Document& d) { return render(ctx, d); });
+}
+
+R get(RequestContext& ctx, const HttpRequest&) {
+    auto d = find_document(ctx, kNetworkZones, ctx.param("zoneId"));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
+}
+
+R create(RequestContext& ctx, const HttpRequest& req) {
+    auto body = parse_body(req);
+    if (!body) return std::unexpected(body.error());
+    const std::string id = new_document_id(ctx, kNetworkZones);
+    auto done = run_document_command(
+        ctx, kNetworkZones, id, Subject::New,
+        [&](const std::optional<pj::Document>&,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            auto content = domain::zone_content(*body, unique_lookup(tx, kNetworkZones));
+            if (!content) return std::unexpected(content.error());
+            return domain::decide_zone_create(id, *content);
+        });
+    if (!done) return std::unexpected(done.error());
+    return json_response(200, render(ctx, *done->doc));
+}
+
+R replace(RequestContext& ctx, const HttpRequest& req) {
+    auto body = parse_body(req);
+    if (!body) return std::unexpected(body.error());
+    const std::string id = ctx.param("zoneId");
+    auto done = run_document_command(
+        ctx, kNetworkZones, id, Subject::Existing,
+        [&](const std::optional<pj::Document>& current,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            auto content = domain::zone_content(*body, unique_lookup(tx, kNetworkZones), id);
+            if (!content) return std::unexpected(content.error());
+            return domain::decide_zone_update(current->state, *content);
+        });
+    if (!done) return std::unexpected(done.error());
+    return json_response(200, render(ctx, *done->doc));
+}
+
+R set_status(RequestContext& ctx, bool active) {
+    auto done = run_document_command(
+        ctx, kNetworkZones, ctx.param("zoneId"), Subject::Existing,
+        [&](const std::optional<pj::Document>& current,
+            eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
+            return domain::decide_zone_status(current->state, active);
+        });
+    if (!done) return std::unexpected(done.error());
+    return json_response(200, render(ctx, *done->doc));
+}
+
+R activate(RequestContext& ctx, const HttpRequest&) { return set_status(ctx, true); }
+R deactivate(RequestContext& ctx, const HttpRequest&) { return set_status(ctx, false); }
+
+R remove(RequestContext& ctx, const HttpRequest&) {
+    const std::string id = ctx.param("zoneId");
+    auto done = run_document_command(
+        ctx, kNetworkZones, id, Subject::Existing,
+        [&](const std::optional<pj::Document>& current,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            auto users = pj::group_members(tx, domain::kThreatInsight, "excludes", id);
+            if (!users) return std::unexpected(store_failure(users.error()));
+            return domain::decide_zone_delete(current->state, !users->empty());
+        });
+    if (!done) return std::unexpected(done.error());
+    return empty_response(204);
+}
+
+}  // namespace
+
+std::vector<Route> routes() {
+    using enum Perm;
+    using enum Exec;
+    constexpr std::string_view kAll = "/api/v1/zones";
+    constexpr std::string_view kOne = "/api/v1/zones/{zoneId}";
+    return {
+        {"GET", kAll, "NetworkZone_listNetworkZones", "zones", OrgRead, Blocking, list},
+        {"POST", kAll, "NetworkZone_createNetworkZone", "zones", OrgManage, Blocking, create},
+        {"GET", kOne, "NetworkZone_getNetworkZone", "zones", OrgRead, Inline, get},
+        {"PUT", kOne, "NetworkZone_replaceNetworkZone", "zones", OrgManage, Blocking, replace},
+        {"DELETE", kOne, "NetworkZone_deleteNetworkZone", "zones", OrgManage, Blocking, remove},
+        {"POST", "/api/v1/zones/{zoneId}/lifecycle/activate", "NetworkZone_activateNetworkZone",
+         "zones", OrgManage, Blocking, activate},
+        {"POST", "/api/v1/zones/{zoneId}/lifecycle/deactivate", "NetworkZone_deactivateNetworkZone",
+         "zones", OrgManage, Blocking, deactivate},
+    };
+}
+
+}  // namespace idledger::api::network_zones
