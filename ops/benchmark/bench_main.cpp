@@ -215,6 +215,32 @@ int run(const std::map<std::string, std::string>& opt) {
         return http_request("GET", "/api/v1/users/" + ids[n % ids.size()], token, "");
     };
     LoadResult read = run_load(get);
+
+    // Org configuration on the kit: trusted-origin creates (unique name and origin checked in
+    // the writer), list pages, and CORS preflights answered from the trusted-origin read model.
+    std::cerr << "idledger: trusted origins and CORS preflights for " << seconds << " s each...\n";
+    LoadSpec origins = get;
+    origins.make_request = [&](uint64_t n) {
+        const std::string i = std::to_string(n);
+        return http_request("POST", "/api/v1/trustedOrigins", token,
+                            R"({"name":"bench )" + i + R"(","origin":"https://b)" + i +
+                                R"(.example.com","scopes":[{"type":"CORS"}]})");
+    };
+    LoadResult origin_creates = run_load(origins);
+    LoadSpec origin_list = get;
+    origin_list.make_request = [&](uint64_t) {
+        return http_request("GET", "/api/v1/trustedOrigins?limit=20", token, "");
+    };
+    LoadResult origin_lists = run_load(origin_list);
+    LoadSpec preflight = get;
+    preflight.make_request = [&](uint64_t n) {
+        return http_request("OPTIONS", "/api/v1/users/" + ids[n % ids.size()], "", "",
+                            "Origin: https://b0.example.com\r\nAccess-Control-Request-Method: "
+                            "GET\r\nAccess-Control-Request-Headers: authorization\r\n");
+    };
+    LoadResult preflights = run_load(preflight);
+    for (const auto* r : {&origin_creates, &origin_lists, &preflights})
+        if (r->non_2xx) throw std::runtime_error("org configuration rows: non-2xx answers");
     std::string metrics = fetch_once(server.port, "/metrics");
     stop(server);
     double fsyncs = metric(metrics, "idledger_eventstore_fsyncs_total");
@@ -322,6 +348,21 @@ int run(const std::map<std::string, std::string>& opt) {
     std::printf(
         "| GET /api/v1/users/{id} (requests/s) | %.0f | %.0f (HTTP ceiling) | %.2f | >= 0.60 |\n",
         read.rate(), http.rate(), ratio(read.rate(), http.rate()));
+    std::printf(
+        "| POST /api/v1/trustedOrigins (creates/s; p99 ms) | %.0f; %.2f | %.0f (min of the "
+        "two ceilings) | %.2f | |\n",
+        origin_creates.rate(), origin_creates.percentile(99), create_ceiling,
+        ratio(origin_creates.rate(), create_ceiling));
+    std::printf(
+        "| GET /api/v1/trustedOrigins?limit=20 (requests/s; p99 ms) | %.0f; %.2f | %.0f (HTTP "
+        "ceiling) | %.2f | |\n",
+        origin_lists.rate(), origin_lists.percentile(99), http.rate(),
+        ratio(origin_lists.rate(), http.rate()));
+    std::printf(
+        "| CORS preflight, trusted origin (requests/s; p99 ms) | %.0f; %.2f | %.0f (HTTP "
+        "ceiling) | %.2f | |\n",
+        preflights.rate(), preflights.percentile(99), http.rate(),
+        ratio(preflights.rate(), http.rate()));
     std::printf("| create latency p50 / p99 (ms) | %.2f / %.2f | | | p99 < 20 |\n",
                 created.percentile(50), created.percentile(99));
     std::printf("| GET latency p50 / p99 (ms) | %.2f / %.2f | | | |\n", read.percentile(50),

@@ -9,6 +9,11 @@
 
 #include "idledger/domain/api_token.hpp"
 #include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/json_parse.hpp"
+#include "idledger/domain/network_zone.hpp"
+#include "idledger/domain/sms_template.hpp"
+#include "idledger/domain/threat_insight.hpp"
+#include "idledger/domain/trusted_origin.hpp"
 #include "idledger/domain/user_decide.hpp"
 
 using namespace idledger::domain;
@@ -81,4 +86,42 @@ TEST(Golden, TokenEventsAndMetadata) {
                   lines({decide_token_create(t).front(),
                          decide_token_revoke(Json::object(), t.id).value().front()}) +
                       m.encode());
+}
+
+TEST(Golden, OrgConfigurationEvents) {
+    Json sms = Json::object();
+    sms.set("name", "Custom");
+    sms.set("type", "SMS_VERIFY_CODE");
+    sms.set("template", "${org.name}: your code is ${code}");
+    Json translations = Json::object();
+    translations.set("es", "${org.name}: el codigo es ${code}");
+    sms.set("translations", translations);
+    Json origin = Json::object();
+    origin.set("name", "Portal");
+    origin.set("origin", "https://portal.example.com");
+    Json scope = Json::object();
+    scope.set("type", "CORS");
+    origin.set("scopes", Json(JsonArray{scope}));
+    Json zone = Json::object();
+    zone.set("name", "Office");
+    zone.set("usage", "POLICY");
+    Json cidr = Json::object();
+    cidr.set("type", "CIDR");
+    cidr.set("value", "10.0.0.0/8");
+    zone.set("gateways", Json(JsonArray{cidr}));
+    zone.set("proxies", nullptr);
+    auto threat = decide_threat_insight(
+        std::nullopt, *parse_json(R"({"action":"audit","excludeZones":["nzo00000000000000001"]})"),
+        [](const std::string&) { return std::optional<Json>(*parse_json(R"({"type":"IP"})")); },
+        1'700'000'000'000);
+    ASSERT_TRUE(threat);
+    std::vector<Event> all;
+    for (auto& e : decide_sms_template_create("cst00000000000000001", sms)) all.push_back(e);
+    for (auto& e : decide_sms_template_delete()) all.push_back(e);
+    for (auto& e :
+         decide_trusted_origin_create("tos00000000000000001", origin, "00u00000000000000001"))
+        all.push_back(e);
+    for (auto& e : decide_zone_create("nzo00000000000000001", zone)) all.push_back(e);
+    for (auto& e : *threat) all.push_back(e);
+    expect_golden("org_config_events.txt", lines(all));
 }

@@ -116,3 +116,104 @@ test('deactivateUser then deleteUser removes the user', async () => {
   await client.userApi.deleteUser({ userId: u.id });
   await assert.rejects(client.userApi.getUser({ userId: u.id }), (err) => err.status === 404);
 });
+
+// ---- Org configuration through the SDK's own APIs, used as its integration tests use them ----
+
+test('TemplateApi: SMS templates created, listed by type, updated, replaced and deleted', async () => {
+  const created = await client.templateApi.createSmsTemplate({
+    smsTemplate: {
+      name: 'sdk-sms', type: 'SMS_VERIFY_CODE', template: '${org.name}: your code is ${code}',
+      translations: { es: '${org.name}: el código es ${code}', fr: '${org.name}: votre code est ${code}' },
+    },
+  });
+  assert.match(created.id, /^cst[A-Za-z0-9]{17}$/);
+  assert.ok(created.created instanceof Date);
+  const listed = [];
+  for await (const t of await client.templateApi.listSmsTemplates({ templateType: 'SMS_VERIFY_CODE' })) listed.push(t.id);
+  assert.ok(listed.includes(created.id));
+  const other = [];
+  for await (const t of await client.templateApi.listSmsTemplates({ templateType: 'SMS_OTHER' })) other.push(t.id);
+  assert.ok(!other.includes(created.id));
+
+  const updated = await client.templateApi.updateSmsTemplate({
+    templateId: created.id, smsTemplate: { translations: { de: '${org.name}: Ihr Code ist ${code}', es: '' } },
+  });
+  assert.deepEqual(Object.keys(updated.translations).sort(), ['de', 'fr']);
+  assert.equal(updated.template, created.template);
+
+  const replaced = await client.templateApi.replaceSmsTemplate({
+    templateId: created.id, smsTemplate: { name: 'sdk-sms-2', type: 'SMS_VERIFY_CODE', template: 'Code: ${code}' },
+  });
+  assert.equal(replaced.name, 'sdk-sms-2');
+  assert.equal(replaced.translations, undefined);
+  const fetched = await client.templateApi.getSmsTemplate({ templateId: created.id });
+  assert.equal(fetched.template, 'Code: ${code}');
+
+  await client.templateApi.deleteSmsTemplate({ templateId: created.id });
+  await assert.rejects(client.templateApi.getSmsTemplate({ templateId: created.id }), (e) => e.status === 404);
+});
+
+test('TrustedOriginApi: create, list with q and filter, replace, deactivate, activate, delete', async () => {
+  const origin = await client.trustedOriginApi.createTrustedOrigin({
+    trustedOrigin: { name: 'sdk-origin', origin: 'https://sdk.example.com', scopes: [{ type: 'CORS' }, { type: 'REDIRECT' }] },
+  });
+  assert.match(origin.id, /^tos[A-Za-z0-9]{17}$/);
+  assert.equal(origin.status, 'ACTIVE');
+  const byQ = [];
+  for await (const o of await client.trustedOriginApi.listTrustedOrigins({ q: 'sdk-orig' })) byQ.push(o.id);
+  assert.deepEqual(byQ, [origin.id]);
+  const byFilter = [];
+  for await (const o of await client.trustedOriginApi.listTrustedOrigins({ filter: 'type eq "REDIRECT" and status eq "ACTIVE"' })) byFilter.push(o.id);
+  assert.ok(byFilter.includes(origin.id));
+
+  origin.name = 'sdk-origin-renamed';
+  origin.scopes = [{ type: 'IFRAME_EMBED', allowedOktaApps: ['OKTA_ENDUSER'] }];
+  const replaced = await client.trustedOriginApi.replaceTrustedOrigin({ trustedOriginId: origin.id, trustedOrigin: origin });
+  assert.equal(replaced.name, 'sdk-origin-renamed');
+  assert.equal(replaced.scopes[0].type, 'IFRAME_EMBED');
+
+  const inactive = await client.trustedOriginApi.deactivateTrustedOrigin({ trustedOriginId: origin.id });
+  assert.equal(inactive.status, 'INACTIVE');
+  const active = await client.trustedOriginApi.activateTrustedOrigin({ trustedOriginId: origin.id });
+  assert.equal(active.status, 'ACTIVE');
+  await client.trustedOriginApi.deactivateTrustedOrigin({ trustedOriginId: origin.id });
+  await client.trustedOriginApi.deleteTrustedOrigin({ trustedOriginId: origin.id });
+  await assert.rejects(client.trustedOriginApi.getTrustedOrigin({ trustedOriginId: origin.id }), (e) => e.status === 404);
+});
+
+test('NetworkZoneApi and ThreatInsightApi: an excluded IP zone, then the configuration reset', async () => {
+  const zone = await client.networkZoneApi.createNetworkZone({
+    zone: {
+      type: 'IP', name: 'sdk-zone',
+      gateways: [{ type: 'CIDR', value: '192.168.0.0/24' }, { type: 'RANGE', value: '10.0.0.1-10.0.0.9' }],
+      proxies: [{ type: 'CIDR', value: '172.16.0.0/12' }],
+    },
+  });
+  assert.match(zone.id, /^nzo[A-Za-z0-9]{17}$/);
+  assert.equal(zone.type, 'IP');
+  assert.equal(zone.status, 'ACTIVE');
+  const zones = [];
+  for await (const z of await client.networkZoneApi.listNetworkZones({ filter: `id eq "${zone.id}"` })) zones.push(z.id);
+  assert.deepEqual(zones, [zone.id]);
+  zone.gateways = [{ type: 'CIDR', value: '192.168.1.0/24' }];
+  const replaced = await client.networkZoneApi.replaceNetworkZone({ zoneId: zone.id, zone });
+  assert.equal(replaced.gateways[0].value, '192.168.1.0/24');
+
+  const before = await client.threatInsightApi.getCurrentConfiguration();
+  assert.equal(before.action, 'none');
+  const config = await client.threatInsightApi.updateConfiguration({
+    threatInsightConfiguration: { action: 'audit', excludeZones: [zone.id] },
+  });
+  assert.equal(config.action, 'audit');
+  assert.deepEqual(config.excludeZones, [zone.id]);
+  assert.equal(config.created.getTime(), before.created.getTime());
+  await assert.rejects(
+    client.threatInsightApi.updateConfiguration({ threatInsightConfiguration: { action: 'block', excludeZones: ['nzoDoesNotExist000001'] } }),
+    (e) => e.status === 400);
+
+  await client.networkZoneApi.deactivateNetworkZone({ zoneId: zone.id });
+  await assert.rejects(client.networkZoneApi.deleteNetworkZone({ zoneId: zone.id }), (e) => e.status === 400);
+  await client.threatInsightApi.updateConfiguration({ threatInsightConfiguration: { action: 'none', excludeZones: [] } });
+  await client.networkZoneApi.deleteNetworkZone({ zoneId: zone.id });
+  await assert.rejects(client.networkZoneApi.getNetworkZone({ zoneId: zone.id }), (e) => e.status === 404);
+});
