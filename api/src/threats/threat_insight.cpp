@@ -58,8 +58,7 @@ R update_once(RequestContext& ctx, const HttpRequest& req, bool retried) {
         });
     if (!done) {
         // Two first changes at once: the loser retries as a change of the winner's document.
-        if (!*current && !retried && is_conflict(done.error()))
-            return update_once(ctx, req, true);
+        if (!*current && !retried && is_conflict(done.error())) return update_once(ctx, req, true);
         return std::unexpected(done.error());
     }
     return render(ctx, done->doc ? done->doc->state : domain::default_threat_insight(created));

@@ -23,7 +23,6 @@ bool changes_authorization(std::string_view event_type) {
     return false;
 }
 
-
 domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
                                          const std::optional<pj::UserRow>& row,
                                          const std::vector<domain::Event>& events) {

@@ -50,7 +50,6 @@ domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
 /// invalidate the authentication cache.
 bool changes_authorization(std::string_view event_type);
 
-
 /// The same, without blocking: `done` runs on the writer thread once the command is durable or
 /// refused (keep it short; hop to another thread for real work). `decide` must stay valid until
 /// then (capture by value).
