@@ -321,3 +321,14 @@ test('everything survives a restart and replays to the same read models', async 
   // The unique index came back too.
   assertOktaError(assert, await admin.post('/api/v1/trustedOrigins', { name: 'keep', origin: 'https://keep2.example.com', scopes: [{ type: 'CORS' }] }), 400, 'E0000001');
 });
+
+test('concurrent creates of one trusted origin: exactly one wins, the rest name the duplicate', async () => {
+  const body = { name: 'Race', origin: 'https://race.example.com', scopes: [{ type: 'CORS' }] };
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    admin.post('/api/v1/trustedOrigins', i % 2 ? body : { ...body, origin: 'HTTPS://RACE.example.com:443' })));
+  assert.equal(answers.filter((a) => a.status === 200).length, 1, answers.map((a) => a.status).join());
+  for (const a of answers.filter((x) => x.status !== 200)) assertOktaError(assert, a, 400, 'E0000001');
+  const zones = await Promise.all(Array.from({ length: 12 }, () =>
+    admin.post('/api/v1/zones', { type: 'IP', name: 'Race zone', gateways: [{ type: 'CIDR', value: '10.1.0.0/16' }] })));
+  assert.equal(zones.filter((a) => a.status === 200).length, 1);
+});

@@ -57,7 +57,8 @@ void apply_result(App& app, const workers::ResultMessage& result,
         }
         auto events = domain::decide_completion((*row)->user, report);
         if (events.empty()) return Outcome::Abort;  // a result that completes nothing
-        auto state = append_user_events(tx, pending->user_id, false, *row, events, metadata);
+        auto state =
+            append_user_events(tx, pending->user_id, Subject::Existing, *row, events, metadata);
         if (!state) return Outcome::Abort;
         *applied = true;
         return Outcome::Commit;

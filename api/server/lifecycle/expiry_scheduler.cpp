@@ -66,7 +66,7 @@ size_t PasswordExpiryScheduler::sweep() {
             if (!event)
                 event = domain::decide_password_expiry_warning(u, max_age, warn, tx.now_ms(), rid);
             if (!event) return eventstore::Outcome::Commit;  // not due, or a request is open
-            auto state = append_user_events(tx, id, false, *row, {*event}, metadata);
+            auto state = append_user_events(tx, id, Subject::Existing, *row, {*event}, metadata);
             return state ? eventstore::Outcome::Commit : eventstore::Outcome::Abort;
         }));
     }

@@ -72,7 +72,7 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
             error = eventstore::Error{eventstore::Errc::InvalidArgument, "bootstrap admin refused"};
             return eventstore::Outcome::Abort;
         }
-        auto user = append_user_events(tx, admin.id, true, std::nullopt, *events, metadata);
+        auto user = append_user_events(tx, admin.id, Subject::New, std::nullopt, *events, metadata);
         if (!user) {
             error = user.error();
             return eventstore::Outcome::Abort;
@@ -111,7 +111,8 @@ eventstore::Result<AdminToken> issue_admin_token(App& app) {
             auto events = domain::decide_create(fallback, false);
             if (!events)
                 return fail_with({eventstore::Errc::InvalidArgument, "recovery admin refused"});
-            auto user = append_user_events(tx, fallback.id, true, std::nullopt, *events, metadata);
+            auto user =
+                append_user_events(tx, fallback.id, Subject::New, std::nullopt, *events, metadata);
             if (!user) return fail_with(user.error());
             out.user_id = fallback.id;
             out.created_admin = true;

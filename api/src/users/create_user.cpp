@@ -136,7 +136,7 @@ void commit(std::shared_ptr<RequestContext> ctx, std::shared_ptr<PreparedCreate>
         if (!taken) return std::unexpected(store_failure(taken.error()));
         return domain::decide_create(p->cmd, taken->has_value());
     };
-    run_user_command_async(*ctx, p->cmd.id, /*create=*/true, std::move(decide), std::nullopt,
+    run_user_command_async(*ctx, p->cmd.id, Subject::New, std::move(decide), std::nullopt,
                            [ctx, reply](domain::Result<UserCommandResult> r) mutable {
                                // On the writer thread: render on an I/O thread instead.
                                ctx->app.run_on_io([ctx, reply, r = std::move(r)]() mutable {

@@ -66,7 +66,7 @@ R forgot_password_with_answer(RequestContext& ctx, const Json& body) {
         auto stored = prepare_password(ctx.app, **next, user.login());
         if (!stored) return std::unexpected(stored.error());
         auto result = run_user_command(
-            ctx, user.id, false,
+            ctx, user.id, Subject::Existing,
             [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&) {
                 return domain::decide_forgot_password_reset(r->user, *stored);
             },
@@ -114,7 +114,7 @@ R change_password(RequestContext& ctx, const HttpRequest& req) {
             return std::unexpected(e);
         }
         auto result = run_user_command(
-            ctx, user.id, false,
+            ctx, user.id, Subject::Existing,
             [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&) {
                 return domain::decide_change_password(r->user, *stored);
             },
@@ -141,7 +141,7 @@ R change_recovery_question(RequestContext& ctx, const HttpRequest& req) {
             return std::unexpected(credentials_failed("password: Password is not correct"));
         auto prepared = prepare_recovery(ctx.app, **rq);
         auto result = run_user_command(
-            ctx, user.id, false,
+            ctx, user.id, Subject::Existing,
             [&](const std::optional<projections::UserRow>& r, eventstore::Transaction&) {
                 return domain::decide_change_recovery(r->user, prepared);
             },
@@ -165,7 +165,7 @@ R forgot_password(RequestContext& ctx, const HttpRequest& req) {
     const OneTimeToken token = link_token(ctx.app, rid, ctx.app.config.reset_token_ttl_ms);
     return with_verified_user(ctx, [&](const domain::User& user) -> R {
         auto result = run_user_command(
-            ctx, user.id, false,
+            ctx, user.id, Subject::Existing,
             [&](const std::optional<projections::UserRow>& r,
                 eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
                 // With sendEmail a worker e-mails the link; otherwise the caller gets it.

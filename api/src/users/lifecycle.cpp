@@ -22,7 +22,7 @@ domain::Result<UserCommandResult> run_op(RequestContext& ctx, domain::LifecycleC
     auto row = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!row) return std::unexpected(row.error());
     return run_user_command(
-        ctx, row->user.id, /*create=*/false,
+        ctx, row->user.id, Subject::Existing,
         [&](const std::optional<projections::UserRow>& r,
             eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
             return domain::decide_lifecycle(r->user, cmd);

@@ -98,7 +98,7 @@ R update(RequestContext& ctx, const HttpRequest& req, Mode mode) {
     const std::string id = current.id;
     const std::string& ref = ctx.param("userId");
     auto result = run_user_command(
-        ctx, id, /*create=*/false,
+        ctx, id, Subject::Existing,
         [&](const std::optional<projections::UserRow>& r,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             const domain::User& latest = r->user;

@@ -40,11 +40,12 @@ domain::Result<void> keeps_a_super_admin(eventstore::Transaction& tx,
 }
 
 eventstore::Result<std::optional<pj::UserRow>> append_user_events(
-    eventstore::Transaction& tx, const std::string& user_id, bool create,
+    eventstore::Transaction& tx, const std::string& user_id, Subject subject,
     const std::optional<pj::UserRow>& row, const std::vector<domain::Event>& events,
     const std::string& metadata) {
     const std::string stream = pj::user_stream(user_id);
     std::string key;
+    const bool create = subject == Subject::New;
     if (create) {
         key = domain::new_data_key();
         tx.put(pj::cf::kUserKeys, user_id, key);
@@ -71,7 +72,7 @@ eventstore::Result<std::optional<pj::UserRow>> append_user_events(
     return state;
 }
 
-void run_user_command_async(RequestContext& ctx, const std::string& user_id, bool create,
+void run_user_command_async(RequestContext& ctx, const std::string& user_id, Subject subject,
                             UserDecision decide, std::optional<uint64_t> expected_version,
                             std::function<void(domain::Result<UserCommandResult>)> done) {
     struct Shared {
@@ -80,7 +81,8 @@ void run_user_command_async(RequestContext& ctx, const std::string& user_id, boo
     };
     auto shared = std::make_shared<Shared>();
     App& app = ctx.app;
-    auto command = [shared, user_id, create, decide = std::move(decide), expected_version,
+    const bool create = subject == Subject::New;
+    auto command = [shared, user_id, subject, create, decide = std::move(decide), expected_version,
                     metadata = ctx.metadata().encode()](eventstore::Transaction& tx) {
         auto fail_with = [&](domain::Error e) {
             shared->error = std::move(e);
@@ -101,7 +103,7 @@ void run_user_command_async(RequestContext& ctx, const std::string& user_id, boo
         }
         if (auto kept = keeps_a_super_admin(tx, *row, *events); !kept)
             return fail_with(kept.error());
-        auto state = append_user_events(tx, user_id, create, *row, *events, metadata);
+        auto state = append_user_events(tx, user_id, subject, *row, *events, metadata);
         if (!state) {
             if (state.error().code == eventstore::Errc::WrongExpectedVersion)
                 return fail_with(conflict_error());
@@ -125,12 +127,12 @@ void run_user_command_async(RequestContext& ctx, const std::string& user_id, boo
 }
 
 domain::Result<UserCommandResult> run_user_command(RequestContext& ctx, const std::string& user_id,
-                                                   bool create, const UserDecision& decide,
+                                                   Subject subject, const UserDecision& decide,
                                                    std::optional<uint64_t> expected_version) {
     std::promise<domain::Result<UserCommandResult>> promise;
     auto fut = promise.get_future();
     run_user_command_async(
-        ctx, user_id, create, decide, expected_version,
+        ctx, user_id, subject, decide, expected_version,
         [&promise](domain::Result<UserCommandResult> r) { promise.set_value(std::move(r)); });
     return fut.get();
 }

@@ -25,18 +25,19 @@ struct UserCommandResult {
     std::vector<eventstore::RecordedEvent> events;
 };
 
-/// `create`: the user must not exist yet; a data key is made for it.
+/// Subject::New: the user must not exist yet; a data key is made for it. Subject::Existing: the
+/// user must exist (404 otherwise).
 /// `expected_version`: when set, the command fails with a retryable conflict if the user
 /// changed since the caller read it (callers that verified something expensive outside).
 domain::Result<UserCommandResult> run_user_command(
-    RequestContext& ctx, const std::string& user_id, bool create, const UserDecision& decide,
+    RequestContext& ctx, const std::string& user_id, Subject subject, const UserDecision& decide,
     std::optional<uint64_t> expected_version = std::nullopt);
 
-/// On the writer thread: seals `events` with the user's data key (made now when `create`),
+/// On the writer thread: seals `events` with the user's data key (made now for Subject::New),
 /// appends them at the expected version of `row`, and folds them into the read models.
 /// Returns the state after the events.
 eventstore::Result<std::optional<projections::UserRow>> append_user_events(
-    eventstore::Transaction& tx, const std::string& user_id, bool create,
+    eventstore::Transaction& tx, const std::string& user_id, Subject subject,
     const std::optional<projections::UserRow>& row, const std::vector<domain::Event>& events,
     const std::string& metadata);
 
@@ -53,7 +54,7 @@ bool changes_authorization(std::string_view event_type);
 /// The same, without blocking: `done` runs on the writer thread once the command is durable or
 /// refused (keep it short; hop to another thread for real work). `decide` must stay valid until
 /// then (capture by value).
-void run_user_command_async(RequestContext& ctx, const std::string& user_id, bool create,
+void run_user_command_async(RequestContext& ctx, const std::string& user_id, Subject subject,
                             UserDecision decide, std::optional<uint64_t> expected_version,
                             std::function<void(domain::Result<UserCommandResult>)> done);
 
