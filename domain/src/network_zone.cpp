@@ -20,6 +20,7 @@ constexpr EventType kEvents[] = {
     {ev::kDeleted, "zone.delete", "Delete network zone"},
 };
 
+constexpr StatusEvents kStatus{ev::kActivated, ev::kDeactivated};
 constexpr size_t kMaxName = 128;
 constexpr size_t kMaxAddresses = 150;
 
@@ -42,11 +43,7 @@ void evolve(std::optional<Json>& state, const Event& e, Millis at) {
     if (e.type == ev::kUpdated) {
         for (const char* k : {"name", "usage", "gateways", "proxies"})
             state->set(k, e.data.find(k) ? *e.data.find(k) : Json(nullptr));
-    } else if (e.type == ev::kActivated) {
-        state->set("status", "ACTIVE");
-    } else if (e.type == ev::kDeactivated) {
-        state->set("status", "INACTIVE");
-    } else {
+    } else if (!apply_status(*state, e, kStatus)) {
         return;
     }
     state->set("lastUpdated", at);
@@ -186,8 +183,7 @@ Result<std::vector<Event>> decide_zone_update(const Json& current, const Json& c
 }
 
 std::vector<Event> decide_zone_status(const Json& current, bool active) {
-    if ((current.string_at("status") == "ACTIVE") == active) return {};
-    return {make_event(active ? ev::kActivated : ev::kDeactivated, Json::object())};
+    return decide_status(current, active, kStatus);
 }
 
 Result<std::vector<Event>> decide_zone_delete(const Json& current,

@@ -24,6 +24,18 @@ void stamp(Json& state, Millis at, bool creating) {
     state.set("lastUpdated", at);
 }
 
+std::vector<Event> decide_status(const Json& current, bool active, const StatusEvents& types,
+                                 Json data) {
+    if ((current.string_at("status") == "ACTIVE") == active) return {};
+    return {make_event(active ? types.activated : types.deactivated, std::move(data))};
+}
+
+bool apply_status(Json& state, const Event& e, const StatusEvents& types) {
+    if (e.type != types.activated && e.type != types.deactivated) return false;
+    state.set("status", e.type == types.activated ? "ACTIVE" : "INACTIVE");
+    return true;
+}
+
 void Causes::add(std::string field, std::string reason) {
     if (causes_.empty()) first_field_ = field;
     causes_.push_back({field + ": " + reason});

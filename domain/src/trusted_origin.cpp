@@ -18,6 +18,7 @@ constexpr EventType kEvents[] = {
     {ev::kDeleted, "security.trusted_origin.delete", "Delete trusted origin"},
 };
 
+constexpr StatusEvents kStatus{ev::kActivated, ev::kDeactivated};
 constexpr size_t kMaxLength = 255;
 constexpr std::string_view kScopeTypes[] = {"CORS", "REDIRECT", "IFRAME_EMBED"};
 constexpr std::string_view kOktaApps[] = {"OKTA_ENDUSER"};
@@ -47,11 +48,7 @@ void evolve(std::optional<Json>& state, const Event& e, Millis at) {
     if (e.type == ev::kUpdated) {
         for (const char* k : {"name", "origin", "scopes"})
             if (const Json* v = e.data.find(k)) state->set(k, *v);
-    } else if (e.type == ev::kActivated) {
-        state->set("status", "ACTIVE");
-    } else if (e.type == ev::kDeactivated) {
-        state->set("status", "INACTIVE");
-    } else {
+    } else if (!apply_status(*state, e, kStatus)) {
         return;
     }
     state->set("lastUpdated", at);
@@ -244,9 +241,7 @@ std::vector<Event> decide_trusted_origin_update(const Json& current, const Json&
 
 std::vector<Event> decide_trusted_origin_status(const Json& current, bool active,
                                                 const std::string& actor) {
-    if ((current.string_at("status") == "ACTIVE") == active) return {};
-    return {
-        make_event(active ? ev::kActivated : ev::kDeactivated, event_data(Json::object(), actor))};
+    return decide_status(current, active, kStatus, event_data(Json::object(), actor));
 }
 
 std::vector<Event> decide_trusted_origin_delete() {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/commands.hpp"
 #include "core/json_io.hpp"
 #include "core/pagination.hpp"
 
@@ -35,6 +36,54 @@ domain::Json hal_link(const std::string& href, std::initializer_list<std::string
         l.set("hints", std::move(hints));
     }
     return l;
+}
+
+domain::Json with_lifecycle_links(const RequestContext& ctx, const projections::Document& d,
+                                  std::string_view collection) {
+    domain::Json j = document_json(d);
+    const std::string self = ctx.base_url + std::string(collection) + "/" + d.id;
+    domain::Json links = domain::Json::object();
+    links.set("self", hal_link(self, {"GET", "PUT", "DELETE"}));
+    if (d.state.string_at("status") == "ACTIVE")
+        links.set("deactivate", hal_link(self + "/lifecycle/deactivate", {"POST"}));
+    else
+        links.set("activate", hal_link(self + "/lifecycle/activate", {"POST"}));
+    j.set("_links", std::move(links));
+    return j;
+}
+
+domain::Result<projections::Document> change_document(
+    RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,
+    const std::function<domain::Result<std::vector<domain::Event>>(
+        const projections::Document&, eventstore::Transaction&)>& decide) {
+    auto done =
+        run_document_command(ctx, kind, id, Subject::Existing,
+                             [&](const std::optional<projections::Document>& current,
+                                 eventstore::Transaction& tx) { return decide(*current, tx); });
+    if (!done) return std::unexpected(done.error());
+    if (!done->doc) return domain::not_found(id, kind.name);
+    return std::move(*done->doc);
+}
+
+domain::Result<void> delete_document(
+    RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,
+    const std::function<domain::Result<std::vector<domain::Event>>(
+        const projections::Document&, eventstore::Transaction&)>& decide) {
+    auto done =
+        run_document_command(ctx, kind, id, Subject::Existing,
+                             [&](const std::optional<projections::Document>& current,
+                                 eventstore::Transaction& tx) { return decide(*current, tx); });
+    if (!done) return std::unexpected(done.error());
+    return {};
+}
+
+domain::Result<std::optional<domain::QueryNode>> filter_param(
+    const HttpRequest& req, domain::Result<domain::QueryNode> (*parse)(std::string_view)) {
+    const std::string* f = req.param("filter");
+    if (!f || f->empty()) return std::optional<domain::QueryNode>{};
+    auto parsed = parse(*f);
+    if (!parsed) return std::unexpected(parsed.error());
+    return std::optional<domain::QueryNode>(std::move(*parsed));
 }
 
 domain::Result<HttpResponse> document_page(

@@ -9,6 +9,7 @@
 
 #include "core/context.hpp"
 #include "idledger/domain/resource.hpp"
+#include "idledger/domain/user_query.hpp"
 #include "idledger/projections/documents.hpp"
 
 namespace idledger::api {
@@ -23,6 +24,26 @@ domain::Json document_json(const projections::Document& d);
 
 /// A HAL link `{href, hints: {allow: [...]}}` (no hints when `allow` is empty).
 domain::Json hal_link(const std::string& href, std::initializer_list<std::string_view> allow = {});
+
+/// The document's JSON with `_links`: `self` (GET, PUT, DELETE) at `collection` + "/" + id and,
+/// by its status, `deactivate` or `activate` (POST).
+domain::Json with_lifecycle_links(const RequestContext& ctx, const projections::Document& d,
+                                  std::string_view collection);
+
+/// Runs `decide` on the existing document `id` and returns the document after it.
+domain::Result<projections::Document> change_document(
+    RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,
+    const std::function<domain::Result<std::vector<domain::Event>>(
+        const projections::Document&, eventstore::Transaction&)>& decide);
+/// Runs the deleting `decide` on the existing document `id`.
+domain::Result<void> delete_document(
+    RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,
+    const std::function<domain::Result<std::vector<domain::Event>>(
+        const projections::Document&, eventstore::Transaction&)>& decide);
+
+/// The `filter` query parameter parsed by `parse` (nullopt when absent or empty).
+domain::Result<std::optional<domain::QueryNode>> filter_param(
+    const HttpRequest& req, domain::Result<domain::QueryNode> (*parse)(std::string_view));
 
 /// One page of a kit resource's list in creation order: `limit` (default `fallback`, at most
 /// `max`; bad -> 400 E0000029), the opaque cursor `after`, and Link headers (`next` only when

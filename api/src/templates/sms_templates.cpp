@@ -51,17 +51,16 @@ R create(RequestContext& ctx, const HttpRequest& req) {
 R write(RequestContext& ctx, const HttpRequest& req, domain::SmsTemplateWrite mode) {
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
-    const std::string id = ctx.param("templateId");
-    auto done = run_document_command(
-        ctx, kSmsTemplates, id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
+    auto d = change_document(
+        ctx, kSmsTemplates, ctx.param("templateId"),
+        [&](const pj::Document& current,
             eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-            auto content = domain::sms_template_content(*body, current->state, mode);
+            auto content = domain::sms_template_content(*body, current.state, mode);
             if (!content) return std::unexpected(content.error());
-            return domain::decide_sms_template_update(current->state, *content);
+            return domain::decide_sms_template_update(current.state, *content);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, document_json(*done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, document_json(*d));
 }
 
 R update(RequestContext& ctx, const HttpRequest& req) {
@@ -73,12 +72,12 @@ R replace(RequestContext& ctx, const HttpRequest& req) {
 }
 
 R remove(RequestContext& ctx, const HttpRequest&) {
-    auto done = run_document_command(
-        ctx, kSmsTemplates, ctx.param("templateId"), Subject::Existing,
-        [](const std::optional<pj::Document>&,
-           eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-            return domain::decide_sms_template_delete();
-        });
+    auto done =
+        delete_document(ctx, kSmsTemplates, ctx.param("templateId"),
+                        [](const pj::Document&,
+                           eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
+                            return domain::decide_sms_template_delete();
+                        });
     if (!done) return std::unexpected(done.error());
     return empty_response(204);
 }

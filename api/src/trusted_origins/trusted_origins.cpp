@@ -15,17 +15,10 @@ namespace pj = projections;
 
 namespace {
 
+constexpr std::string_view kCollection = "/api/v1/trustedOrigins";
+
 Json render(const RequestContext& ctx, const pj::Document& d) {
-    Json j = document_json(d);
-    const std::string self = ctx.base_url + "/api/v1/trustedOrigins/" + d.id;
-    Json links = Json::object();
-    links.set("self", hal_link(self, {"GET", "PUT", "DELETE"}));
-    if (d.state.string_at("status") == "ACTIVE")
-        links.set("deactivate", hal_link(self + "/lifecycle/deactivate", {"POST"}));
-    else
-        links.set("activate", hal_link(self + "/lifecycle/activate", {"POST"}));
-    j.set("_links", std::move(links));
-    return j;
+    return with_lifecycle_links(ctx, d, kCollection);
 }
 
 bool starts_with_ci(const std::string& s, const std::string& prefix_lower) {
@@ -33,12 +26,8 @@ bool starts_with_ci(const std::string& s, const std::string& prefix_lower) {
 }
 
 R list(RequestContext& ctx, const HttpRequest& req) {
-    std::optional<domain::QueryNode> filter;
-    if (const std::string* f = req.param("filter"); f && !f->empty()) {
-        auto parsed = domain::parse_trusted_origin_filter(*f);
-        if (!parsed) return std::unexpected(parsed.error());
-        filter = std::move(*parsed);
-    }
+    auto filter = filter_param(req, domain::parse_trusted_origin_filter);
+    if (!filter) return std::unexpected(filter.error());
     const std::string q = req.param("q") ? domain::normalize_login(*req.param("q")) : "";
     return document_page(
         ctx, req, kTrustedOrigins, 20, 200,
@@ -46,8 +35,8 @@ R list(RequestContext& ctx, const HttpRequest& req) {
             if (!q.empty() && !starts_with_ci(d.state.string_at("name"), q) &&
                 !starts_with_ci(d.state.string_at("origin"), q))
                 return false;
-            return !filter ||
-                   domain::matches_json(*filter, domain::trusted_origin_query_view(d.state));
+            return !*filter ||
+                   domain::matches_json(**filter, domain::trusted_origin_query_view(d.state));
         },
         [&](const pj::Document& d) { return render(ctx, d); });
 }
@@ -96,26 +85,26 @@ R replace(RequestContext& ctx, const HttpRequest& req) {
 
 R set_status(RequestContext& ctx, bool active) {
     const std::string actor = ctx.principal.user_id;
-    auto done = run_document_command(
-        ctx, kTrustedOrigins, ctx.param("trustedOriginId"), Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
+    auto d = change_document(
+        ctx, kTrustedOrigins, ctx.param("trustedOriginId"),
+        [&](const pj::Document& current,
             eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-            return domain::decide_trusted_origin_status(current->state, active, actor);
+            return domain::decide_trusted_origin_status(current.state, active, actor);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, render(ctx, *done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
 }
 
 R activate(RequestContext& ctx, const HttpRequest&) { return set_status(ctx, true); }
 R deactivate(RequestContext& ctx, const HttpRequest&) { return set_status(ctx, false); }
 
 R remove(RequestContext& ctx, const HttpRequest&) {
-    auto done = run_document_command(
-        ctx, kTrustedOrigins, ctx.param("trustedOriginId"), Subject::Existing,
-        [](const std::optional<pj::Document>&,
-           eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-            return domain::decide_trusted_origin_delete();
-        });
+    auto done =
+        delete_document(ctx, kTrustedOrigins, ctx.param("trustedOriginId"),
+                        [](const pj::Document&,
+                           eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
+                            return domain::decide_trusted_origin_delete();
+                        });
     if (!done) return std::unexpected(done.error());
     return empty_response(200);  // the scope document's 200 with an empty body
 }
@@ -132,7 +121,7 @@ bool cors_allowed(App& app, const std::string& origin) {
 std::vector<Route> routes() {
     using enum Perm;
     using enum Exec;
-    constexpr std::string_view kAll = "/api/v1/trustedOrigins";
+    constexpr std::string_view kAll = kCollection;
     constexpr std::string_view kOne = "/api/v1/trustedOrigins/{trustedOriginId}";
     return {
         {"GET", kAll, "TrustedOrigin_listTrustedOrigins", "trusted-origins", OrgRead, Blocking,

@@ -15,29 +15,18 @@ namespace pj = projections;
 
 namespace {
 
+constexpr std::string_view kCollection = "/api/v1/zones";
+
 Json render(const RequestContext& ctx, const pj::Document& d) {
-    Json j = document_json(d);
-    const std::string self = ctx.base_url + "/api/v1/zones/" + d.id;
-    Json links = Json::object();
-    links.set("self", hal_link(self, {"GET", "PUT", "DELETE"}));
-    if (d.state.string_at("status") == "ACTIVE")
-        links.set("deactivate", hal_link(self + "/lifecycle/deactivate", {"POST"}));
-    else
-        links.set("activate", hal_link(self + "/lifecycle/activate", {"POST"}));
-    j.set("_links", std::move(links));
-    return j;
+    return with_lifecycle_links(ctx, d, kCollection);
 }
 
 R list(RequestContext& ctx, const HttpRequest& req) {
-    std::optional<domain::QueryNode> filter;
-    if (const std::string* f = req.param("filter"); f && !f->empty()) {
-        auto parsed = domain::parse_zone_filter(*f);
-        if (!parsed) return std::unexpected(parsed.error());
-        filter = std::move(*parsed);
-    }
+    auto filter = filter_param(req, domain::parse_zone_filter);
+    if (!filter) return std::unexpected(filter.error());
     return document_page(
         ctx, req, kNetworkZones, 20, 200,
-        [&](const pj::Document& d) { return !filter || domain::matches_json(*filter, d.state); },
+        [&](const pj::Document& d) { return !*filter || domain::matches_json(**filter, d.state); },
         [&](const pj::Document& d) { return render(ctx, d); });
 }
 
@@ -80,14 +69,14 @@ R replace(RequestContext& ctx, const HttpRequest& req) {
 }
 
 R set_status(RequestContext& ctx, bool active) {
-    auto done = run_document_command(
-        ctx, kNetworkZones, ctx.param("zoneId"), Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
+    auto d = change_document(
+        ctx, kNetworkZones, ctx.param("zoneId"),
+        [&](const pj::Document& current,
             eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-            return domain::decide_zone_status(current->state, active);
+            return domain::decide_zone_status(current.state, active);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, render(ctx, *done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
 }
 
 R activate(RequestContext& ctx, const HttpRequest&) { return set_status(ctx, true); }
@@ -95,13 +84,13 @@ R deactivate(RequestContext& ctx, const HttpRequest&) { return set_status(ctx, f
 
 R remove(RequestContext& ctx, const HttpRequest&) {
     const std::string id = ctx.param("zoneId");
-    auto done = run_document_command(
-        ctx, kNetworkZones, id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
+    auto done = delete_document(
+        ctx, kNetworkZones, id,
+        [&](const pj::Document& current,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto users = pj::group_members(tx, domain::kThreatInsight, "excludes", id);
-            if (!users) return std::unexpected(store_failure(users.error()));
-            return domain::decide_zone_delete(current->state, !users->empty());
+            auto excluding = pj::group_members(tx, domain::kThreatInsight, "excludes", id);
+            if (!excluding) return std::unexpected(store_failure(excluding.error()));
+            return domain::decide_zone_delete(current.state, !excluding->empty());
         });
     if (!done) return std::unexpected(done.error());
     return empty_response(204);
@@ -112,7 +101,7 @@ R remove(RequestContext& ctx, const HttpRequest&) {
 std::vector<Route> routes() {
     using enum Perm;
     using enum Exec;
-    constexpr std::string_view kAll = "/api/v1/zones";
+    constexpr std::string_view kAll = kCollection;
     constexpr std::string_view kOne = "/api/v1/zones/{zoneId}";
     return {
         {"GET", kAll, "NetworkZone_listNetworkZones", "zones", OrgRead, Blocking, list},

@@ -76,6 +76,18 @@ size_t utf8_length(std::string_view s);
 /// functions of documents that show both.
 void stamp(Json& state, Millis at, bool creating);
 
+/// The lifecycle activatable documents share (trusted origins, zones): `status` ACTIVE/INACTIVE.
+struct StatusEvents {
+    std::string_view activated;
+    std::string_view deactivated;
+};
+/// Activating (`active`) or deactivating `current`: no event when it already is so. `data`
+/// rides along (the acting user, say).
+std::vector<Event> decide_status(const Json& current, bool active, const StatusEvents& types,
+                                 Json data = Json::object());
+/// For evolve: applies an activation or deactivation; false when `e` is neither.
+bool apply_status(Json& state, const Event& e, const StatusEvents& types);
+
 /// Collects Okta `errorCauses` while a request body is validated: each problem becomes one
 /// cause "field: reason"; `result()` is 400 E0000001 naming the first field when any was found.
 class Causes {
