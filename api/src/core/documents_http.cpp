@@ -52,27 +52,33 @@ domain::Json with_lifecycle_links(const RequestContext& ctx, const projections::
     return j;
 }
 
-domain::Result<projections::Document> change_document(
-    RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,
-    const std::function<domain::Result<std::vector<domain::Event>>(
-        const projections::Document&, eventstore::Transaction&)>& decide) {
-    auto done =
-        run_document_command(ctx, kind, id, Subject::Existing,
-                             [&](const std::optional<projections::Document>& current,
-                                 eventstore::Transaction& tx) { return decide(*current, tx); });
+namespace {
+using ExistingDecision = std::function<domain::Result<std::vector<domain::Event>>(
+    const projections::Document&, eventstore::Transaction&)>;
+
+domain::Result<DocumentCommandResult> run_on_existing(RequestContext& ctx,
+                                                      const domain::ResourceKind& kind,
+                                                      const std::string& id,
+                                                      const ExistingDecision& decide) {
+    return run_document_command(ctx, kind, id, Subject::Existing,
+                                [&](const std::optional<projections::Document>& current,
+                                    eventstore::Transaction& tx) { return decide(*current, tx); });
+}
+}  // namespace
+
+domain::Result<projections::Document> change_document(RequestContext& ctx,
+                                                      const domain::ResourceKind& kind,
+                                                      const std::string& id,
+                                                      const ExistingDecision& decide) {
+    auto done = run_on_existing(ctx, kind, id, decide);
     if (!done) return std::unexpected(done.error());
     if (!done->doc) return domain::not_found(id, kind.name);
     return std::move(*done->doc);
 }
 
-domain::Result<void> delete_document(
-    RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,
-    const std::function<domain::Result<std::vector<domain::Event>>(
-        const projections::Document&, eventstore::Transaction&)>& decide) {
-    auto done =
-        run_document_command(ctx, kind, id, Subject::Existing,
-                             [&](const std::optional<projections::Document>& current,
-                                 eventstore::Transaction& tx) { return decide(*current, tx); });
+domain::Result<void> delete_document(RequestContext& ctx, const domain::ResourceKind& kind,
+                                     const std::string& id, const ExistingDecision& decide) {
+    auto done = run_on_existing(ctx, kind, id, decide);
     if (!done) return std::unexpected(done.error());
     return {};
 }
