@@ -182,6 +182,8 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     const uint64_t old_seq = existed ? row->seq : 0;
     const std::string old_age_key = existed ? password_age_key(row->user) : std::string();
     const bool was_acting_admin = existed && acting_super_admin(row->user);
+    const std::vector<std::string> old_index =
+        existed ? user_index_keys(row->user, row->seq) : std::vector<std::string>{};
     // The outbox entry of the request outstanding before these events (0: none).
     const uint64_t old_request = existed && row->user.request_id && row->user.request_position
                                      ? *row->user.request_position
@@ -221,6 +223,9 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         if (!old_age_key.empty()) tx.del(cf::kUsersByPasswordAge, old_age_key);
         if (!new_age_key.empty()) tx.put(cf::kUsersByPasswordAge, new_age_key, "");
     }
+    update_user_index(tx, old_index,
+                      row ? user_index_keys(row->user, row->seq) : std::vector<std::string>{},
+                      user_id);
     const bool is_acting_admin = row && acting_super_admin(row->user);
     if (was_acting_admin != is_acting_admin)
         update_acting_super_admins(tx, user_id, is_acting_admin);
@@ -315,11 +320,12 @@ const Projection& users_projection() {
     static const Projection kUsers{
         .name = "users",
         .stream_prefix = "user-",
-        .schema_version = 7,
+        .schema_version = 8,
         .families = {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
                      std::string(cf::kUsersBySeq), std::string(cf::kUserSnapshots),
                      std::string(cf::kUsersByShortName), std::string(cf::kLifecyclePending),
-                     std::string(cf::kUsersByPasswordAge), std::string(cf::kOrgIndexes)},
+                     std::string(cf::kUsersByPasswordAge), std::string(cf::kOrgIndexes),
+                     std::string(cf::kUsersIndex)},
         .append_ordered = {std::string(cf::kUsersBySeq), std::string(cf::kLifecyclePending)},
         .sources_of_truth = {std::string(cf::kUserKeys)},
         .sealed = true,

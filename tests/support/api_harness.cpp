@@ -58,6 +58,7 @@ struct ApiHarness::Impl {
         config.argon2.memory_bytes = 8192 * 1024;  // fast hashing: these are rule tests
         config.argon2.iterations = 1;
         config.sync_wait = std::chrono::milliseconds(50);
+        config.scan_bound = 37;  // small: scans page early, and the tests see it
         app = std::make_unique<api::App>(*store, clock, ids, config);
         if (!api::bootstrap_org(*app, token)) throw std::runtime_error("harness bootstrap");
         auto key = api::link_key(*app);
@@ -77,6 +78,7 @@ ApiHarness::ApiHarness() : impl_(std::make_unique<Impl>()) {}
 ApiHarness::~ApiHarness() = default;
 
 const std::string& ApiHarness::admin_token() const { return impl_->token; }
+projections::Reader& ApiHarness::reader() { return impl_->app->reader; }
 
 ApiReply ApiHarness::request(const std::string& method, const std::string& target,
                              const std::string& body, std::optional<std::string> token,

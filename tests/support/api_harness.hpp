@@ -11,6 +11,7 @@
 
 #include "http/message.hpp"
 #include "idledger/domain/json.hpp"
+#include "idledger/projections/read_model.hpp"
 
 namespace idledger::testing {
 
@@ -45,6 +46,8 @@ class ApiHarness {
     }
 
     const std::string& admin_token() const;
+    /// The committed read models, for tests that compare answers with a brute-force fold.
+    projections::Reader& reader();
 
   private:
     struct Impl;

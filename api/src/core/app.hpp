@@ -46,6 +46,9 @@ struct AppConfig {
     /// Host header values (host[:port], compared case-insensitively) that may stand in for the
     /// public URL's host; any other Host is ignored, never reflected.
     std::vector<std::string> allowed_hosts;
+    /// Rows a users query no index can answer reads per request at most; past it the page ends
+    /// early with a `next` cursor (clients follow it), so no request holds a thread for long.
+    size_t scan_bound = 25'000;
     /// GET /metrics without a token (otherwise super administrators only).
     bool metrics_public = false;
 };

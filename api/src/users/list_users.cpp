@@ -9,6 +9,7 @@
 #include "idledger/domain/user_query.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "users/handlers.hpp"
+#include "users/query_plan.hpp"
 #include "users/user_json.hpp"
 
 namespace idledger::api::users {
@@ -61,49 +62,50 @@ R find_by_q(RequestContext& ctx, const HttpRequest& req, const std::string& q) {
     auto limit = read_limit(req, 10, kMaxLimit);
     if (!limit) return std::unexpected(limit.error());
     const std::string needle = domain::normalize_login(q);
-    std::vector<UserRow> found;
-    auto r = ctx.app.reader.scan_users(0, [&](const UserRow& row) {
-        if (row.user.status == UserStatus::Deprovisioned) return true;
-        for (const char* field : {"firstName", "lastName", "email"}) {
-            const Json* v = row.user.profile.find(field);
-            if (v && v->is_string() &&
-                domain::normalize_login(v->as_string()).starts_with(needle)) {
-                found.push_back(row);
-                break;
-            }
+    static constexpr const char* kFields[] = {"firstName", "lastName", "email"};
+    // The prefix indexes of the three fields answer any q of two characters or more.
+    std::optional<std::vector<std::string>> index = std::vector<std::string>{};
+    for (const char* field : kFields) {
+        auto p = projections::prefix_index(std::string("profile.") + field, q);
+        if (!p) {
+            index.reset();
+            break;
         }
-        return found.size() < *limit;
+        index->push_back(*p);
+    }
+    auto found = collect_users(ctx, index, 0, *limit, [&](const UserRow& row) {
+        if (row.user.status == UserStatus::Deprovisioned) return false;
+        for (const char* field : kFields) {
+            const Json* v = row.user.profile.find(field);
+            if (v && v->is_string() && domain::normalize_login(v->as_string()).starts_with(needle))
+                return true;
+        }
+        return false;
     });
-    if (!r) return std::unexpected(store_failure(r.error()));
+    if (!found) return std::unexpected(found.error());
     std::vector<const domain::User*> users;
-    for (const auto& row : found) users.push_back(&row.user);
+    for (const auto& row : found->rows) users.push_back(&row.user);
     return page_response(ctx, req, users, *limit, std::nullopt);
 }
 
-/// Listing and filter/search without sortBy: creation order, stable under concurrent creation.
+/// Listing and filter/search without sortBy: creation order, stable under concurrent creation;
+/// from the indexes when they can answer, otherwise a bounded scan.
 R scan_in_creation_order(RequestContext& ctx, const HttpRequest& req,
                          const std::optional<domain::QueryNode>& query, domain::QueryMode mode) {
     auto limit = read_limit(req, kMaxLimit, kMaxLimit);
     if (!limit) return std::unexpected(limit.error());
     auto after = read_seq_cursor(ctx, req);
     if (!after) return std::unexpected(after.error());
-    std::vector<UserRow> page;
-    bool more = false;
-    auto r = ctx.app.reader.scan_users(*after, [&](const UserRow& row) {
-        if (!query && row.user.status == UserStatus::Deprovisioned) return true;
-        if (query && !domain::matches(*query, row.user, mode)) return true;
-        if (page.size() == *limit) {
-            more = true;
-            return false;
-        }
-        page.push_back(row);
-        return true;
+    const auto index = query ? plan_query(*query) : std::nullopt;
+    auto found = collect_users(ctx, index, *after, *limit, [&](const UserRow& row) {
+        if (!query) return row.user.status != UserStatus::Deprovisioned;
+        return domain::matches(*query, row.user, mode);
     });
-    if (!r) return std::unexpected(store_failure(r.error()));
+    if (!found) return std::unexpected(found.error());
     std::vector<const domain::User*> users;
-    for (const auto& row : page) users.push_back(&row.user);
+    for (const auto& row : found->rows) users.push_back(&row.user);
     std::optional<std::string> next;
-    if (more) next = seq_cursor(page.back().seq);
+    if (found->next_seq) next = seq_cursor(*found->next_seq);
     return page_response(ctx, req, users, *limit, next);
 }
 

@@ -38,6 +38,9 @@ inline constexpr std::string_view kUsersByPasswordAge = "users_by_password_age";
 /// administrators whose tokens work and who are not being deprovisioned: the writer refuses a
 /// change that would leave it empty (nobody could administer the org any more).
 inline constexpr std::string_view kOrgIndexes = "org_indexes";
+/// Secondary indexes for filter, search and q: tag + digest(attribute, value) + seq(8) -> id
+/// (user_indexes.cpp).
+inline constexpr std::string_view kUsersIndex = "users_index";
 /// Source of truth: server-wide secrets (the key link tokens are derived with).
 inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
@@ -73,6 +76,19 @@ Result<std::vector<std::string>> acting_super_admins(Transaction& tx);
 /// The user's data key, or "" when it has none (never created, or shredded).
 Result<std::string> data_key(Transaction& tx, std::string_view user_id);
 
+/// The secondary-index keys of a user (cf::kUsersIndex).
+std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq);
+/// Writes the difference between a user's index keys before and after a change.
+void update_user_index(Transaction& tx, const std::vector<std::string>& before,
+                       const std::vector<std::string>& after, const std::string& id);
+/// The index scan prefix answering `attribute eq value` (a superset: case-folded), or nullopt
+/// when the attribute has no equality index.
+std::optional<std::string> equality_index(std::string_view attribute, std::string_view value);
+/// The index scan prefix answering `attribute sw prefix` (a superset: the bucket of its first 4,
+/// else 2, characters), or nullopt when the attribute has no prefix index or `prefix` is shorter
+/// than 2 characters.
+std::optional<std::string> prefix_index(std::string_view attribute, std::string_view prefix);
+
 /// Folds `event` (already appended as `rec`) into the user read models. `row` is the state
 /// before the event (nullopt before creation) and is updated in place.
 void apply_user_event(Transaction& tx, std::optional<UserRow>& row,
@@ -102,6 +118,11 @@ class Reader {
     Result<std::optional<RawUserRow>> find_user_row(std::string_view id_or_login) const;
     /// By id, or by login (case-insensitive).
     Result<std::optional<UserRow>> find_user(std::string_view id_or_login) const;
+    /// The entries of one index value (a prefix from equality_index / prefix_index) with
+    /// seq > after_seq, in creation order, until `visit` returns false.
+    Result<void> scan_index(
+        std::string_view prefix, uint64_t after_seq,
+        const std::function<bool(uint64_t seq, std::string_view id)>& visit) const;
     /// Users in creation order with seq > after_seq, until `visit` returns false.
     Result<void> scan_users(uint64_t after_seq,
                             const std::function<bool(const UserRow&)>& visit) const;

@@ -1,0 +1,36 @@
+#pragma once
+// Answering a users query from the secondary indexes (projections/user_indexes.cpp): which index
+// values can answer it, and collecting a page in creation order either from those indexes or,
+// when none can, from a bounded scan that pages with a cursor.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+#include "idledger/domain/user_query.hpp"
+#include "idledger/projections/read_model.hpp"
+
+namespace idledger::api::users {
+
+/// The index values whose union holds every user matching `node` (a superset); nullopt when no
+/// index can answer it. `and` uses its most selective indexed operand, `or` needs every operand
+/// indexed.
+std::optional<std::vector<std::string>> plan_query(const domain::QueryNode& node);
+
+struct Collected {
+    std::vector<projections::UserRow> rows;
+    /// Where the next page starts (set when more may follow).
+    std::optional<uint64_t> next_seq;
+};
+
+/// Up to `limit` users with seq > `after` accepted by `accept`, in creation order: from the
+/// union of `index` values when given, otherwise by scanning at most AppConfig::scan_bound rows
+/// (past it the page ends early with a cursor: Okta's clients follow `next` until it is absent).
+domain::Result<Collected> collect_users(
+    RequestContext& ctx, const std::optional<std::vector<std::string>>& index, uint64_t after,
+    size_t limit, const std::function<bool(const projections::UserRow&)>& accept);
+
+}  // namespace idledger::api::users

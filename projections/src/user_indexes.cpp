@@ -1,0 +1,113 @@
+// Secondary indexes of users for filter, search and q (cf::kUsersIndex). Every entry is
+//
+//   tag(1) + digest(16) + seq(8)  ->  user id
+//
+// tag 'e': equality of an attribute's case-folded value; 'p': the first 2 or 4 characters of a
+// case-folded profile value (for `sw` and `q`). The digest is SHA-256 of the attribute name and
+// the value, so no key holds personal data in clear (a shredded user leaves no readable name in
+// index blocks or MANIFEST boundaries). Entries sort by creation order within a value, so every
+// index scan pages in the same order as the plain listing. Answers are supersets (case folding,
+// prefix buckets); the caller checks each candidate against the query.
+
+#include <algorithm>
+
+#include "idledger/domain/ids.hpp"
+#include "idledger/domain/password_hash.hpp"
+#include "idledger/domain/user_rules.hpp"
+#include "idledger/projections/read_model.hpp"
+
+namespace idledger::projections {
+
+using eventstore::encode_u64;
+
+namespace {
+
+constexpr std::string_view kEqualityAttributes[] = {
+    "status", "type.id", "profile.login", "profile.email", "profile.firstName", "profile.lastName"};
+constexpr std::string_view kPrefixAttributes[] = {"profile.login", "profile.email",
+                                                  "profile.firstName", "profile.lastName"};
+constexpr size_t kPrefixLengths[] = {2, 4};  // characters
+
+std::string index_prefix(char tag, std::string_view attribute, std::string_view folded) {
+    std::string material(attribute);
+    material.push_back('\0');
+    material += folded;
+    std::string out(1, tag);
+    out += domain::from_hex(std::string_view(domain::token_digest(material)).substr(0, 32)).value();
+    return out;
+}
+
+/// The first `n` characters (code points) of UTF-8 `s`, or nullopt when it has fewer.
+std::optional<std::string_view> first_chars(std::string_view s, size_t n) {
+    size_t i = 0;
+    for (size_t seen = 0; seen < n; ++seen) {
+        if (i >= s.size()) return std::nullopt;
+        ++i;
+        while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    }
+    return s.substr(0, i);
+}
+
+std::optional<std::string> attribute_text(const domain::User& u, std::string_view attribute) {
+    if (attribute == "status") return std::string(domain::to_string(u.status));
+    if (attribute == "type.id") return u.type_id;
+    const domain::Json* v = u.profile.find(attribute.substr(8));
+    if (!v || !v->is_string() || v->as_string().empty()) return std::nullopt;
+    return v->as_string();
+}
+
+}  // namespace
+
+std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
+    std::vector<std::string> keys;
+    const std::string s = encode_u64(seq);
+    for (auto a : kEqualityAttributes)
+        if (auto text = attribute_text(u, a))
+            keys.push_back(index_prefix('e', a, domain::normalize_login(*text)) + s);
+    for (auto a : kPrefixAttributes) {
+        auto text = attribute_text(u, a);
+        if (!text) continue;
+        const std::string folded = domain::normalize_login(*text);
+        for (size_t n : kPrefixLengths)
+            if (auto p = first_chars(folded, n)) keys.push_back(index_prefix('p', a, *p) + s);
+    }
+    return keys;
+}
+
+std::optional<std::string> equality_index(std::string_view attribute, std::string_view value) {
+    if (std::find(std::begin(kEqualityAttributes), std::end(kEqualityAttributes), attribute) ==
+        std::end(kEqualityAttributes))
+        return std::nullopt;
+    return index_prefix('e', attribute, domain::normalize_login(value));
+}
+
+std::optional<std::string> prefix_index(std::string_view attribute, std::string_view prefix) {
+    if (std::find(std::begin(kPrefixAttributes), std::end(kPrefixAttributes), attribute) ==
+        std::end(kPrefixAttributes))
+        return std::nullopt;
+    const std::string folded = domain::normalize_login(prefix);
+    for (auto it = std::rbegin(kPrefixLengths); it != std::rend(kPrefixLengths); ++it)
+        if (auto p = first_chars(folded, *it)) return index_prefix('p', attribute, *p);
+    return std::nullopt;  // shorter than the shortest indexed prefix
+}
+
+void update_user_index(Transaction& tx, const std::vector<std::string>& before,
+                       const std::vector<std::string>& after, const std::string& id) {
+    for (const auto& k : before)
+        if (std::find(after.begin(), after.end(), k) == after.end()) tx.del(cf::kUsersIndex, k);
+    for (const auto& k : after)
+        if (std::find(before.begin(), before.end(), k) == before.end())
+            tx.put(cf::kUsersIndex, k, id);
+}
+
+Result<void> Reader::scan_index(
+    std::string_view prefix, uint64_t after_seq,
+    const std::function<bool(uint64_t, std::string_view)>& visit) const {
+    std::string start(prefix);
+    start += encode_u64(after_seq + 1);
+    return store_.scan(cf::kUsersIndex, prefix, start, [&](std::string_view k, std::string_view v) {
+        return visit(eventstore::decode_u64(k.substr(k.size() - 8)), v);
+    });
+}
+
+}  // namespace idledger::projections
