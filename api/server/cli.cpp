@@ -86,6 +86,7 @@ serve options:
   --allow-shared-data-dir   start even when other users of the machine can read DIR
   --min-free-mb N           refuse to start with less free space under DIR (MB); while
                             serving, writes answer 503 when fewer than 64 MB would be left [80]
+  --block-cache-mb N        RocksDB's block cache, shared by the log and the read models [256]
   --metrics-public          serve GET /metrics without a token (default: super admins only)
   --test-hooks              enable POST /api/v1/_test/clock and /api/v1/_test/kafka (tests only)
 
@@ -148,12 +149,13 @@ std::optional<long long> to_number(const std::string& s) {
     return v;
 }
 
-eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(const std::string& data_dir,
-                                                                       domain::Clock& clock,
-                                                                       bool read_only = false) {
+eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(
+    const std::string& data_dir, domain::Clock& clock, bool read_only = false,
+    uint64_t block_cache_mb = 256) {
     if (!read_only) fs::create_directories(data_dir);
     eventstore::Options o;
     o.read_only = read_only;
+    o.block_cache_bytes = block_cache_mb << 20;
     o.path = (fs::path(data_dir) / "store").string();
     o.extra_column_families = projections::all_column_families();
     o.append_ordered_column_families = projections::append_ordered_column_families();
@@ -280,7 +282,9 @@ int serve(const Args& args) {
     domain::OffsetClock clock;
     domain::RandomIdSource ids;
     config.read_only = args.flag("read-only");
-    auto store = open_store(data_dir, clock, config.read_only);
+    auto store =
+        open_store(data_dir, clock, config.read_only,
+                   uint64_t(to_number(args.get("block-cache-mb").value_or("256")).value_or(256)));
     if (!store) return fail("cannot open the store: " + store.error().message);
     int code = 0;
     {

@@ -1,5 +1,6 @@
 #include "rocks_store.hpp"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -35,10 +36,16 @@ Error to_error(const rocksdb::Status& s) {
 
 namespace {
 /// `append_ordered`: keys arrive in increasing order (the log itself, creation-order indexes).
-rocksdb::ColumnFamilyOptions cf_options(bool append_ordered) {
+rocksdb::ColumnFamilyOptions cf_options(bool append_ordered,
+                                        const std::shared_ptr<rocksdb::Cache>& cache) {
     rocksdb::ColumnFamilyOptions o;
     rocksdb::BlockBasedTableOptions t;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    if (cache) {
+        t.block_cache = cache;
+        t.cache_index_and_filter_blocks = true;
+        t.pin_l0_filter_and_index_blocks_in_cache = true;
+    }
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     o.write_buffer_size = 32 << 20;
     // Commands mostly look up keys that do not exist yet (a new user's id, login, stream head):
@@ -85,7 +92,8 @@ Result<void> RocksStore::open() {
         for (const auto& n : existing)
             if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
     std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (const auto& n : names) descs.emplace_back(n, cf_options(append_ordered(n)));
+    if (options_.block_cache_bytes) block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
+    for (const auto& n : names) descs.emplace_back(n, cf_options(append_ordered(n), block_cache_));
 
     rocksdb::DB* raw = nullptr;
     rocksdb::Status s =
@@ -293,7 +301,8 @@ Result<void> RocksStore::clear_column_family(std::string_view name) {
     auto s = db_->DropColumnFamily(old);
     if (!s.ok()) return std::unexpected(to_error(s));
     rocksdb::ColumnFamilyHandle* fresh = nullptr;
-    s = db_->CreateColumnFamily(cf_options(append_ordered(name)), std::string(name), &fresh);
+    s = db_->CreateColumnFamily(cf_options(append_ordered(name), block_cache_), std::string(name),
+                                &fresh);
     if (!s.ok()) return std::unexpected(to_error(s));
     for (auto& h : handles_)
         if (h == old) h = fresh;

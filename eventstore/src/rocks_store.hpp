@@ -69,6 +69,7 @@ class RocksStore final : public EventStore {
     void refuse_writes(std::string reason, bool rocksdb);
 
     Options options_;
+    std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every column family
     std::unique_ptr<rocksdb::DB> db_;
     std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs_;
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -10,6 +10,7 @@ std::optional<std::string> RenderCache::find(const std::string& id, uint64_t ver
         std::lock_guard lock(s.mu);
         auto it = s.entries.find(id);
         if (it == s.entries.end() || it->second.version != version) return std::nullopt;
+        s.order.splice(s.order.begin(), s.order, it->second.recency);
         body = it->second.body;
     }
     return with_origin(body, origin);
@@ -33,9 +34,21 @@ std::string RenderCache::with_origin(std::string_view body, std::string_view ori
 void RenderCache::put(const std::string& id, uint64_t version, std::string body) {
     Shard& s = shard(id);
     std::lock_guard lock(s.mu);
-    if (s.entries.size() >= kPerShard && !s.entries.count(id)) s.entries.clear();
-    auto& e = s.entries[id];
-    if (e.body.empty() || e.version <= version) e = Entry{version, std::move(body)};
+    auto it = s.entries.find(id);
+    if (it != s.entries.end()) {
+        if (it->second.version <= version) {
+            it->second.version = version;
+            it->second.body = std::move(body);
+        }
+        s.order.splice(s.order.begin(), s.order, it->second.recency);
+        return;
+    }
+    if (s.entries.size() >= kPerShard) {  // evict the least recently used entry
+        s.entries.erase(s.order.back());
+        s.order.pop_back();
+    }
+    s.order.push_front(id);
+    s.entries.emplace(id, Entry{version, std::move(body), s.order.begin()});
 }
 
 }  // namespace idledger::api

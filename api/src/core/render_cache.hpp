@@ -1,10 +1,11 @@
 #pragma once
 // Rendered users by (id, version): a GET of an unchanged user skips parsing its state and
 // rendering it. Bodies are stored with a placeholder origin and given the request's origin when
-// served. Bounded; a full shard is simply emptied. Thread-safe.
+// served. Bounded: a full shard evicts its least recently used entry. Thread-safe.
 
 #include <array>
 #include <cstdint>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,10 +34,12 @@ class RenderCache {
     struct Entry {
         uint64_t version;
         std::string body;
+        std::list<std::string>::iterator recency;  // position in Shard::order
     };
     struct Shard {
         mutable std::mutex mu;
         std::unordered_map<std::string, Entry> entries;
+        std::list<std::string> order;  // most recently used first
     };
     static constexpr size_t kShards = 16;
     static constexpr size_t kPerShard = 16'384;

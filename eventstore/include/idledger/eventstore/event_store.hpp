@@ -78,6 +78,9 @@ struct Options {
     /// compactions: a batch that would eat into it is refused (503) instead of written, so a
     /// full disk never fails a RocksDB write. Writing resumes once this much is free again.
     uint64_t write_reserve_bytes = 64ull << 20;
+    /// RocksDB's block cache, shared by every column family (uncompressed data, index and filter
+    /// blocks): reads of a hot set larger than the OS page cache keeps decoded stay in memory.
+    uint64_t block_cache_bytes = 256ull << 20;
 };
 
 /// The view a command gets on the writer thread: reads see the committed database plus every
