@@ -33,7 +33,8 @@ extern char** environ;
 
 namespace idledger::bench {
 int serve_http_ceiling(int threads);
-}
+int run_scale(const std::map<std::string, std::string>& opt);
+}  // namespace idledger::bench
 
 using namespace idledger::bench;
 namespace fs = std::filesystem;
@@ -450,6 +451,7 @@ int main(int argc, char** argv) {
                      "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
                      "N] [--connections N]\n"
                      "       idledger-bench lifecycle [--lifecycle-users N]\n"
+                     "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE]\n"
                      "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
@@ -461,6 +463,7 @@ int main(int argc, char** argv) {
         if (cmd == "http-ceiling")
             return serve_http_ceiling(opt.count("threads") ? std::stoi(opt["threads"]) : 2);
         if (cmd == "run") return run(opt);
+        if (cmd == "scale") return run_scale(opt);
         if (cmd == "load") return load(opt);
         if (cmd == "lifecycle") {  // the lifecycle rows alone
             fs::path dir =
