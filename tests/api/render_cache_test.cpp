@@ -1,9 +1,9 @@
 // The rendered-user cache evicts its least recently used entry when a shard is full, instead of
 // emptying the shard (which dropped up to 16,384 hot users at once).
 
-#include <gtest/gtest.h>
-
 #include "core/render_cache.hpp"
+
+#include <gtest/gtest.h>
 
 using idledger::api::RenderCache;
 
@@ -25,7 +25,7 @@ TEST(RenderCache, AFullShardEvictsOnlyItsLeastRecentlyUsedEntry) {
     const auto ids = same_shard_ids(16'384 + 1);
     for (size_t i = 0; i + 1 < ids.size(); ++i) cache.put(ids[i], 1, "{}");
     ASSERT_TRUE(cache.find(ids[0], 1, "http://x"));  // the oldest becomes the most recent
-    cache.put(ids.back(), 1, "{}");                   // full: one entry goes
+    cache.put(ids.back(), 1, "{}");                  // full: one entry goes
     EXPECT_TRUE(cache.find(ids[0], 1, "http://x"));
     EXPECT_FALSE(cache.find(ids[1], 1, "http://x"));  // the least recently used one
     EXPECT_TRUE(cache.find(ids[2], 1, "http://x"));
