@@ -3,11 +3,13 @@
 //   tag(1) + digest(16) + seq(8)  ->  user id
 //
 // tag 'e': equality of an attribute's case-folded value; 'p': the first 2 or 4 characters of a
-// case-folded profile value (for `sw` and `q`). The digest is SHA-256 of the attribute name and
-// the value, so no key holds personal data in clear (a shredded user leaves no readable name in
-// index blocks or MANIFEST boundaries). Entries sort by creation order within a value, so every
-// index scan pages in the same order as the plain listing. Answers are supersets (case folding,
-// prefix buckets); the caller checks each candidate against the query.
+// case-folded profile value (for `sw` and `q`). And one ordered entry per user,
+// "du" + lastUpdated(8) + seq(8), for lastUpdated ranges (a date is not personal data). The digest
+// is SHA-256 of the attribute name and the value, so no key holds personal data in clear (a
+// shredded user leaves no readable name in index blocks or MANIFEST boundaries). Entries sort by
+// creation order within a value, so every index scan pages in the same order as the plain listing.
+// Answers are supersets (case folding, prefix buckets); the caller checks each candidate against
+// the query.
 
 #include <algorithm>
 
@@ -64,6 +66,8 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
     for (auto a : kEqualityAttributes)
         if (auto text = attribute_text(u, a))
             keys.push_back(index_prefix('e', a, domain::normalize_login(*text)) + s);
+    keys.push_back(std::string(cf::kLastUpdatedIndex) +
+                   encode_u64(uint64_t(std::max<int64_t>(u.last_updated, 0))) + s);
     for (auto a : kPrefixAttributes) {
         auto text = attribute_text(u, a);
         if (!text) continue;
@@ -98,6 +102,19 @@ void update_user_index(Transaction& tx, const std::vector<std::string>& before,
     for (const auto& k : after)
         if (std::find(before.begin(), before.end(), k) == before.end())
             tx.put(cf::kUsersIndex, k, id);
+}
+
+Result<void> Reader::scan_last_updated(
+    domain::Millis from, domain::Millis to,
+    const std::function<bool(uint64_t, std::string_view)>& visit) const {
+    const std::string start =
+        std::string(cf::kLastUpdatedIndex) + encode_u64(uint64_t(std::max<int64_t>(from, 0)));
+    return store_.scan(cf::kUsersIndex, cf::kLastUpdatedIndex, start,
+                       [&](std::string_view k, std::string_view v) {
+                           const auto at = int64_t(eventstore::decode_u64(k.substr(2, 8)));
+                           if (at > to) return false;
+                           return visit(eventstore::decode_u64(k.substr(10, 8)), v);
+                       });
 }
 
 Result<void> Reader::scan_index(

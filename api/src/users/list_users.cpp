@@ -64,14 +64,14 @@ R find_by_q(RequestContext& ctx, const HttpRequest& req, const std::string& q) {
     const std::string needle = domain::normalize_login(q);
     static constexpr const char* kFields[] = {"firstName", "lastName", "email"};
     // The prefix indexes of the three fields answer any q of two characters or more.
-    std::optional<std::vector<std::string>> index = std::vector<std::string>{};
+    std::optional<IndexPlan> index = IndexPlan{};
     for (const char* field : kFields) {
         auto p = projections::prefix_index(std::string("profile.") + field, q);
         if (!p) {
             index.reset();
             break;
         }
-        index->push_back(*p);
+        index->push_back({*p, std::nullopt});
     }
     auto found = collect_users(ctx, index, 0, *limit, [&](const UserRow& row) {
         if (row.user.status == UserStatus::Deprovisioned) return false;

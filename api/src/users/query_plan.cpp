@@ -10,35 +10,64 @@ namespace idledger::api::users {
 namespace pj = projections;
 using domain::QueryNode;
 
-std::optional<std::vector<std::string>> plan_query(const QueryNode& n) {
+namespace {
+
+/// 0: equality, 1: prefix, 2: range (lower is more selective).
+int rank(const IndexPlan& p) {
+    int worst = 0;
+    for (const auto& s : p) worst = std::max(worst, s.last_updated ? 2 : s.prefix.front() == 'p');
+    return worst;
+}
+
+std::optional<std::pair<domain::Millis, domain::Millis>> date_range(const QueryNode& n) {
+    if (n.attribute != "lastUpdated" || !n.date) return std::nullopt;
+    constexpr domain::Millis kMax = std::numeric_limits<domain::Millis>::max();
+    const domain::Millis d = *n.date;
+    switch (n.op) {
+        case domain::QueryOp::Eq:
+            return std::pair{d, d};
+        case domain::QueryOp::Gt:
+            return std::pair{d + 1, kMax};
+        case domain::QueryOp::Ge:
+            return std::pair{d, kMax};
+        case domain::QueryOp::Lt:
+            return std::pair{domain::Millis(0), d - 1};
+        case domain::QueryOp::Le:
+            return std::pair{domain::Millis(0), d};
+        default:
+            return std::nullopt;
+    }
+}
+
+}  // namespace
+
+std::optional<IndexPlan> plan_query(const QueryNode& n) {
     switch (n.kind) {
         case QueryNode::Kind::Compare: {
+            if (auto range = date_range(n)) return IndexPlan{{std::string(), range}};
             if (!n.value.is_string()) return std::nullopt;
             std::optional<std::string> p;
             if (n.op == domain::QueryOp::Eq)
                 p = pj::equality_index(n.attribute, n.value.as_string());
             if (n.op == domain::QueryOp::Sw) p = pj::prefix_index(n.attribute, n.value.as_string());
             if (!p) return std::nullopt;
-            return std::vector<std::string>{*p};
+            return IndexPlan{{*p, std::nullopt}};
         }
         case QueryNode::Kind::And: {
-            // Drive from one indexed operand (equality before prefix: usually fewer entries);
-            // every candidate is then checked against the whole expression.
-            std::optional<std::vector<std::string>> best;
-            bool best_is_equality = false;
+            // Drive from one indexed operand; every candidate is then checked against the whole
+            // expression.
+            std::optional<IndexPlan> best;
             for (const auto& c : n.children) {
                 auto p = plan_query(c);
                 if (!p) continue;
-                const bool equality = p->size() == 1 && p->front().front() == 'e';
-                if (!best || (equality && !best_is_equality) || p->size() < best->size()) {
+                if (!best || rank(*p) < rank(*best) ||
+                    (rank(*p) == rank(*best) && p->size() < best->size()))
                     best = std::move(p);
-                    best_is_equality = equality;
-                }
             }
             return best;
         }
         case QueryNode::Kind::Or: {
-            std::vector<std::string> all;
+            IndexPlan all;
             for (const auto& c : n.children) {
                 auto p = plan_query(c);
                 if (!p) return std::nullopt;
@@ -52,27 +81,39 @@ std::optional<std::vector<std::string>> plan_query(const QueryNode& n) {
 
 namespace {
 
-/// Merges the index values' entries in creation order, a batch per value and round.
-domain::Result<Collected> collect_indexed(RequestContext& ctx,
-                                          const std::vector<std::string>& index, uint64_t after,
-                                          size_t limit,
-                                          const std::function<bool(const pj::UserRow&)>& accept) {
+/// Merges the index values' entries in creation order, a batch per value and round (ranges are
+/// read whole first). nullopt when a range holds more than kRangeCap users.
+domain::Result<std::optional<Collected>> collect_indexed(
+    RequestContext& ctx, const IndexPlan& index, uint64_t after, size_t limit,
+    const std::function<bool(const pj::UserRow&)>& accept) {
     constexpr size_t kBatch = 256;
     Collected out;
     std::vector<uint64_t> pos(index.size(), after);
     std::vector<bool> exhausted(index.size(), false);
     std::map<uint64_t, std::string> pending;  // seq -> id, deduplicated across values
+    for (size_t i = 0; i < index.size(); ++i) {
+        if (!index[i].last_updated) continue;
+        exhausted[i] = true;
+        size_t read = 0;
+        auto [from, to] = *index[i].last_updated;
+        auto r = ctx.app.reader.scan_last_updated(from, to, [&](uint64_t seq, std::string_view id) {
+            if (seq > after) pending.emplace(seq, std::string(id));
+            return ++read <= kRangeCap;
+        });
+        if (!r) return std::unexpected(store_failure(r.error()));
+        if (read > kRangeCap) return std::optional<Collected>{};
+    }
     for (;;) {
         uint64_t horizon = std::numeric_limits<uint64_t>::max();
         for (size_t i = 0; i < index.size(); ++i) {
             if (exhausted[i]) continue;
             size_t fetched = 0;
-            auto r =
-                ctx.app.reader.scan_index(index[i], pos[i], [&](uint64_t seq, std::string_view id) {
-                    pending.emplace(seq, std::string(id));
-                    pos[i] = seq;
-                    return ++fetched < kBatch;
-                });
+            auto r = ctx.app.reader.scan_index(index[i].prefix, pos[i],
+                                               [&](uint64_t seq, std::string_view id) {
+                                                   pending.emplace(seq, std::string(id));
+                                                   pos[i] = seq;
+                                                   return ++fetched < kBatch;
+                                               });
             if (!r) return std::unexpected(store_failure(r.error()));
             if (fetched < kBatch)
                 exhausted[i] = true;
@@ -91,11 +132,11 @@ domain::Result<Collected> collect_indexed(RequestContext& ctx,
             if (!*row || (*row)->seq != seq || !accept(**row)) continue;
             if (out.rows.size() == limit) {
                 out.next_seq = out.rows.back().seq;
-                return out;
+                return std::optional(std::move(out));
             }
             out.rows.push_back(std::move(**row));
         }
-        if (horizon == std::numeric_limits<uint64_t>::max()) return out;
+        if (horizon == std::numeric_limits<uint64_t>::max()) return std::optional(std::move(out));
     }
 }
 
@@ -126,11 +167,15 @@ domain::Result<Collected> collect_scanned(RequestContext& ctx, uint64_t after, s
 
 }  // namespace
 
-domain::Result<Collected> collect_users(RequestContext& ctx,
-                                        const std::optional<std::vector<std::string>>& index,
+domain::Result<Collected> collect_users(RequestContext& ctx, const std::optional<IndexPlan>& index,
                                         uint64_t after, size_t limit,
                                         const std::function<bool(const pj::UserRow&)>& accept) {
-    if (index) return collect_indexed(ctx, *index, after, limit, accept);
+    if (index) {
+        auto indexed = collect_indexed(ctx, *index, after, limit, accept);
+        if (!indexed) return std::unexpected(indexed.error());
+        if (*indexed) return std::move(**indexed);
+        // A range too wide to sort: its matches are common, so a scan fills pages quickly.
+    }
     return collect_scanned(ctx, after, limit, accept);
 }
 

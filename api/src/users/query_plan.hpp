@@ -15,10 +15,21 @@
 
 namespace idledger::api::users {
 
-/// The index values whose union holds every user matching `node` (a superset); nullopt when no
-/// index can answer it. `and` uses its most selective indexed operand, `or` needs every operand
-/// indexed.
-std::optional<std::vector<std::string>> plan_query(const domain::QueryNode& node);
+/// One index read: the entries of one value (`prefix`), or a lastUpdated range [from, to].
+struct IndexSource {
+    std::string prefix;
+    std::optional<std::pair<domain::Millis, domain::Millis>> last_updated;
+};
+using IndexPlan = std::vector<IndexSource>;
+
+/// The index reads whose union holds every user matching `node` (a superset); nullopt when no
+/// index can answer it. `and` uses its most selective indexed operand (equality, then prefix,
+/// then a range), `or` needs every operand indexed.
+std::optional<IndexPlan> plan_query(const domain::QueryNode& node);
+
+/// A lastUpdated range holding more users than this is read as a scan instead (its matches are
+/// sorted into creation order, so they are collected whole).
+inline constexpr size_t kRangeCap = 50'000;
 
 struct Collected {
     std::vector<projections::UserRow> rows;
@@ -30,7 +41,7 @@ struct Collected {
 /// union of `index` values when given, otherwise by scanning at most AppConfig::scan_bound rows
 /// (past it the page ends early with a cursor: Okta's clients follow `next` until it is absent).
 domain::Result<Collected> collect_users(
-    RequestContext& ctx, const std::optional<std::vector<std::string>>& index, uint64_t after,
-    size_t limit, const std::function<bool(const projections::UserRow&)>& accept);
+    RequestContext& ctx, const std::optional<IndexPlan>& index, uint64_t after, size_t limit,
+    const std::function<bool(const projections::UserRow&)>& accept);
 
 }  // namespace idledger::api::users

@@ -41,6 +41,8 @@ inline constexpr std::string_view kOrgIndexes = "org_indexes";
 /// Secondary indexes for filter, search and q: tag + digest(attribute, value) + seq(8) -> id
 /// (user_indexes.cpp).
 inline constexpr std::string_view kUsersIndex = "users_index";
+/// The ordered part of cf::kUsersIndex: "du" + lastUpdated(8) + seq(8) -> id.
+inline constexpr std::string_view kLastUpdatedIndex = "du";
 /// Source of truth: server-wide secrets (the key link tokens are derived with).
 inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
@@ -122,6 +124,10 @@ class Reader {
     /// seq > after_seq, in creation order, until `visit` returns false.
     Result<void> scan_index(
         std::string_view prefix, uint64_t after_seq,
+        const std::function<bool(uint64_t seq, std::string_view id)>& visit) const;
+    /// The users last updated in [from, to] (ms), in time order, until `visit` returns false.
+    Result<void> scan_last_updated(
+        domain::Millis from, domain::Millis to,
         const std::function<bool(uint64_t seq, std::string_view id)>& visit) const;
     /// Users in creation order with seq > after_seq, until `visit` returns false.
     Result<void> scan_users(uint64_t after_seq,
