@@ -71,6 +71,19 @@ LoadResult one_by_one(uint16_t port, size_t count,
     return run_load(s);
 }
 
+/// One authenticated GET, its body.
+std::string fetch_json(uint16_t port, const std::string& path, const std::string& token) {
+    LoadSpec s;
+    s.port = port;
+    s.connections = 1;
+    s.max_requests = 1;
+    s.keep_bodies = true;
+    s.duration = std::chrono::milliseconds(10'000);
+    s.make_request = [&](uint64_t) { return http_request("GET", path, token, ""); };
+    auto r = run_load(s);
+    return r.bodies.empty() ? std::string() : r.bodies.front();
+}
+
 double rss_mb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
@@ -132,6 +145,15 @@ int run_scale(const std::map<std::string, std::string>& opt) {
             if (r.non_2xx) std::cerr << "scale: " << name << ": " << r.non_2xx << " non-2xx\n";
         };
         row("create (64 connections): users/s; p99 ms", grown, true);
+        // The lastUpdated of the user created 1,000 creates ago: a range of ~1,000 users.
+        std::string recent;
+        {
+            const std::string body =
+                fetch_json(server.port, "/api/v1/users/" + ids[made - 1000], token);
+            const size_t at = body.find("\"lastUpdated\":\"");
+            recent =
+                at == std::string::npos ? "2000-01-01T00:00:00.000Z" : body.substr(at + 15, 24);
+        }
         auto get = [&](const std::string& path) { return http_request("GET", path, token, ""); };
         auto pick = [&] { return rng() % made; };
         row("filter=profile.login eq", one_by_one(server.port, 200, [&](uint64_t) {
@@ -177,9 +199,8 @@ int run_scale(const std::map<std::string, std::string>& opt) {
         scans.port = server.port;
         scans.connections = 10;
         scans.duration = std::chrono::milliseconds(4000);
-        scans.make_request = [&](uint64_t) {
-            return get("/api/v1/users?filter=" +
-                       url_encode("lastUpdated lt \"2000-01-01T00:00:00.000Z\""));
+        scans.make_request = [&](uint64_t) {  // co has no index: a bounded scan, no match
+            return get("/api/v1/users?search=" + url_encode("profile.lastName co \"zzz\""));
         };
         LoadResult health;
         std::thread bg([&] {
@@ -188,7 +209,12 @@ int run_scale(const std::map<std::string, std::string>& opt) {
         });
         LoadResult scanned = run_load(scans);
         bg.join();
-        row("unindexed filter (bounded scan page), 10 at once", scanned);
+        row("unindexed search (co: one bounded scan page), 10 at once", scanned);
+        row("filter=lastUpdated gt (the last 1,000 changed)",
+            one_by_one(server.port, 50, [&](uint64_t) {
+                return get("/api/v1/users?filter=" +
+                           url_encode("lastUpdated gt \"" + recent + "\""));
+            }));
         row("/healthz while those scans run", health);
         char mem[96];
         std::snprintf(mem, sizeof mem, "%.0f MB / %.0f MB", rss_mb(server.pid),
