@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "http/message.hpp"
 #include "idledger/domain/clock.hpp"
 #include "idledger/domain/user_query.hpp"
 #include "idledger/domain/user_rules.hpp"
@@ -41,20 +42,7 @@ std::string quoted(const std::string& s) {
     return out + "\"";
 }
 
-std::string encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(char(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
+std::string encode(const std::string& s) { return idledger::api::percent_encode(s); }
 
 void seed_users(std::mt19937& rng, int n) {
     static int serial = 0;  // logins stay unique when several tests seed one harness

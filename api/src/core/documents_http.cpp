@@ -66,6 +66,19 @@ domain::Result<DocumentCommandResult> run_on_existing(RequestContext& ctx,
 }
 }  // namespace
 
+domain::Result<projections::Document> create_document(
+    RequestContext& ctx, const domain::ResourceKind& kind,
+    const std::function<domain::Result<std::vector<domain::Event>>(
+        const std::string& id, eventstore::Transaction&)>& decide) {
+    const std::string id = new_document_id(ctx, kind);
+    auto done = run_document_command(ctx, kind, id, Subject::New,
+                                     [&](const std::optional<projections::Document>&,
+                                         eventstore::Transaction& tx) { return decide(id, tx); });
+    if (!done) return std::unexpected(done.error());
+    if (!done->doc) return domain::fail(domain::ErrorCode::InternalError, "created nothing");
+    return std::move(*done->doc);
+}
+
 domain::Result<projections::Document> change_document(RequestContext& ctx,
                                                       const domain::ResourceKind& kind,
                                                       const std::string& id,

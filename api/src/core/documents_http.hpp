@@ -30,6 +30,12 @@ domain::Json hal_link(const std::string& href, std::initializer_list<std::string
 domain::Json with_lifecycle_links(const RequestContext& ctx, const projections::Document& d,
                                   std::string_view collection);
 
+/// Creates a document of `kind` under a fresh id; `decide(id, tx)` gives its events.
+domain::Result<projections::Document> create_document(
+    RequestContext& ctx, const domain::ResourceKind& kind,
+    const std::function<domain::Result<std::vector<domain::Event>>(
+        const std::string& id, eventstore::Transaction&)>& decide);
+
 /// Runs `decide` on the existing document `id` and returns the document after it.
 domain::Result<projections::Document> change_document(
     RequestContext& ctx, const domain::ResourceKind& kind, const std::string& id,

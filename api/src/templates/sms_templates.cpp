@@ -37,15 +37,14 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     auto content =
         domain::sms_template_content(*body, std::nullopt, domain::SmsTemplateWrite::Create);
     if (!content) return std::unexpected(content.error());
-    const std::string id = new_document_id(ctx, kSmsTemplates);
-    auto done = run_document_command(
-        ctx, kSmsTemplates, id, Subject::New,
-        [&](const std::optional<pj::Document>&,
+    auto d = create_document(
+        ctx, kSmsTemplates,
+        [&](const std::string& id,
             eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
             return domain::decide_sms_template_create(id, *content);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, document_json(*done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, document_json(*d));
 }
 
 R write(RequestContext& ctx, const HttpRequest& req, domain::SmsTemplateWrite mode) {

@@ -50,19 +50,18 @@ R get(RequestContext& ctx, const HttpRequest&) {
 R create(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
-    const std::string id = new_document_id(ctx, kTrustedOrigins);
     const std::string actor = ctx.principal.user_id;
-    auto done = run_document_command(
-        ctx, kTrustedOrigins, id, Subject::New,
-        [&](const std::optional<pj::Document>&,
+    auto d = create_document(
+        ctx, kTrustedOrigins,
+        [&](const std::string& id,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             auto content =
                 domain::trusted_origin_content(*body, unique_lookup(tx, kTrustedOrigins));
             if (!content) return std::unexpected(content.error());
             return domain::decide_trusted_origin_create(id, *content, actor);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, render(ctx, *done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
 }
 
 R replace(RequestContext& ctx, const HttpRequest& req) {
@@ -70,17 +69,17 @@ R replace(RequestContext& ctx, const HttpRequest& req) {
     if (!body) return std::unexpected(body.error());
     const std::string id = ctx.param("trustedOriginId");
     const std::string actor = ctx.principal.user_id;
-    auto done = run_document_command(
-        ctx, kTrustedOrigins, id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
+    auto d = change_document(
+        ctx, kTrustedOrigins, id,
+        [&](const pj::Document& current,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             auto content =
                 domain::trusted_origin_content(*body, unique_lookup(tx, kTrustedOrigins), id);
             if (!content) return std::unexpected(content.error());
-            return domain::decide_trusted_origin_update(current->state, *content, actor);
+            return domain::decide_trusted_origin_update(current.state, *content, actor);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, render(ctx, *done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
 }
 
 R set_status(RequestContext& ctx, bool active) {

@@ -39,33 +39,32 @@ R get(RequestContext& ctx, const HttpRequest&) {
 R create(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
-    const std::string id = new_document_id(ctx, kNetworkZones);
-    auto done = run_document_command(
-        ctx, kNetworkZones, id, Subject::New,
-        [&](const std::optional<pj::Document>&,
+    auto d = create_document(
+        ctx, kNetworkZones,
+        [&](const std::string& id,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             auto content = domain::zone_content(*body, unique_lookup(tx, kNetworkZones));
             if (!content) return std::unexpected(content.error());
             return domain::decide_zone_create(id, *content);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, render(ctx, *done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
 }
 
 R replace(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
     const std::string id = ctx.param("zoneId");
-    auto done = run_document_command(
-        ctx, kNetworkZones, id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
+    auto d = change_document(
+        ctx, kNetworkZones, id,
+        [&](const pj::Document& current,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             auto content = domain::zone_content(*body, unique_lookup(tx, kNetworkZones), id);
             if (!content) return std::unexpected(content.error());
-            return domain::decide_zone_update(current->state, *content);
+            return domain::decide_zone_update(current.state, *content);
         });
-    if (!done) return std::unexpected(done.error());
-    return json_response(200, render(ctx, *done->doc));
+    if (!d) return std::unexpected(d.error());
+    return json_response(200, render(ctx, *d));
 }
 
 R set_status(RequestContext& ctx, bool active) {
