@@ -172,13 +172,8 @@ std::vector<Event> decide_zone_create(const std::string& id, const Json& content
 }
 
 Result<std::vector<Event>> decide_zone_update(const Json& current, const Json& content) {
-    bool same = true;
-    for (const char* k : {"name", "usage", "gateways", "proxies"}) {
-        const Json* a = current.find(k);
-        const Json* b = content.find(k);
-        if (!a || !b || !(*a == *b)) same = false;
-    }
-    if (same) return std::vector<Event>{};
+    if (same_fields(current, content, {"name", "usage", "gateways", "proxies"}))
+        return std::vector<Event>{};
     return std::vector<Event>{make_event(ev::kUpdated, content)};
 }
 

@@ -12,6 +12,22 @@ Event make_event(std::string_view type, Json data) {
     return Event{std::string(type), std::move(data)};
 }
 
+Json with_id(std::string_view id, const Json& content) {
+    Json d = Json::object();
+    d.set("id", std::string(id));
+    for (const auto& [k, v] : content.as_object()) d.set(k, v);
+    return d;
+}
+
+bool same_fields(const Json& a, const Json& b, std::initializer_list<std::string_view> keys) {
+    for (auto k : keys) {
+        const Json* x = a.find(k);
+        const Json* y = b.find(k);
+        if ((x == nullptr) != (y == nullptr) || (x && !(*x == *y))) return false;
+    }
+    return true;
+}
+
 size_t utf8_length(std::string_view s) {
     size_t n = 0;
     for (unsigned char c : s)

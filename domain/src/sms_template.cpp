@@ -156,20 +156,11 @@ Result<Json> sms_template_content(const Json& body, const std::optional<Json>& c
 }
 
 std::vector<Event> decide_sms_template_create(const std::string& id, const Json& content) {
-    Json d = Json::object();
-    d.set("id", id);
-    for (const auto& [k, v] : content.as_object()) d.set(k, v);
-    return {make_event(ev::kCreated, std::move(d))};
+    return {make_event(ev::kCreated, with_id(id, content))};
 }
 
 std::vector<Event> decide_sms_template_update(const Json& current, const Json& content) {
-    bool same = true;
-    for (const char* k : {"name", "type", "template", "translations"}) {
-        const Json* a = current.find(k);
-        const Json* b = content.find(k);
-        if ((a == nullptr) != (b == nullptr) || (a && !(*a == *b))) same = false;
-    }
-    if (same) return {};
+    if (same_fields(current, content, {"name", "type", "template", "translations"})) return {};
     return {make_event(ev::kUpdated, content)};
 }
 

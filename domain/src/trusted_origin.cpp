@@ -221,21 +221,12 @@ Result<Json> trusted_origin_content(const Json& body, const UniqueLookup& owner_
 
 std::vector<Event> decide_trusted_origin_create(const std::string& id, const Json& content,
                                                 const std::string& actor) {
-    Json d = Json::object();
-    d.set("id", id);
-    for (const auto& [k, v] : content.as_object()) d.set(k, v);
-    return {make_event(ev::kCreated, event_data(d, actor))};
+    return {make_event(ev::kCreated, event_data(with_id(id, content), actor))};
 }
 
 std::vector<Event> decide_trusted_origin_update(const Json& current, const Json& content,
                                                 const std::string& actor) {
-    bool same = true;
-    for (const char* k : {"name", "origin", "scopes"}) {
-        const Json* a = current.find(k);
-        const Json* b = content.find(k);
-        if (!a || !b || !(*a == *b)) same = false;
-    }
-    if (same) return {};
+    if (same_fields(current, content, {"name", "origin", "scopes"})) return {};
     return {make_event(ev::kUpdated, event_data(content, actor))};
 }
 

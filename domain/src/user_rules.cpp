@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "idledger/domain/resource.hpp"
+
 namespace idledger::domain {
 namespace {
 
@@ -25,13 +27,6 @@ constexpr Limit kBaseAttributes[] = {
     {"postalAddress", 4096}, {"preferredLanguage", 0}, {"locale", 0},
     {"timezone", 0},
 };
-
-size_t utf8_length(std::string_view s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
-}
 
 bool is_email(std::string_view s) {
     auto at = s.find('@');

@@ -218,20 +218,6 @@ Result<std::optional<Document>> DocumentReader::by_unique(const domain::Resource
     return get(kind, **id);
 }
 
-Result<std::vector<Document>> DocumentReader::by_group(const domain::ResourceKind& kind,
-                                                       std::string_view index,
-                                                       std::string_view value) const {
-    auto v = store_.get(keys_family(kind), index_key('g', index, value));
-    if (!v) return std::unexpected(v.error());
-    std::vector<Document> out;
-    for (const auto& id : split_ids(v->value_or(std::string()))) {
-        auto d = get(kind, id);
-        if (!d) return std::unexpected(d.error());
-        if (*d) out.push_back(std::move(**d));
-    }
-    return out;
-}
-
 Result<void> DocumentReader::scan(const domain::ResourceKind& kind, uint64_t after_seq,
                                   const std::function<bool(const Document&)>& visit) const {
     std::optional<eventstore::Error> failure;

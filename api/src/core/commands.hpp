@@ -18,8 +18,9 @@ namespace idledger::api {
 using DocumentDecision = std::function<domain::Result<std::vector<domain::Event>>(
     const std::optional<projections::Document>& current, eventstore::Transaction& tx)>;
 
-/// Whether the command creates its document or acts on one that must exist (404 otherwise).
-enum class Subject { New, Existing };
+/// Whether the command creates its document, acts on one that must exist (404 otherwise), or
+/// takes it either way (singletons that exist implicitly until first changed: ThreatInsight).
+enum class Subject { New, Existing, Either };
 
 struct DocumentCommandResult {
     std::optional<projections::Document> doc;  // the state after (nullopt: deleted)

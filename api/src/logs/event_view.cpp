@@ -57,9 +57,13 @@ domain::LogSubject EventView::document_target(const domain::ResourceKind& kind,
                                               const std::string& id,
                                               const domain::DecodedPayload& p) {
     std::string name = p.data.is_object() ? p.data.string_at(kind.log_name_field) : std::string();
-    if (name.empty())
-        if (auto d = documents_.get(kind, id); d && *d)
-            name = (*d)->state.string_at(kind.log_name_field);
+    if (name.empty()) {  // events without the name (activations, deletions): the current one
+        auto [it, fresh] = document_names_.try_emplace(id);
+        if (fresh)
+            if (auto d = documents_.get(kind, id); d && *d)
+                it->second = (*d)->state.string_at(kind.log_name_field);
+        name = it->second;
+    }
     return domain::LogSubject{id, std::string(kind.log_target_type), name, name};
 }
 

@@ -44,6 +44,7 @@ class EventView {
     eventstore::EventStore& store_;
     std::map<std::string, std::string> keys_;
     std::map<std::string, domain::LogSubject> users_;
+    std::map<std::string, std::string> document_names_;  // kit documents' current names
 };
 
 }  // namespace idledger::api

@@ -37,15 +37,13 @@ R get(RequestContext& ctx, const HttpRequest&) {
     return render(ctx, *d ? (*d)->state : domain::default_threat_insight(org_created(ctx)));
 }
 
-R update_once(RequestContext& ctx, const HttpRequest& req, bool retried) {
+R update(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
     const domain::Millis created = org_created(ctx);
     // The configuration exists from the org's creation: the first change creates its document.
-    auto current = ctx.app.documents.get(kThreatInsight, kId);
-    if (!current) return std::unexpected(store_failure(current.error()));
     auto done = run_document_command(
-        ctx, kThreatInsight, kId, *current ? Subject::Existing : Subject::New,
+        ctx, kThreatInsight, kId, Subject::Either,
         [&](const std::optional<pj::Document>& doc,
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
             auto zone = [&tx](const std::string& id) -> std::optional<Json> {
@@ -56,15 +54,9 @@ R update_once(RequestContext& ctx, const HttpRequest& req, bool retried) {
             return domain::decide_threat_insight(doc ? std::optional(doc->state) : std::nullopt,
                                                  *body, zone, created);
         });
-    if (!done) {
-        // Two first changes at once: the loser retries as a change of the winner's document.
-        if (!*current && !retried && is_conflict(done.error())) return update_once(ctx, req, true);
-        return std::unexpected(done.error());
-    }
+    if (!done) return std::unexpected(done.error());
     return render(ctx, done->doc ? done->doc->state : domain::default_threat_insight(created));
 }
-
-R update(RequestContext& ctx, const HttpRequest& req) { return update_once(ctx, req, false); }
 
 }  // namespace
 

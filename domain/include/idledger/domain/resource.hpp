@@ -6,6 +6,7 @@
 // about it. See api/README.md, "Adding a resource".
 
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -69,6 +70,12 @@ using UniqueLookup =
 /// An event of `type` carrying `data`.
 Event make_event(std::string_view type, Json data);
 
+/// `{"id": id, ...content}`: the data of a creating event.
+Json with_id(std::string_view id, const Json& content);
+/// Whether `a` and `b` agree on every one of `keys` (absent from both counts as agreeing): an
+/// update that changes none of them decides no event.
+bool same_fields(const Json& a, const Json& b, std::initializer_list<std::string_view> keys);
+
 /// Characters (code points) in UTF-8 text: Okta's length limits count characters, not bytes.
 size_t utf8_length(std::string_view s);
 
@@ -93,7 +100,6 @@ bool apply_status(Json& state, const Event& e, const StatusEvents& types);
 class Causes {
   public:
     void add(std::string field, std::string reason);
-    bool empty() const { return causes_.empty(); }
     Result<void> result() const;
 
   private:

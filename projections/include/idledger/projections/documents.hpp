@@ -67,9 +67,6 @@ class DocumentReader {
     eventstore::Result<std::optional<Document>> by_unique(const domain::ResourceKind& kind,
                                                           std::string_view index,
                                                           std::string_view value) const;
-    eventstore::Result<std::vector<Document>> by_group(const domain::ResourceKind& kind,
-                                                       std::string_view index,
-                                                       std::string_view value) const;
     /// Documents in creation order with seq > after_seq, until `visit` returns false.
     eventstore::Result<void> scan(const domain::ResourceKind& kind, uint64_t after_seq,
                                   const std::function<bool(const Document&)>& visit) const;
