@@ -46,6 +46,7 @@ serve options:
   --data-dir DIR            where the event log and read models live             [./data]
   --io-threads N            HTTP I/O threads                                      [2]
   --handler-threads N       threads for handlers that block (writes, hashing)     [64]
+  --query-threads N         low-priority threads for lists, searches, System Log  [2]
   --max-connections N       open client connections at the most; at the cap an idle connection
                             that never showed a working token is closed first
                             [the descriptor limit (raised to the hard limit) less 512]
@@ -157,8 +158,7 @@ eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(
     o.read_only = read_only;
     o.block_cache_bytes = block_cache_mb << 20;
     o.path = (fs::path(data_dir) / "store").string();
-    o.extra_column_families = projections::all_column_families();
-    o.append_ordered_column_families = projections::append_ordered_column_families();
+    projections::configure_store(o);
     o.clock = [&clock] { return clock.now_ms(); };
     return eventstore::EventStore::open(std::move(o));
 }
@@ -208,6 +208,8 @@ int serve(const Args& args) {
     config.data_dir = data_dir;
     if (auto v = args.get("handler-threads"))
         config.handler_threads = int(to_number(*v).value_or(64));
+    if (auto v = args.get("query-threads"))
+        config.query_threads = std::max(1, int(to_number(*v).value_or(2)));
     if (auto v = args.get("argon2-memory-kib"))
         config.argon2.memory_bytes = uint64_t(to_number(*v).value_or(19456)) * 1024;
     if (auto v = args.get("argon2-iterations"))
@@ -570,8 +572,7 @@ int replay(const Args& args) {
         fs::remove_all(scratch);
         eventstore::Options o;
         o.path = scratch.string();
-        o.extra_column_families = projections::all_column_families();
-        o.append_ordered_column_families = projections::append_ordered_column_families();
+        projections::configure_store(o);
         auto target = eventstore::EventStore::open(std::move(o));
         if (!target) return fail("cannot open scratch store: " + target.error().message);
         projections::ReplayReport report;

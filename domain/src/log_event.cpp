@@ -50,6 +50,11 @@ Json subject(const LogSubject& s) {
 
 }  // namespace
 
+std::string log_actor_id(const EventMetadata& m) {
+    if (m.actor_id.empty()) return "system";
+    return m.actor_id;
+}
+
 const LogMapping* log_mapping(std::string_view event_type) {
     for (const auto& m : kMappings)
         if (m.event_type == event_type) return &m;

@@ -159,16 +159,19 @@ class Parser {
         if (mode_ == QueryMode::Log) return {};
         const bool is_profile = a.starts_with("profile.") && a.size() > 8;
         if (mode_ == QueryMode::Filter) {
+            // Okta's documented filter attributes, plus the dates and type.id the indexes
+            // answer as well.
             static const std::string_view kAllowed[] = {
-                "status",          "lastUpdated",   "id",
-                "profile.login",   "profile.email", "profile.firstName",
-                "profile.lastName"};
+                "status",           "lastUpdated",     "id",
+                "profile.login",    "profile.email",   "profile.firstName",
+                "profile.lastName", "created",         "activated",
+                "statusChanged",    "passwordChanged", "type.id"};
             bool ok = false;
             for (auto k : kAllowed) ok = ok || a == k;
             if (!ok) return invalid("The attribute '" + a + "' is not supported in a filter");
             bool range = node.op == QueryOp::Gt || node.op == QueryOp::Ge ||
                          node.op == QueryOp::Lt || node.op == QueryOp::Le;
-            if (node.op != QueryOp::Eq && !(range && a == "lastUpdated"))
+            if (node.op != QueryOp::Eq && !(range && is_date_attribute(a)))
                 return invalid("The operator is not supported for '" + a + "' in a filter");
         } else {
             static const std::string_view kTop[] = {

@@ -50,6 +50,7 @@ class RocksStore final : public EventStore {
     rocksdb::DB* db() const { return db_.get(); }
     bool append_ordered(std::string_view cf_name) const;
     int64_t clock_now() const { return options_.clock(); }
+    const Options& options() const { return options_; }
 
   private:
     struct Pending {

@@ -88,6 +88,7 @@ class BatchTransaction final : public Transaction {
             if (result.first_position == 0) result.first_position = rec.position;
             result.last_position = rec.position;
             appended_.push_back(std::move(rec));
+            if (const auto& index = store_.options().index_event) index(*this, appended_.back());
         }
         if (!events.empty()) put(kHeadsCf, stream, encode_u64(result.stream_version));
         if (!idempotency_key.empty() && result.first_position != 0)

@@ -55,8 +55,7 @@ SeededUser seed_long_history(const fs::path& dir, int n) {
     fs::create_directories(dir);
     idledger::eventstore::Options o;
     o.path = (dir / "store").string();
-    o.extra_column_families = pj::all_column_families();
-    o.append_ordered_column_families = pj::append_ordered_column_families();
+    idledger::projections::configure_store(o);
     auto store = idledger::eventstore::EventStore::open(std::move(o));
     if (!store) throw std::runtime_error(store.error().message);
     SeededUser out;
@@ -253,8 +252,7 @@ int run(const std::map<std::string, std::string>& opt) {
     {
         idledger::eventstore::Options o;
         o.path = (work / "idledger" / "store").string();
-        o.extra_column_families = idledger::projections::all_column_families();
-        o.append_ordered_column_families = idledger::projections::append_ordered_column_families();
+        idledger::projections::configure_store(o);
         auto store = idledger::eventstore::EventStore::open(std::move(o));
         if (!store) throw std::runtime_error(store.error().message);
         auto all = (*store)->read_all(1, 1'000'000'000);

@@ -216,6 +216,23 @@ int run_scale(const std::map<std::string, std::string>& opt) {
                            url_encode("lastUpdated gt \"" + recent + "\""));
             }));
         row("/healthz while those scans run", health);
+        // The System Log over every event so far (bounded: since 2000, until 2999).
+        const std::string window = "&since=2000-01-01T00%3A00%3A00Z&until=2999-01-01T00%3A00%3A00Z";
+        row("System Log filter=target.id eq (one user's events)",
+            one_by_one(server.port, 200, [&](uint64_t) {
+                return get("/api/v1/logs?limit=100" + window +
+                           "&filter=" + url_encode("target.id eq \"" + ids[pick()] + "\""));
+            }));
+        row("System Log filter=eventType eq, no such event",
+            one_by_one(server.port, 50, [&](uint64_t) {
+                return get("/api/v1/logs?limit=100" + window +
+                           "&filter=" + url_encode("eventType eq \"user.lifecycle.suspend\""));
+            }));
+        row("System Log filter=actor.id eq, a rare actor, descending",
+            one_by_one(server.port, 50, [&](uint64_t) {
+                return get("/api/v1/logs?limit=100&sortOrder=DESCENDING" + window +
+                           "&filter=" + url_encode("actor.id eq \"system\""));
+            }));
         char mem[96];
         std::snprintf(mem, sizeof mem, "%.0f MB / %.0f MB", rss_mb(server.pid),
                       dir_mb(work / "data"));

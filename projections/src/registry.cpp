@@ -24,7 +24,8 @@ Projection server_secrets() {
 const std::vector<const Projection*>& projection_registry() {
     // Every kit resource (domain::resource_kinds()) gets its document projection.
     static const std::vector<Projection> kProjections = [] {
-        std::vector<Projection> out = {server_secrets(), users_projection()};
+        std::vector<Projection> out = {server_secrets(), users_projection(),
+                                       log_index_projection()};
         for (const domain::ResourceKind* k : domain::resource_kinds())
             out.push_back(document_projection(*k));
         return out;

@@ -58,6 +58,9 @@ class SourceOfTruthTx final : public Transaction {
 /// independent of one another, so their shares may be folded one after the other.
 eventstore::Result<void> apply_chunk(Transaction& tx, std::vector<eventstore::RecordedEvent>& chunk,
                                      std::unordered_map<const Projection*, ReplayCache>& caches) {
+    for (const Projection* p : projection_registry())
+        if (p->all_streams && p->replay)
+            if (auto r = p->replay(tx, chunk, caches[p]); !r) return r;
     std::unordered_map<const Projection*, std::vector<eventstore::RecordedEvent>> shares;
     for (auto& rec : chunk)
         if (const Projection* p = projection_for_stream(rec.stream); p && p->replay)

@@ -2,9 +2,11 @@
 //
 //   tag(1) + digest(16) + seq(8)  ->  user id
 //
-// tag 'e': equality of an attribute's case-folded value; 'p': the first 2 or 4 characters of a
-// case-folded profile value (for `sw` and `q`). And one ordered entry per user,
-// "du" + lastUpdated(8) + seq(8), for lastUpdated ranges (a date is not personal data). The digest
+// tag 'e': equality of an attribute's case-folded value (status, type.id and every string
+// attribute of the profile, base or custom); 'p': the first 2 or 4 characters of a case-folded
+// login, email, firstName or lastName (for `sw` and `q`). And one ordered entry per date a user
+// has, "d" + letter + date(8) + seq(8) (kDateIndexes), for date ranges (a date is not personal
+// data). The digest
 // is SHA-256 of the attribute name and the value, so no key holds personal data in clear (a
 // shredded user leaves no readable name in index blocks or MANIFEST boundaries). Entries sort by
 // creation order within a value, so every index scan pages in the same order as the plain listing.
@@ -24,8 +26,9 @@ using eventstore::encode_u64;
 
 namespace {
 
-constexpr std::string_view kEqualityAttributes[] = {
-    "status", "type.id", "profile.login", "profile.email", "profile.firstName", "profile.lastName"};
+constexpr std::string_view kEqualityAttributes[] = {"status", "type.id"};
+/// Longer values are not indexed (a query for one is answered by a bounded scan).
+constexpr size_t kMaxIndexedValueBytes = 1024;
 constexpr std::string_view kPrefixAttributes[] = {"profile.login", "profile.email",
                                                   "profile.firstName", "profile.lastName"};
 constexpr size_t kPrefixLengths[] = {2, 4};  // characters
@@ -58,6 +61,29 @@ std::optional<std::string> attribute_text(const domain::User& u, std::string_vie
     return v->as_string();
 }
 
+std::optional<domain::Millis> date_of(const domain::User& u, char letter) {
+    switch (letter) {
+        case 'u':
+            return u.last_updated;
+        case 'c':
+            return u.created;
+        case 'a':
+            return u.activated;
+        case 's':
+            return u.status_changed;
+        case 'p':
+            return u.password_changed;
+    }
+    return std::nullopt;
+}
+
+std::string date_key(char letter, domain::Millis at) {
+    std::string k = "d";
+    k.push_back(letter);
+    k += encode_u64(uint64_t(std::max<int64_t>(at, 0)));
+    return k;
+}
+
 }  // namespace
 
 std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
@@ -66,8 +92,29 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
     for (auto a : kEqualityAttributes)
         if (auto text = attribute_text(u, a))
             keys.push_back(index_prefix('e', a, domain::normalize_login(*text)) + s);
-    keys.push_back(std::string(cf::kLastUpdatedIndex) +
-                   encode_u64(uint64_t(std::max<int64_t>(u.last_updated, 0))) + s);
+    if (u.profile.is_object()) {
+        auto add = [&](const std::string& attribute, const domain::Json& v) {
+            if (!v.is_string() || v.as_string().empty() ||
+                v.as_string().size() > kMaxIndexedValueBytes)
+                return;
+            keys.push_back(index_prefix('e', attribute, domain::normalize_login(v.as_string())) +
+                           s);
+        };
+        for (const auto& [name, v] : u.profile.as_object()) {
+            const std::string attribute = "profile." + name;
+            if (!v.is_array()) {
+                add(attribute, v);
+                continue;
+            }
+            // `eq` matches any element of an array attribute.
+            const size_t first = keys.size();
+            for (const auto& e : v.as_array()) add(attribute, e);
+            std::sort(keys.begin() + ptrdiff_t(first), keys.end());
+            keys.erase(std::unique(keys.begin() + ptrdiff_t(first), keys.end()), keys.end());
+        }
+    }
+    for (const auto& [attribute, letter] : kDateIndexes)
+        if (auto at = date_of(u, letter)) keys.push_back(date_key(letter, *at) + s);
     for (auto a : kPrefixAttributes) {
         auto text = attribute_text(u, a);
         if (!text) continue;
@@ -79,9 +126,11 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
 }
 
 std::optional<std::string> equality_index(std::string_view attribute, std::string_view value) {
-    if (std::find(std::begin(kEqualityAttributes), std::end(kEqualityAttributes), attribute) ==
-        std::end(kEqualityAttributes))
+    const bool profile = attribute.starts_with("profile.") && attribute.size() > 8;
+    if (!profile && std::find(std::begin(kEqualityAttributes), std::end(kEqualityAttributes),
+                              attribute) == std::end(kEqualityAttributes))
         return std::nullopt;
+    if (value.empty() || value.size() > kMaxIndexedValueBytes) return std::nullopt;
     return index_prefix('e', attribute, domain::normalize_login(value));
 }
 
@@ -104,12 +153,17 @@ void update_user_index(Transaction& tx, const std::vector<std::string>& before,
             tx.put(cf::kUsersIndex, k, id);
 }
 
-Result<void> Reader::scan_last_updated(
-    domain::Millis from, domain::Millis to,
+std::optional<char> date_index(std::string_view attribute) {
+    for (const auto& [name, letter] : kDateIndexes)
+        if (name == attribute) return letter;
+    return std::nullopt;
+}
+
+Result<void> Reader::scan_dates(
+    char letter, domain::Millis from, domain::Millis to,
     const std::function<bool(uint64_t, std::string_view)>& visit) const {
-    const std::string start =
-        std::string(cf::kLastUpdatedIndex) + encode_u64(uint64_t(std::max<int64_t>(from, 0)));
-    return store_.scan(cf::kUsersIndex, cf::kLastUpdatedIndex, start,
+    const std::string prefix = date_key(letter, 0).substr(0, 2);
+    return store_.scan(cf::kUsersIndex, prefix, date_key(letter, from),
                        [&](std::string_view k, std::string_view v) {
                            const auto at = int64_t(eventstore::decode_u64(k.substr(2, 8)));
                            if (at > to) return false;

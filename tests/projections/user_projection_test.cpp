@@ -25,7 +25,7 @@ struct Dir {
 std::unique_ptr<eventstore::EventStore> open_store(const std::filesystem::path& p) {
     eventstore::Options o;
     o.path = p.string();
-    o.extra_column_families = pj::all_column_families();
+    pj::configure_store(o);
     return std::move(*eventstore::EventStore::open(std::move(o)));
 }
 

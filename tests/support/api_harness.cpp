@@ -45,8 +45,7 @@ struct ApiHarness::Impl {
         fs::create_directories(dir);
         eventstore::Options o;
         o.path = (dir / "store").string();
-        o.extra_column_families = projections::all_column_families();
-        o.append_ordered_column_families = projections::append_ordered_column_families();
+        projections::configure_store(o);
         o.write_reserve_bytes = 0;
         auto opened = eventstore::EventStore::open(std::move(o));
         if (!opened) throw std::runtime_error("harness store: " + opened.error().message);

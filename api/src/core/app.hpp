@@ -32,6 +32,8 @@ struct AppConfig {
     domain::Argon2Params argon2;
     RateLimitConfig rate_limits;
     int handler_threads = 64;
+    /// Threads (low priority) for Exec::Query routes.
+    int query_threads = 2;
     std::string data_dir;
     bool read_only = false;  // a point-in-time copy: every change is refused
     /// How long a call without `Prefer: respond-async` waits for its asynchronous transition.
@@ -64,7 +66,8 @@ struct App {
           limiter(config.rate_limits),
           metrics(route_labels()),
           security_log(s, c),
-          pool(config.handler_threads) {}
+          pool(config.handler_threads),
+          query_pool(config.query_threads, /*nice=*/10) {}
 
     /// Metric labels: the route table's operation ids, in table order.
     static std::vector<std::string> route_labels();
@@ -91,6 +94,9 @@ struct App {
     /// Moves this process's clock (test hooks only); null when the clock is fixed.
     std::function<void(domain::Millis)> advance_clock;
     WorkPool pool;  // runs handlers that block (writes, hashing)
+    /// Runs reads that may scan (lists, searches, the System Log) at a low priority, a few at a
+    /// time: however many scans are asked for, the I/O threads and the writer keep the cores.
+    WorkPool query_pool;
     /// Posts to the HTTP I/O threads (set by `serve`).
     std::function<void(std::function<void()>)> io_post;
     /// Runs a continuation on an I/O thread (in place when no server is attached). The writer

@@ -62,9 +62,10 @@ enum class Perm {
     SuperAdmin,
     Operations
 };
-/// Inline: on the I/O thread (reads). Blocking: on the work pool. Async: starts on the I/O thread
-/// and replies from wherever its work completes.
-enum class Exec { Inline, Blocking, Async };
+/// Inline: on the I/O thread (reads). Blocking: on the work pool. Query: on the low-priority
+/// query pool (reads that may scan). Async: starts on the I/O thread and replies from wherever
+/// its work completes.
+enum class Exec { Inline, Blocking, Query, Async };
 
 struct Route {
     std::string_view method;

@@ -354,6 +354,8 @@ void Dispatcher::stage_handler(const std::shared_ptr<Exchange>& x) {
         }
     } else if (route->exec == Exec::Inline) {
         run();
+    } else if (route->exec == Exec::Query) {
+        app_.query_pool.post(std::move(run));
     } else {
         app_.pool.post(std::move(run));
     }

@@ -1,6 +1,11 @@
 #pragma once
 // A fixed pool of threads for handlers that block: they wait for the writer's group commit or
-// compute password hashes, so the I/O threads never do.
+// compute password hashes, so the I/O threads never do. A pool may run at a lower scheduling
+// priority (`nice`): the query pool's scans then never take the cores from the I/O threads.
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <deque>
@@ -13,8 +18,13 @@ namespace idledger::api {
 
 class WorkPool {
   public:
-    explicit WorkPool(int threads) {
-        for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+    explicit WorkPool(int threads, int nice = 0) {
+        for (int i = 0; i < threads; ++i)
+            threads_.emplace_back([this, nice] {
+                // Linux keeps a nice value per thread.
+                if (nice != 0) (void)setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), nice);
+                run();
+            });
     }
     ~WorkPool() {
         {

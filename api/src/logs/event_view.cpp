@@ -39,11 +39,12 @@ domain::LogSubject EventView::user_subject(const std::string& user_id) {
 }
 
 domain::LogSubject EventView::actor(const domain::EventMetadata& m) {
-    if (m.actor_id == "anonymous")
+    const std::string id = domain::log_actor_id(m);
+    if (id == "anonymous")
         return domain::LogSubject{"anonymous", "PublicClientApp", "anonymous", "anonymous"};
-    if (m.actor_id.empty() || m.actor_id == "system")
+    if (id == "system")
         return domain::LogSubject{"system", "SystemPrincipal", "system@idledger", "idledger"};
-    return user_subject(m.actor_id);
+    return user_subject(id);
 }
 
 domain::LogSubject EventView::user_target(const std::string& id, const domain::DecodedPayload& p) {

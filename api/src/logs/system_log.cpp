@@ -10,6 +10,7 @@
 #include "core/json_io.hpp"
 #include "core/pagination.hpp"
 #include "idledger/domain/user_query.hpp"
+#include "idledger/projections/read_model.hpp"
 #include "logs/event_view.hpp"
 
 namespace idledger::api::logs {
@@ -72,6 +73,139 @@ bool matches_keywords(const Json& event, const std::vector<std::string>& keyword
         if (std::find(tokens.begin(), tokens.end(), k) == tokens.end()) return false;
     return true;
 }
+
+/// The index values whose union holds every event matching `n` (eq on eventType, actor.id or
+/// target.id; `and` uses one indexed operand, preferring ids; `or` needs every operand indexed),
+/// or nullopt.
+std::optional<std::vector<std::string>> plan_log_query(const domain::QueryNode& n) {
+    using Kind = domain::QueryNode::Kind;
+    switch (n.kind) {
+        case Kind::Compare: {
+            if (n.op != domain::QueryOp::Eq || !n.value.is_string()) return std::nullopt;
+            static constexpr std::pair<std::string_view, char> kIndexed[] = {
+                {"target.id", 't'}, {"actor.id", 'a'}, {"eventType", 'e'}};
+            for (const auto& [attribute, tag] : kIndexed)
+                if (n.attribute == attribute)
+                    return std::vector{projections::log_index_prefix(tag, n.value.as_string())};
+            return std::nullopt;
+        }
+        case Kind::And: {
+            std::optional<std::vector<std::string>> best;
+            for (const auto& c : n.children) {
+                auto p = plan_log_query(c);
+                if (!p) continue;
+                // An id is more selective than an event type; fewer values than more.
+                auto weight = [](const std::vector<std::string>& v) {
+                    size_t w = v.size() * 2;
+                    for (const auto& k : v) w += k.front() == 'e';
+                    return w;
+                };
+                if (!best || weight(*p) < weight(*best)) best = std::move(p);
+            }
+            return best;
+        }
+        case Kind::Or: {
+            std::vector<std::string> all;
+            for (const auto& c : n.children) {
+                auto p = plan_log_query(c);
+                if (!p) return std::nullopt;
+                all.insert(all.end(), p->begin(), p->end());
+            }
+            return all;
+        }
+    }
+    return std::nullopt;
+}
+
+/// The events a System Log query examines, in log order (or its reverse), a chunk at a time:
+/// the whole log, or the union of some index values' positions.
+class LogWalk {
+  public:
+    LogWalk(RequestContext& ctx, std::optional<std::vector<std::string>> index, int64_t from,
+            bool descending, uint64_t head)
+        : ctx_(ctx), descending_(descending), head_(head), from_(from) {
+        if (index)
+            for (auto& prefix : *index) values_.push_back({std::move(prefix), from, {}, false});
+        indexed_ = index.has_value();
+    }
+
+    eventstore::Result<std::vector<eventstore::RecordedEvent>> next_chunk() {
+        if (!indexed_) return next_log_chunk();
+        std::vector<eventstore::RecordedEvent> out;
+        while (out.size() < kChunk) {
+            auto position = next_position();
+            if (!position) return std::unexpected(position.error());
+            if (!*position) break;
+            auto e = ctx_.app.store.read_all(**position, 1);
+            if (!e) return std::unexpected(e.error());
+            if (!e->empty()) out.push_back(std::move(e->front()));
+        }
+        return out;
+    }
+
+  private:
+    struct Value {
+        std::string prefix;
+        int64_t next;                  // where its next batch starts
+        std::vector<uint64_t> buffer;  // fetched, not yet merged (reversed: back is next)
+        bool exhausted;
+    };
+
+    eventstore::Result<std::vector<eventstore::RecordedEvent>> next_log_chunk() {
+        if (from_ < 1 || uint64_t(from_) > head_) return std::vector<eventstore::RecordedEvent>{};
+        auto chunk = descending_ ? ctx_.app.store.read_all_backwards(uint64_t(from_), kChunk)
+                                 : ctx_.app.store.read_all(
+                                       uint64_t(from_),
+                                       std::min<size_t>(kChunk, head_ - uint64_t(from_) + 1));
+        if (chunk && !chunk->empty())
+            from_ = descending_ ? int64_t(chunk->back().position) - 1
+                                : int64_t(chunk->back().position) + 1;
+        return chunk;
+    }
+
+    eventstore::Result<void> refill(Value& v) {
+        constexpr size_t kBatch = 256;
+        if (v.exhausted || !v.buffer.empty()) return {};
+        if (v.next < 1 || uint64_t(v.next) > head_) {
+            v.exhausted = true;
+            return {};
+        }
+        std::vector<uint64_t> got;
+        auto r = ctx_.app.reader.scan_log_index(v.prefix, uint64_t(v.next), descending_,
+                                                [&](uint64_t position) {
+                                                    if (position > head_) return false;
+                                                    got.push_back(position);
+                                                    return got.size() < kBatch;
+                                                });
+        if (!r) return r;
+        if (got.size() < kBatch) v.exhausted = true;
+        if (!got.empty()) v.next = descending_ ? int64_t(got.back()) - 1 : int64_t(got.back()) + 1;
+        v.buffer.assign(got.rbegin(), got.rend());
+        return {};
+    }
+
+    /// The next position of the union (deduplicated), or nullopt at the end.
+    eventstore::Result<std::optional<uint64_t>> next_position() {
+        std::optional<uint64_t> best;
+        for (auto& v : values_) {
+            if (auto r = refill(v); !r) return std::unexpected(r.error());
+            if (v.buffer.empty()) continue;
+            const uint64_t p = v.buffer.back();
+            if (!best || (descending_ ? p > *best : p < *best)) best = p;
+        }
+        if (best)
+            for (auto& v : values_)
+                if (!v.buffer.empty() && v.buffer.back() == *best) v.buffer.pop_back();
+        return best;
+    }
+
+    RequestContext& ctx_;
+    bool descending_;
+    uint64_t head_;
+    int64_t from_;
+    bool indexed_ = false;
+    std::vector<Value> values_;
+};
 
 }  // namespace
 
@@ -145,8 +279,9 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
         page.push(std::move(*log));
     };
 
-    // Walk the log from the first position to examine, forwards or backwards, until the page is
-    // full or the walk leaves the time range.
+    // Walk the log — or, when the filter names an indexed value, that value's positions — from
+    // the first position to examine, forwards or backwards, until the page is full, the walk
+    // leaves the time range, or it has examined the scan bound (then `next` continues it).
     int64_t from;
     if (after) {
         from = descending ? int64_t(*after) - 1 : int64_t(*after) + 1;
@@ -159,11 +294,11 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
     auto in_range = [&](const eventstore::RecordedEvent& e) {
         return descending ? e.timestamp_ms >= since_ms : e.timestamp_ms < until_ms;
     };
-    while (page.as_array().size() < limit && from >= 1 && uint64_t(from) <= head) {
-        auto chunk = descending
-                         ? store.read_all_backwards(uint64_t(from), kChunk)
-                         : store.read_all(uint64_t(from),
-                                          std::min<size_t>(kChunk, head - uint64_t(from) + 1));
+    const auto index = filter ? plan_log_query(*filter) : std::nullopt;
+    LogWalk walk(ctx, index, from, descending, head);
+    size_t examined = 0;
+    while (page.as_array().size() < limit) {
+        auto chunk = walk.next_chunk();
         if (!chunk) return std::unexpected(store_failure(chunk.error()));
         if (chunk->empty()) break;
         bool done = false;
@@ -172,17 +307,16 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
                 done = true;
                 break;
             }
-            if (page.as_array().size() == limit) {
+            if (page.as_array().size() == limit || examined == ctx.app.config.scan_bound) {
                 more = true;
                 done = true;
                 break;
             }
             take(e);
+            ++examined;
             last_examined = e.position;
         }
         if (done) break;
-        from =
-            descending ? int64_t(chunk->back().position) - 1 : int64_t(chunk->back().position) + 1;
     }
     if (!descending && !polling && !more && page.as_array().size() == limit && last_examined < head)
         more = true;
@@ -213,7 +347,7 @@ std::vector<Route> routes() {
     using enum Perm;
     using enum Exec;
     return {
-        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Blocking, list},
+        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Query, list},
     };
 }
 

@@ -15,25 +15,26 @@ namespace {
 /// 0: equality, 1: prefix, 2: range (lower is more selective).
 int rank(const IndexPlan& p) {
     int worst = 0;
-    for (const auto& s : p) worst = std::max(worst, s.last_updated ? 2 : s.prefix.front() == 'p');
+    for (const auto& s : p) worst = std::max(worst, s.range ? 2 : s.prefix.front() == 'p');
     return worst;
 }
 
-std::optional<std::pair<domain::Millis, domain::Millis>> date_range(const QueryNode& n) {
-    if (n.attribute != "lastUpdated" || !n.date) return std::nullopt;
+std::optional<DateRange> date_range(const QueryNode& n) {
+    const auto letter = pj::date_index(n.attribute);
+    if (!letter || !n.date) return std::nullopt;
     constexpr domain::Millis kMax = std::numeric_limits<domain::Millis>::max();
     const domain::Millis d = *n.date;
     switch (n.op) {
         case domain::QueryOp::Eq:
-            return std::pair{d, d};
+            return DateRange{*letter, d, d};
         case domain::QueryOp::Gt:
-            return std::pair{d + 1, kMax};
+            return DateRange{*letter, d + 1, kMax};
         case domain::QueryOp::Ge:
-            return std::pair{d, kMax};
+            return DateRange{*letter, d, kMax};
         case domain::QueryOp::Lt:
-            return std::pair{domain::Millis(0), d - 1};
+            return DateRange{*letter, domain::Millis(0), d - 1};
         case domain::QueryOp::Le:
-            return std::pair{domain::Millis(0), d};
+            return DateRange{*letter, domain::Millis(0), d};
         default:
             return std::nullopt;
     }
@@ -92,14 +93,16 @@ domain::Result<std::optional<Collected>> collect_indexed(
     std::vector<bool> exhausted(index.size(), false);
     std::map<uint64_t, std::string> pending;  // seq -> id, deduplicated across values
     for (size_t i = 0; i < index.size(); ++i) {
-        if (!index[i].last_updated) continue;
+        if (!index[i].range) continue;
         exhausted[i] = true;
         size_t read = 0;
-        auto [from, to] = *index[i].last_updated;
-        auto r = ctx.app.reader.scan_last_updated(from, to, [&](uint64_t seq, std::string_view id) {
-            if (seq > after) pending.emplace(seq, std::string(id));
-            return ++read <= kRangeCap;
-        });
+        const DateRange& range = *index[i].range;
+        auto r = ctx.app.reader.scan_dates(range.letter, range.from, range.to,
+                                           [&](uint64_t seq, std::string_view id) {
+                                               if (seq > after)
+                                                   pending.emplace(seq, std::string(id));
+                                               return ++read <= kRangeCap;
+                                           });
         if (!r) return std::unexpected(store_failure(r.error()));
         if (read > kRangeCap) return std::optional<Collected>{};
     }

@@ -15,10 +15,16 @@
 
 namespace idledger::api::users {
 
-/// One index read: the entries of one value (`prefix`), or a lastUpdated range [from, to].
+/// A range [from, to] of one date attribute (projections::kDateIndexes letter).
+struct DateRange {
+    char letter = 'u';
+    domain::Millis from = 0;
+    domain::Millis to = 0;
+};
+/// One index read: the entries of one value (`prefix`), or a date range.
 struct IndexSource {
     std::string prefix;
-    std::optional<std::pair<domain::Millis, domain::Millis>> last_updated;
+    std::optional<DateRange> range;
 };
 using IndexPlan = std::vector<IndexSource>;
 
@@ -27,7 +33,7 @@ using IndexPlan = std::vector<IndexSource>;
 /// then a range), `or` needs every operand indexed.
 std::optional<IndexPlan> plan_query(const domain::QueryNode& node);
 
-/// A lastUpdated range holding more users than this is read as a scan instead (its matches are
+/// A date range holding more users than this is read as a scan instead (its matches are
 /// sorted into creation order, so they are collected whole).
 inline constexpr size_t kRangeCap = 50'000;
 

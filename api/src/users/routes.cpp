@@ -10,7 +10,7 @@ std::vector<Route> routes() {
     return {
         {"POST", "/api/v1/users", "User_createUser", "users", UsersManage, Async, nullptr,
          create_async},
-        {"GET", "/api/v1/users", "User_listUsers", "users", UsersRead, Blocking, list},
+        {"GET", "/api/v1/users", "User_listUsers", "users", UsersRead, Query, list},
         {"GET", "/api/v1/users/{userId}", "User_getUser", "user", Authenticated, Inline, get},
         {"POST", "/api/v1/users/{userId}", "User_updateUser", "user", UsersManage, Blocking,
          update_partial},

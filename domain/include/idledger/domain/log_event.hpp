@@ -20,6 +20,9 @@ struct LogMapping {
     std::string_view target_type;      // "User", "Token", ...
 };
 
+/// actor.id of an event: the acting user's id, "system" or "anonymous".
+std::string log_actor_id(const EventMetadata& m);
+
 /// The row for one of our event types; nullptr for events that are not audit events.
 const LogMapping* log_mapping(std::string_view event_type);
 

@@ -65,6 +65,8 @@ struct AppendResult {
     bool duplicate = false;       // idempotency key seen before: nothing was written
 };
 
+class Transaction;
+
 struct Options {
     std::string path;
     /// Column families for read models kept in the same database (written in the same batch).
@@ -81,6 +83,9 @@ struct Options {
     /// RocksDB's block cache, shared by every column family (uncompressed data, index and filter
     /// blocks): reads of a hot set larger than the OS page cache keeps decoded stay in memory.
     uint64_t block_cache_bytes = 256ull << 20;
+    /// Derived entries every appended event adds in the same batch (the System Log's indexes):
+    /// called on the writer thread for each event as it is appended.
+    std::function<void(Transaction&, const RecordedEvent&)> index_event;
 };
 
 /// The view a command gets on the writer thread: reads see the committed database plus every

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "idledger/domain/user.hpp"
@@ -41,8 +42,8 @@ inline constexpr std::string_view kOrgIndexes = "org_indexes";
 /// Secondary indexes for filter, search and q: tag + digest(attribute, value) + seq(8) -> id
 /// (user_indexes.cpp).
 inline constexpr std::string_view kUsersIndex = "users_index";
-/// The ordered part of cf::kUsersIndex: "du" + lastUpdated(8) + seq(8) -> id.
-inline constexpr std::string_view kLastUpdatedIndex = "du";
+/// The System Log's indexes: tag + value + '\0' + position(8) -> "" (log_index.cpp).
+inline constexpr std::string_view kLogIndex = "log_index";
 /// Source of truth: server-wide secrets (the key link tokens are derived with).
 inline constexpr std::string_view kServerSecrets = "server_secrets";
 /// Source of truth, not a projection: per-user data keys. Deleting one shreds that user's data.
@@ -83,13 +84,29 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq);
 /// Writes the difference between a user's index keys before and after a change.
 void update_user_index(Transaction& tx, const std::vector<std::string>& before,
                        const std::vector<std::string>& after, const std::string& id);
+/// The ordered parts of cf::kUsersIndex: "d" + letter + date(8) + seq(8) -> id, one per date a
+/// user has (activated and passwordChanged may be null).
+inline constexpr std::pair<std::string_view, char> kDateIndexes[] = {
+    {"lastUpdated", 'u'},   {"created", 'c'},         {"activated", 'a'},
+    {"statusChanged", 's'}, {"passwordChanged", 'p'},
+};
+/// The letter of a date attribute's ordered index, or nullopt.
+std::optional<char> date_index(std::string_view attribute);
 /// The index scan prefix answering `attribute eq value` (a superset: case-folded), or nullopt
-/// when the attribute has no equality index.
+/// when the attribute has no equality index (status, type.id and every string profile
+/// attribute have one, for values up to 1 KiB).
 std::optional<std::string> equality_index(std::string_view attribute, std::string_view value);
 /// The index scan prefix answering `attribute sw prefix` (a superset: the bucket of its first 4,
 /// else 2, characters), or nullopt when the attribute has no prefix index or `prefix` is shorter
 /// than 2 characters.
 std::optional<std::string> prefix_index(std::string_view attribute, std::string_view prefix);
+
+/// The System Log index value a filter reads: tag 'e' (eventType), 'a' (actor.id) or 't'
+/// (target.id) and the value.
+std::string log_index_prefix(char tag, std::string_view value);
+/// The index values of one stored event (none when it is not an audit event).
+std::vector<std::string> log_index_prefixes(const eventstore::RecordedEvent& rec);
+Projection log_index_projection();
 
 /// Folds `event` (already appended as `rec`) into the user read models. `row` is the state
 /// before the event (nullopt before creation) and is updated in place.
@@ -125,10 +142,15 @@ class Reader {
     Result<void> scan_index(
         std::string_view prefix, uint64_t after_seq,
         const std::function<bool(uint64_t seq, std::string_view id)>& visit) const;
-    /// The users last updated in [from, to] (ms), in time order, until `visit` returns false.
-    Result<void> scan_last_updated(
-        domain::Millis from, domain::Millis to,
+    /// The users whose date `letter` (kDateIndexes) is in [from, to] (ms), in time order, until
+    /// `visit` returns false.
+    Result<void> scan_dates(
+        char letter, domain::Millis from, domain::Millis to,
         const std::function<bool(uint64_t seq, std::string_view id)>& visit) const;
+    /// The log positions of one System Log index value (log_index_prefix), from `from` on
+    /// (inclusive; backwards when `descending`), until `visit` returns false.
+    Result<void> scan_log_index(std::string_view prefix, uint64_t from, bool descending,
+                                const std::function<bool(uint64_t position)>& visit) const;
     /// Users in creation order with seq > after_seq, until `visit` returns false.
     Result<void> scan_users(uint64_t after_seq,
                             const std::function<bool(const UserRow&)>& visit) const;

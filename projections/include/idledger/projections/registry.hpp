@@ -26,6 +26,8 @@ struct Projection {
     std::vector<std::string> append_ordered;  // of those, the ones whose keys grow with the log
     /// Sources of truth kept beside the read models, never rebuilt (users' data keys).
     std::vector<std::string> sources_of_truth;
+    /// Folds every stream's events (an index over the whole log) rather than its prefix's.
+    bool all_streams = false;
     /// Whether payloads may be sealed with the subject's data key (in sources_of_truth).
     bool sealed = false;
     /// Replay: folds a chunk of this projection's events (log order, all of its streams).
@@ -44,6 +46,10 @@ std::string stream_subject(std::string_view stream);
 
 /// "users=7;api_tokens=2;...": changes whenever a projection is added or its shape changes.
 std::string read_model_version();
+
+/// Store options every process opening the store sets: the column families of the read models
+/// and the index hook that adds the System Log's indexes to each append.
+void configure_store(eventstore::Options& o);
 
 /// Every column family the server opens beyond the event store's own.
 std::vector<std::string> all_column_families();
