@@ -52,6 +52,7 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kLogFilter{400, "E0000053", "Invalid parameter: {0}"};
     static const CatalogueEntry kAnswer{403, "E0000087",
                                         "The recovery question answer did not match our records."};
+    static const CatalogueEntry kUnsupported{400, "E0000060", "Unsupported operation."};
     static const CatalogueEntry kTargets{400, "E0000093", "Target count limit exceeded"};
     static const CatalogueEntry kTransition{
         409, "E0000112",
@@ -70,6 +71,8 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kEtagBad{400, "E0000242", "Invalid ETag value."};
 
     switch (code) {
+        case ErrorCode::UnsupportedOperation:
+            return kUnsupported;
         case ErrorCode::ValidationFailed:
             return kValidation;
         case ErrorCode::InvalidRequest:

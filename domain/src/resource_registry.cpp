@@ -2,6 +2,7 @@
 // System Log, the read-model version) is derived from this list and the projections' registry.
 
 #include "idledger/domain/api_token.hpp"
+#include "idledger/domain/group.hpp"
 #include "idledger/domain/network_zone.hpp"
 #include "idledger/domain/resource.hpp"
 #include "idledger/domain/sms_template.hpp"
@@ -12,7 +13,7 @@ namespace idledger::domain {
 
 const std::vector<const ResourceKind*>& resource_kinds() {
     static const std::vector<const ResourceKind*> kKinds = {
-        &kApiTokens, &kSmsTemplates, &kTrustedOrigins, &kNetworkZones, &kThreatInsight,
+        &kApiTokens, &kSmsTemplates, &kTrustedOrigins, &kNetworkZones, &kThreatInsight, &kGroups,
     };
     return kKinds;
 }

@@ -138,6 +138,11 @@ void apply_document_events(Transaction& tx, const domain::ResourceKind& kind,
         kind.evolve(state, events[i], recs[i].timestamp_ms);
         if (!was && state) seq = recs[i].position;
     }
+    for (size_t i = 0; i < events.size(); ++i)
+        for (const domain::RelationKind* r : kind.relations)
+            if (events[i].type == r->added.name || events[i].type == r->removed.name)
+                apply_relation_event(tx, *r, id, events[i].data.string_at(r->other_field),
+                                     events[i].type == r->added.name, recs[i].position);
     update_keys(tx, kind, id, before, state);
     if (!state) {
         if (existed) {
@@ -240,6 +245,7 @@ Projection document_projection(const domain::ResourceKind& kind) {
     p.stream_prefix = kind.stream_prefix;
     p.schema_version = kind.schema_version;
     p.families = {std::string(kind.family), by_seq_family(kind), keys_family(kind)};
+    for (const domain::RelationKind* r : kind.relations) p.families.emplace_back(r->family);
     p.append_ordered = {by_seq_family(kind)};
     p.replay = [&kind](Transaction& tx, std::vector<eventstore::RecordedEvent>& recs,
                        ReplayCache&) { return replay_documents(kind, tx, recs); };

@@ -18,6 +18,15 @@ using eventstore::encode_u64;
 
 namespace {
 constexpr std::string_view kActingSuperAdmins = "acting_super_admins";
+/// "user_count" -> how many users exist (8 bytes): the built-in Everyone group's usersCount.
+constexpr std::string_view kUserCount = "user_count";
+
+void adjust_user_count(Transaction& tx, int delta) {
+    auto v = tx.get(cf::kOrgIndexes, kUserCount);
+    uint64_t n = v && *v && (*v)->size() == 8 ? eventstore::decode_u64(**v) : 0;
+    n = delta < 0 ? (n > 0 ? n - 1 : 0) : n + 1;
+    tx.put(cf::kOrgIndexes, kUserCount, encode_u64(n));
+}
 constexpr size_t kIdSize = 20;  // user and API token ids alike
 
 /// The ids (kIdSize characters each, concatenated) stored at `key`.
@@ -229,6 +238,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     const bool is_acting_admin = row && acting_super_admin(row->user);
     if (was_acting_admin != is_acting_admin)
         update_acting_super_admins(tx, user_id, is_acting_admin);
+    if (existed != row.has_value()) adjust_user_count(tx, row ? 1 : -1);
     if (deleted || !row) {
         if (deleted && old_request) tx.del(cf::kLifecyclePending, encode_u64(old_request));
         if (existed) {
@@ -320,7 +330,7 @@ const Projection& users_projection() {
     static const Projection kUsers{
         .name = "users",
         .stream_prefix = "user-",
-        .schema_version = 9,
+        .schema_version = 10,
         .families = {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
                      std::string(cf::kUsersBySeq), std::string(cf::kUserSnapshots),
                      std::string(cf::kUsersByShortName), std::string(cf::kLifecyclePending),
@@ -332,6 +342,12 @@ const Projection& users_projection() {
         .replay = replay_users,
     };
     return kUsers;
+}
+
+Result<uint64_t> Reader::user_count() const {
+    auto v = store_.get(cf::kOrgIndexes, kUserCount);
+    if (!v) return std::unexpected(v.error());
+    return *v && (*v)->size() == 8 ? eventstore::decode_u64(**v) : 0;
 }
 
 }  // namespace idledger::projections

@@ -9,6 +9,7 @@
 
 #include "idledger/domain/api_token.hpp"
 #include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/group.hpp"
 #include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/network_zone.hpp"
 #include "idledger/domain/sms_template.hpp"
@@ -124,4 +125,21 @@ TEST(Golden, OrgConfigurationEvents) {
     for (auto& e : decide_zone_create("nzo00000000000000001", zone)) all.push_back(e);
     for (auto& e : *threat) all.push_back(e);
     expect_golden("org_config_events.txt", lines(all));
+}
+
+TEST(Golden, GroupEvents) {
+    Json profile = Json::object();
+    profile.set("name", "Engineering");
+    profile.set("description", "Builders");
+    std::vector<Event> all =
+        decide_group_create("00g00000000000000001", "OKTA_GROUP", profile, "00u00000000000000001");
+    const Json state = *parse_json(R"({"type":"OKTA_GROUP"})");
+    const std::string user = "00u00000000000000002", actor = "00u00000000000000001";
+    auto added = decide_group_membership(state, user, true, false, actor);
+    auto removed = decide_group_membership(state, user, false, true, actor);
+    auto deleted = decide_group_delete(state);
+    ASSERT_TRUE(added && removed && deleted);
+    for (const auto* events : {&*added, &*removed, &*deleted})
+        all.insert(all.end(), events->begin(), events->end());
+    expect_golden("group_events.txt", lines(all));
 }

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "groups/groups.hpp"
 #include "idledger/domain/data_key.hpp"
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/ids.hpp"
@@ -86,6 +87,10 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
     auto done = fut.get();
     if (!done) return std::unexpected(done.error());
     if (error) return std::unexpected(*error);
+    // The built-in Everyone group: made with a new org, and on the first start of a store from
+    // before groups existed.
+    if (auto everyone = groups::ensure_everyone(app); !everyone)
+        return std::unexpected(everyone.error());
     if (done->aborted) return result;
     result.created = true;
     result.admin_user_id = admin.id;

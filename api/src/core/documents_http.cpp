@@ -121,8 +121,17 @@ domain::Result<HttpResponse> document_page(
     domain::Json items = domain::Json::array();
     std::optional<std::string> next;
     uint64_t last_seq = after;
+    size_t examined = 0;
     auto r = ctx.app.documents.scan(kind, after, [&](const projections::Document& d) {
-        if (!keep(d)) return true;
+        if (++examined > ctx.app.config.scan_bound) {
+            // The scan bound: the page ends early; the cursor continues after the last one read.
+            next = std::to_string(last_seq);
+            return false;
+        }
+        if (!keep(d)) {
+            last_seq = d.seq;
+            return true;
+        }
         if (items.as_array().size() == *limit) {
             next = std::to_string(last_seq);
             return false;

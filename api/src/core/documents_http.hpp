@@ -53,7 +53,8 @@ domain::Result<std::optional<domain::QueryNode>> filter_param(
 
 /// One page of a kit resource's list in creation order: `limit` (default `fallback`, at most
 /// `max`; bad -> 400 E0000029), the opaque cursor `after`, and Link headers (`next` only when
-/// more follow). Documents `keep` refuses are skipped; `render` makes each one's JSON.
+/// more follow). Documents `keep` refuses are skipped; `render` makes each one's JSON. A page
+/// examines at most AppConfig::scan_bound documents, then ends early with a cursor.
 domain::Result<HttpResponse> document_page(
     RequestContext& ctx, const HttpRequest& req, const domain::ResourceKind& kind, size_t fallback,
     size_t max, const std::function<bool(const projections::Document&)>& keep,

@@ -3,6 +3,7 @@
 
 #include "core/context.hpp"
 #include "core/system_handlers.hpp"
+#include "groups/groups.hpp"
 #include "logs/system_log.hpp"
 #include "templates/sms_templates.hpp"
 #include "threats/threat_insight.hpp"
@@ -25,6 +26,7 @@ const std::vector<Route>& route_table() {
                  trusted_origins::routes(),
                  network_zones::routes(),
                  threat_insight::routes(),
+                 groups::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;

@@ -6,6 +6,18 @@ using domain::Json;
 
 namespace {
 
+/// The string at a dotted path of `j` ("profile.name"), or "".
+std::string string_at_path(const Json& j, std::string_view path) {
+    const Json* at = &j;
+    while (at && at->is_object()) {
+        const size_t dot = path.find('.');
+        if (dot == std::string_view::npos) return at->string_at(std::string(path));
+        at = at->find(std::string(path.substr(0, dot)));
+        path.remove_prefix(dot + 1);
+    }
+    return {};
+}
+
 domain::LogSubject subject_from_profile(const std::string& id, const Json& profile) {
     domain::LogSubject s{id, "User", profile.string_at("login"), profile.string_at("firstName")};
     std::string last = profile.string_at("lastName");
@@ -57,12 +69,12 @@ domain::LogSubject EventView::user_target(const std::string& id, const domain::D
 domain::LogSubject EventView::document_target(const domain::ResourceKind& kind,
                                               const std::string& id,
                                               const domain::DecodedPayload& p) {
-    std::string name = p.data.is_object() ? p.data.string_at(kind.log_name_field) : std::string();
+    std::string name = string_at_path(p.data, kind.log_name_field);
     if (name.empty()) {  // events without the name (activations, deletions): the current one
         auto [it, fresh] = document_names_.try_emplace(id);
         if (fresh)
             if (auto d = documents_.get(kind, id); d && *d)
-                it->second = (*d)->state.string_at(kind.log_name_field);
+                it->second = string_at_path((*d)->state, kind.log_name_field);
         name = it->second;
     }
     return domain::LogSubject{id, std::string(kind.log_target_type), name, name};

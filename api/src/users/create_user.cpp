@@ -1,6 +1,7 @@
 // POST /api/v1/users
 
 #include "core/json_io.hpp"
+#include "groups/groups.hpp"
 #include "idledger/domain/user_decide.hpp"
 #include "users/credentials_input.hpp"
 #include "users/handlers.hpp"
@@ -20,6 +21,9 @@ struct PreparedCreate {
     std::string login;
     std::optional<PasswordInput> password;
     std::optional<RecoveryInput> recovery;
+    std::vector<std::string> group_ids;  // groupIds: joined in the creating batch
+    std::string metadata;
+    std::string actor;
 };
 
 domain::Result<PreparedCreate> prepare(RequestContext& ctx, const HttpRequest& req) {
@@ -59,9 +63,13 @@ domain::Result<PreparedCreate> prepare(RequestContext& ctx, const HttpRequest& r
             return domain::fail(domain::ErrorCode::TargetCountExceeded, {},
                                 {{"The number of group targets is too large"}});
         }
-        for (const auto& g : groups->as_array())
-            if (!g.is_string() || g.as_string() != domain::kEveryoneGroupId)
+        for (const auto& g : groups->as_array()) {
+            if (!g.is_string() || g.as_string().empty() || g.as_string().size() > 64)
                 return domain::not_found(g.is_string() ? g.as_string() : g.dump(), "UserGroup");
+            if (std::find(out.group_ids.begin(), out.group_ids.end(), g.as_string()) ==
+                out.group_ids.end())
+                out.group_ids.push_back(g.as_string());
+        }
     }
 
     const Json* creds = body->find("credentials");
@@ -134,7 +142,14 @@ void commit(std::shared_ptr<RequestContext> ctx, std::shared_ptr<PreparedCreate>
             eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
         auto taken = projections::user_id_by_login(tx, p->login);
         if (!taken) return std::unexpected(store_failure(taken.error()));
-        return domain::decide_create(p->cmd, taken->has_value());
+        auto events = domain::decide_create(p->cmd, taken->has_value());
+        if (!events) return events;
+        // groupIds: the memberships join the same batch; an unknown group aborts it all.
+        if (auto joined =
+                groups::add_new_user_to_groups(tx, p->group_ids, p->cmd.id, p->metadata, p->actor);
+            !joined)
+            return std::unexpected(joined.error());
+        return events;
     };
     run_user_command_async(*ctx, p->cmd.id, Subject::New, std::move(decide), std::nullopt,
                            [ctx, reply](domain::Result<UserCommandResult> r) mutable {
@@ -153,6 +168,8 @@ void create_async(std::shared_ptr<RequestContext> ctx, std::shared_ptr<const Htt
     auto prepared = prepare(*ctx, *req);
     if (!prepared) return reply(std::unexpected(prepared.error()));
     auto p = std::make_shared<PreparedCreate>(std::move(*prepared));
+    p->metadata = ctx->metadata().encode();
+    p->actor = ctx->principal.user_id;
     if (!p->password && !p->recovery) return commit(std::move(ctx), std::move(p), std::move(reply));
     ctx->app.pool.post([ctx, p, reply]() mutable {
         if (auto r = hash_secrets(ctx->app, *p); !r) return reply(std::unexpected(r.error()));

@@ -36,6 +36,7 @@ enum class ErrorCode {
     OperationNotAllowed,       // E0000038 403
     RateLimited,               // E0000047 429
     InvalidLogFilter,          // E0000053 400
+    UnsupportedOperation,      // E0000060 400
     RecoveryAnswerMismatch,    // E0000087 403
     TargetCountExceeded,       // E0000093 400
     NextLoginNeedsPassword,    // E0000124 400

@@ -31,6 +31,17 @@ struct EventType {
 /// A key a document claims: (index, value). Values are compared exactly: normalise them.
 using IndexKey = std::pair<std::string, std::string>;
 
+/// A many-to-many relation a resource's documents hold to other ids (a group's members, an
+/// app's assigned users). Its events live on the document's stream and name the other side in
+/// `other_field`; the kit keeps both directions indexed in the order the links were made, and a
+/// count per document (projections/relations.cpp).
+struct RelationKind {
+    std::string_view family;       // its column family: "group_members"
+    EventType added;               // "GroupUserAdded": links the document to data[other_field]
+    EventType removed;             // "GroupUserRemoved"
+    std::string_view other_field;  // "userId"
+};
+
 /// Everything the kit knows of one resource.
 struct ResourceKind {
     std::string_view name;           // Okta's resource name in errors: "TrustedOrigin"
@@ -46,7 +57,9 @@ struct ResourceKind {
     std::vector<IndexKey> (*unique_keys)(const Json& state) = nullptr;
     /// Keys documents are grouped under, many per key (a token's owner).
     std::vector<IndexKey> (*group_keys)(const Json& state) = nullptr;
-    /// The System Log's target: its type and the document field that names it.
+    /// Relations its documents hold (their added/removed events are among `events` too).
+    std::span<const RelationKind* const> relations = {};
+    /// The System Log's target: its type and the document field that names it (a dotted path).
     std::string_view log_target_type;
     std::string_view log_name_field = "name";
     /// Whether its changes decide who may act (API tokens): committed events then drop every

@@ -6,6 +6,17 @@
 //   <family>_by_seq     seq(8) -> id                     (listing in creation order)
 //   <family>_keys       'u' index '\0' value -> id       (unique keys)
 //                       'g' index '\0' value -> ids, '\n'-separated (group keys)
+//
+// and, for each of the kind's relations (relations.cpp), in the relation's family:
+//
+//   'f' left '\0' seq(8) -> right      a document's links, in the order made
+//   'F' left '\0' right  -> seq(8)     is left linked to right?
+//   'b' right '\0' seq(8) -> left      the other direction
+//   'B' right '\0' left  -> seq(8)
+//   'n' left             -> count(8)
+//
+// seq is the position of the event that made the link. A deleted document's links stay behind
+// (readers skip documents that no longer exist): removing a million links is not one batch.
 
 #include <functional>
 #include <optional>
@@ -45,6 +56,14 @@ eventstore::Result<std::vector<std::string>> group_members(eventstore::Transacti
                                                            const domain::ResourceKind& kind,
                                                            std::string_view index,
                                                            std::string_view value);
+/// Whether `left` is linked to `right` in `relation`.
+eventstore::Result<bool> related(eventstore::Transaction& tx, const domain::RelationKind& relation,
+                                 std::string_view left, std::string_view right);
+/// Folds one added/removed event of `relation` (at `position`) into its read model.
+void apply_relation_event(eventstore::Transaction& tx, const domain::RelationKind& relation,
+                          std::string_view left, std::string_view right, bool added,
+                          uint64_t position);
+
 /// Folds `events` (just appended as `recs`) into the read models; `doc` is updated in place.
 void apply_document_events(eventstore::Transaction& tx, const domain::ResourceKind& kind,
                            std::optional<Document>& doc,
@@ -67,6 +86,16 @@ class DocumentReader {
     eventstore::Result<std::optional<Document>> by_unique(const domain::ResourceKind& kind,
                                                           std::string_view index,
                                                           std::string_view value) const;
+    eventstore::Result<bool> related(const domain::RelationKind& relation, std::string_view left,
+                                     std::string_view right) const;
+    /// How many links `left` has.
+    eventstore::Result<uint64_t> relation_count(const domain::RelationKind& relation,
+                                                std::string_view left) const;
+    /// The ids `id` is linked to — as the left side (`forward`) or the right — in the order the
+    /// links were made, from seq > after_seq, until `visit` returns false.
+    eventstore::Result<void> related_ids(
+        const domain::RelationKind& relation, bool forward, std::string_view id, uint64_t after_seq,
+        const std::function<bool(uint64_t seq, std::string_view other)>& visit) const;
     /// Documents in creation order with seq > after_seq, until `visit` returns false.
     eventstore::Result<void> scan(const domain::ResourceKind& kind, uint64_t after_seq,
                                   const std::function<bool(const Document&)>& visit) const;

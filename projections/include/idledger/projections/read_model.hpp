@@ -151,6 +151,8 @@ class Reader {
     /// (inclusive; backwards when `descending`), until `visit` returns false.
     Result<void> scan_log_index(std::string_view prefix, uint64_t from, bool descending,
                                 const std::function<bool(uint64_t position)>& visit) const;
+    /// How many users exist (deleted ones not counted).
+    Result<uint64_t> user_count() const;
     /// Users in creation order with seq > after_seq, until `visit` returns false.
     Result<void> scan_users(uint64_t after_seq,
                             const std::function<bool(const UserRow&)>& visit) const;
