@@ -59,15 +59,28 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
     const domain::ApiToken token = new_token(app, "bootstrap", admin.id, token_value);
     const std::string metadata = system_metadata("bootstrap");
     std::optional<eventstore::Error> error;
+    bool fresh = false;
 
     auto fut = app.store.submit([&](eventstore::Transaction& tx) {
+        auto fail_with = [&](const domain::Error& e) {
+            error = eventstore::Error{eventstore::Errc::InvalidArgument, e.detail};
+            return eventstore::Outcome::Abort;
+        };
+        // The built-in Everyone group: made with a new org, and on the first start of a store
+        // from before groups existed.
+        if (auto everyone = groups::ensure_everyone_in(tx, metadata); !everyone)
+            return fail_with(everyone.error());
         auto org = tx.append(
             "org", eventstore::kNoStream,
             {{"OrgBootstrapped", domain::encode_payload_plain(domain::Json::object()), metadata}});
         if (!org) {
-            if (org.error().code != eventstore::Errc::WrongExpectedVersion) error = org.error();
-            return eventstore::Outcome::Abort;  // already bootstrapped
+            if (org.error().code != eventstore::Errc::WrongExpectedVersion) {
+                error = org.error();
+                return eventstore::Outcome::Abort;
+            }
+            return eventstore::Outcome::Commit;  // already bootstrapped (Everyone may be new)
         }
+        fresh = true;
         auto events = domain::decide_create(admin, false);
         if (!events) {
             error = eventstore::Error{eventstore::Errc::InvalidArgument, "bootstrap admin refused"};
@@ -78,20 +91,13 @@ eventstore::Result<BootstrapResult> bootstrap_org(App& app,
             error = user.error();
             return eventstore::Outcome::Abort;
         }
-        if (auto r = tokens::issue_in(tx, token, metadata); !r) {
-            error = eventstore::Error{eventstore::Errc::InvalidArgument, r.error().detail};
-            return eventstore::Outcome::Abort;
-        }
+        if (auto r = tokens::issue_in(tx, token, metadata); !r) return fail_with(r.error());
         return eventstore::Outcome::Commit;
     });
     auto done = fut.get();
     if (!done) return std::unexpected(done.error());
     if (error) return std::unexpected(*error);
-    // The built-in Everyone group: made with a new org, and on the first start of a store from
-    // before groups existed.
-    if (auto everyone = groups::ensure_everyone(app); !everyone)
-        return std::unexpected(everyone.error());
-    if (done->aborted) return result;
+    if (!fresh) return result;
     result.created = true;
     result.admin_user_id = admin.id;
     if (!preset_token) result.token = token_value;

@@ -105,12 +105,7 @@ domain::Result<std::optional<domain::QueryNode>> filter_param(
     return std::optional<domain::QueryNode>(std::move(*parsed));
 }
 
-domain::Result<HttpResponse> document_page(
-    RequestContext& ctx, const HttpRequest& req, const domain::ResourceKind& kind, size_t fallback,
-    size_t max, const std::function<bool(const projections::Document&)>& keep,
-    const std::function<domain::Json(const projections::Document&)>& render) {
-    auto limit = read_limit(req, fallback, max);
-    if (!limit) return std::unexpected(limit.error());
+domain::Result<uint64_t> cursor_param(const HttpRequest& req) {
     uint64_t after = 0;
     if (const std::string* a = req.param("after"); a && !a->empty()) {
         auto r = std::from_chars(a->data(), a->data() + a->size(), after);
@@ -118,6 +113,18 @@ domain::Result<HttpResponse> document_page(
             return domain::fail(domain::ErrorCode::InvalidPaging, {},
                                 {{"after: The cursor is not one this server gave out"}});
     }
+    return after;
+}
+
+domain::Result<HttpResponse> document_page(
+    RequestContext& ctx, const HttpRequest& req, const domain::ResourceKind& kind, size_t fallback,
+    size_t max, const std::function<bool(const projections::Document&)>& keep,
+    const std::function<domain::Json(const projections::Document&)>& render) {
+    auto limit = read_limit(req, fallback, max);
+    if (!limit) return std::unexpected(limit.error());
+    auto cursor = cursor_param(req);
+    if (!cursor) return std::unexpected(cursor.error());
+    const uint64_t after = *cursor;
     domain::Json items = domain::Json::array();
     std::optional<std::string> next;
     uint64_t last_seq = after;

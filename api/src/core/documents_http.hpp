@@ -51,6 +51,10 @@ domain::Result<void> delete_document(
 domain::Result<std::optional<domain::QueryNode>> filter_param(
     const HttpRequest& req, domain::Result<domain::QueryNode> (*parse)(std::string_view));
 
+/// The opaque cursor `after` of kit lists (a creation position; 0 when absent): 400 E0000029
+/// when it is not one this server gave out.
+domain::Result<uint64_t> cursor_param(const HttpRequest& req);
+
 /// One page of a kit resource's list in creation order: `limit` (default `fallback`, at most
 /// `max`; bad -> 400 E0000029), the opaque cursor `after`, and Link headers (`next` only when
 /// more follow). Documents `keep` refuses are skipped; `render` makes each one's JSON. A page

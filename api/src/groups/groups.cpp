@@ -155,34 +155,20 @@ Json render_group(RequestContext& ctx, const pj::Document& d, bool stats) {
     return j;
 }
 
-eventstore::Result<void> ensure_everyone(App& app) {
-    domain::EventMetadata meta;
-    meta.actor_id = "system";
-    meta.request_id = "everyone";
-    const std::string metadata = meta.encode();
-    std::optional<eventstore::Error> error;
-    auto fut = app.store.submit([&](eventstore::Transaction& tx) {
-        auto r = run_document_command_in(
-            tx, kGroups, std::string(domain::kEveryoneGroupId), Subject::Either,
-            [](const std::optional<pj::Document>& current,
-               eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-                if (current) return std::vector<domain::Event>{};
-                Json profile = Json::object();
-                profile.set("name", "Everyone");
-                profile.set("description", "All users in your organization");
-                return domain::decide_group_create(std::string(domain::kEveryoneGroupId),
-                                                   "BUILT_IN", profile, "system");
-            },
-            metadata);
-        if (!r) {
-            error = eventstore::Error{eventstore::Errc::InvalidArgument, r.error().detail};
-            return eventstore::Outcome::Abort;
-        }
-        return eventstore::Outcome::Commit;
-    });
-    auto done = fut.get();
-    if (!done) return std::unexpected(done.error());
-    if (error) return std::unexpected(*error);
+domain::Result<void> ensure_everyone_in(eventstore::Transaction& tx, const std::string& metadata) {
+    auto r = run_document_command_in(
+        tx, kGroups, std::string(domain::kEveryoneGroupId), Subject::Either,
+        [](const std::optional<pj::Document>& current,
+           eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
+            if (current) return std::vector<domain::Event>{};
+            Json profile = Json::object();
+            profile.set("name", "Everyone");
+            profile.set("description", "All users in your organization");
+            return domain::decide_group_create(std::string(domain::kEveryoneGroupId), "BUILT_IN",
+                                               profile, "system");
+        },
+        metadata);
+    if (!r) return std::unexpected(r.error());
     return {};
 }
 

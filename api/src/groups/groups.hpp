@@ -28,7 +28,8 @@ domain::Result<void> add_new_user_to_groups(eventstore::Transaction& tx,
 /// After a user's permanent deletion: removes it from every group it was in.
 domain::Result<void> remove_from_all_groups(RequestContext& ctx, const std::string& user_id);
 
-/// Creates the Everyone group unless it exists (bootstrap, and stores from before groups).
-eventstore::Result<void> ensure_everyone(App& app);
+/// In the bootstrap transaction: creates the Everyone group unless it exists (a new org, and a
+/// store from before groups).
+domain::Result<void> ensure_everyone_in(eventstore::Transaction& tx, const std::string& metadata);
 
 }  // namespace idledger::api::groups

@@ -1,8 +1,6 @@
 // Group memberships: a group's members (paged), adding and removing one (204, idempotent), and a
 // user's groups (Everyone first). Everyone's members are the users read model itself.
 
-#include <charconv>
-
 #include "core/commands.hpp"
 #include "core/documents_http.hpp"
 #include "core/json_io.hpp"
@@ -23,17 +21,6 @@ namespace pj = projections;
 
 namespace {
 
-domain::Result<uint64_t> read_cursor(const HttpRequest& req) {
-    uint64_t after = 0;
-    if (const std::string* a = req.param("after"); a && !a->empty()) {
-        auto r = std::from_chars(a->data(), a->data() + a->size(), after);
-        if (r.ec != std::errc() || r.ptr != a->data() + a->size())
-            return domain::fail(domain::ErrorCode::InvalidPaging, {},
-                                {{"after: The cursor is not one this server gave out"}});
-    }
-    return after;
-}
-
 /// GET /api/v1/groups/{groupId}/users: in the order members joined (Everyone: in the order
 /// users were created), `limit` (1000, at most 10000) and `after`.
 R list_members(RequestContext& ctx, const HttpRequest& req) {
@@ -41,7 +28,7 @@ R list_members(RequestContext& ctx, const HttpRequest& req) {
     if (!group) return std::unexpected(group.error());
     auto limit = read_limit(req, 1000, 10'000);
     if (!limit) return std::unexpected(limit.error());
-    auto after = read_cursor(req);
+    auto after = cursor_param(req);
     if (!after) return std::unexpected(after.error());
     Json items = Json::array();
     std::optional<std::string> next;
