@@ -390,6 +390,8 @@ int serve(const Args& args) {
             auto started = LifecycleRuntime::start(app, lifecycle);
             if (!started) {
                 server.stop();
+                app.pool.wait_idle();
+                app.query_pool.wait_idle();
                 app.io_post = nullptr;
                 return fail("cannot start the Kafka lifecycle: " + started.error());
             }
@@ -415,6 +417,10 @@ int serve(const Args& args) {
         server.wait_for_shutdown_signal();
         std::cout << "idledger: shutting down" << std::endl;
         server.stop();
+        // Handlers still running finish (a scan, a write waiting for its commit) and drop
+        // their connections while the server's I/O context still exists.
+        app.pool.wait_idle();
+        app.query_pool.wait_idle();
         runtime.reset();
         app.io_post = nullptr;
     }

@@ -34,6 +34,13 @@ class WorkPool {
         cv_.notify_all();
         for (auto& t : threads_) t.join();
     }
+    /// Blocks until no job is queued or running. The server calls it before it goes away: a
+    /// finished job's closure may hold the last reference to a connection, which must not
+    /// outlive the server's I/O context.
+    void wait_idle() {
+        std::unique_lock lock(mu_);
+        idle_cv_.wait(lock, [&] { return jobs_.empty() && running_ == 0; });
+    }
     void post(std::function<void()> job) {
         {
             std::lock_guard lock(mu_);
@@ -52,12 +59,21 @@ class WorkPool {
                 if (jobs_.empty()) return;
                 job = std::move(jobs_.front());
                 jobs_.pop_front();
+                ++running_;
             }
             job();
+            job = nullptr;  // its captures go now, before the pool counts as idle
+            {
+                std::lock_guard lock(mu_);
+                --running_;
+            }
+            idle_cv_.notify_all();
         }
     }
     std::mutex mu_;
     std::condition_variable cv_;
+    std::condition_variable idle_cv_;
+    size_t running_ = 0;
     std::deque<std::function<void()>> jobs_;
     bool stop_ = false;
     std::vector<std::thread> threads_;
