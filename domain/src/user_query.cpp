@@ -279,6 +279,10 @@ void collect(const Json& at, std::string_view path, std::vector<const Json*>& ou
 
 }  // namespace
 
+std::optional<Millis> user_date(const User& u, std::string_view attribute) {
+    return date_of(u, attribute);
+}
+
 bool matches_json(const QueryNode& n, const Json& doc) {
     switch (n.kind) {
         case QueryNode::Kind::And:

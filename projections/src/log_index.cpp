@@ -17,14 +17,10 @@ namespace idledger::projections {
 
 using eventstore::encode_u64;
 
-namespace {
-
-void index_event(Transaction& tx, const eventstore::RecordedEvent& rec) {
+void index_log_event(Transaction& tx, const eventstore::RecordedEvent& rec) {
     for (const auto& prefix : log_index_prefixes(rec))
         tx.put(cf::kLogIndex, prefix + encode_u64(rec.position), "");
 }
-
-}  // namespace
 
 std::string log_index_prefix(char tag, std::string_view value) {
     std::string k(1, tag);
@@ -53,16 +49,10 @@ Projection log_index_projection() {
     p.all_streams = true;
     p.families = {std::string(cf::kLogIndex)};
     p.replay = [](Transaction& tx, std::vector<eventstore::RecordedEvent>& events, ReplayCache&) {
-        for (const auto& rec : events) index_event(tx, rec);
+        for (const auto& rec : events) index_log_event(tx, rec);
         return Result<void>{};
     };
     return p;
-}
-
-void configure_store(eventstore::Options& o) {
-    o.extra_column_families = all_column_families();
-    o.append_ordered_column_families = append_ordered_column_families();
-    o.index_event = index_event;
 }
 
 Result<void> Reader::scan_log_index(std::string_view prefix, uint64_t from, bool descending,

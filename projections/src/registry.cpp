@@ -59,6 +59,12 @@ std::string read_model_version() {
     return v;
 }
 
+void configure_store(eventstore::Options& o) {
+    o.extra_column_families = all_column_families();
+    o.append_ordered_column_families = append_ordered_column_families();
+    o.index_event = index_log_event;
+}
+
 std::vector<std::string> projection_column_families() {
     std::vector<std::string> out;
     for (const Projection* p : projection_registry())

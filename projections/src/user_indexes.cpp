@@ -17,6 +17,7 @@
 
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/password_hash.hpp"
+#include "idledger/domain/user_query.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/projections/read_model.hpp"
 
@@ -61,22 +62,6 @@ std::optional<std::string> attribute_text(const domain::User& u, std::string_vie
     return v->as_string();
 }
 
-std::optional<domain::Millis> date_of(const domain::User& u, char letter) {
-    switch (letter) {
-        case 'u':
-            return u.last_updated;
-        case 'c':
-            return u.created;
-        case 'a':
-            return u.activated;
-        case 's':
-            return u.status_changed;
-        case 'p':
-            return u.password_changed;
-    }
-    return std::nullopt;
-}
-
 std::string date_key(char letter, domain::Millis at) {
     std::string k = "d";
     k.push_back(letter);
@@ -114,7 +99,7 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
         }
     }
     for (const auto& [attribute, letter] : kDateIndexes)
-        if (auto at = date_of(u, letter)) keys.push_back(date_key(letter, *at) + s);
+        if (auto at = domain::user_date(u, attribute)) keys.push_back(date_key(letter, *at) + s);
     for (auto a : kPrefixAttributes) {
         auto text = attribute_text(u, a);
         if (!text) continue;

@@ -21,6 +21,18 @@ namespace pj = projections;
 
 namespace {
 
+/// Adding (`add`) or removing `user_id`, decided on the writer from the group's state and the
+/// membership read model.
+DocumentDecision membership(const std::string& user_id, bool add, const std::string& actor) {
+    return [user_id, add, actor](
+               const std::optional<pj::Document>& current,
+               eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+        auto member = pj::related(tx, kGroupMembers, current->id, user_id);
+        if (!member) return std::unexpected(store_failure(member.error()));
+        return domain::decide_group_membership(current->state, user_id, add, *member, actor);
+    };
+}
+
 /// GET /api/v1/groups/{groupId}/users: in the order members joined (Everyone: in the order
 /// users were created), `limit` (1000, at most 10000) and `after`.
 R list_members(RequestContext& ctx, const HttpRequest& req) {
@@ -77,16 +89,8 @@ R list_members(RequestContext& ctx, const HttpRequest& req) {
 R change_membership(RequestContext& ctx, bool add) {
     auto user = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!user) return std::unexpected(user.error());
-    const std::string uid = user->user.id;
-    const std::string actor = ctx.principal.user_id;
-    auto d = change_document(
-        ctx, kGroups, ctx.param("groupId"),
-        [&](const pj::Document& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto member = pj::related(tx, kGroupMembers, current.id, uid);
-            if (!member) return std::unexpected(store_failure(member.error()));
-            return domain::decide_group_membership(current.state, uid, add, *member, actor);
-        });
+    auto d = run_document_command(ctx, kGroups, ctx.param("groupId"), Subject::Existing,
+                                  membership(user->user.id, add, ctx.principal.user_id));
     if (!d) return std::unexpected(d.error());
     return empty_response(204);
 }
@@ -127,18 +131,8 @@ domain::Result<void> add_new_user_to_groups(eventstore::Transaction& tx,
                                             const std::string& actor) {
     for (const auto& gid : group_ids) {
         if (gid == domain::kEveryoneGroupId) continue;
-        auto r = run_document_command_in(
-            tx, kGroups, gid, Subject::Existing,
-            [&](const std::optional<pj::Document>& current,
-                eventstore::Transaction& inner) -> domain::Result<std::vector<domain::Event>> {
-                auto member = pj::related(inner, kGroupMembers, gid, user_id);
-                if (!member) return std::unexpected(store_failure(member.error()));
-                if (current->state.string_at("type") != "OKTA_GROUP")
-                    return domain::fail(domain::ErrorCode::UnsupportedOperation);
-                return domain::decide_group_membership(current->state, user_id, true, *member,
-                                                       actor);
-            },
-            metadata);
+        auto r = run_document_command_in(tx, kGroups, gid, Subject::Existing,
+                                         membership(user_id, true, actor), metadata);
         if (!r) return std::unexpected(r.error());
     }
     return {};
@@ -154,15 +148,8 @@ domain::Result<void> remove_from_all_groups(RequestContext& ctx, const std::stri
     if (!r) return std::unexpected(store_failure(r.error()));
     const std::string actor = ctx.principal.user_id;
     for (const auto& gid : groups) {
-        auto d = run_document_command(
-            ctx, kGroups, gid, Subject::Existing,
-            [&](const std::optional<pj::Document>& current,
-                eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-                auto member = pj::related(tx, kGroupMembers, gid, user_id);
-                if (!member) return std::unexpected(store_failure(member.error()));
-                return domain::decide_group_membership(current->state, user_id, false, *member,
-                                                       actor);
-            });
+        auto d = run_document_command(ctx, kGroups, gid, Subject::Existing,
+                                      membership(user_id, false, actor));
         if (!d && d.error().code != domain::ErrorCode::NotFound) return std::unexpected(d.error());
     }
     return {};

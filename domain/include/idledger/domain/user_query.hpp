@@ -41,5 +41,8 @@ bool matches_json(const QueryNode& node, const Json& document);
 /// The value of an attribute path (`status`, `profile.lastName`, `type.id`, ...) for sorting
 /// and comparison; null when absent. Dates come back as ISO-8601 strings (they sort correctly).
 Json user_attribute(const User& user, std::string_view attribute);
+/// A date attribute of a user (`created`, `activated`, ...) as epoch ms; nullopt when the user
+/// has none (or `attribute` is not a date).
+std::optional<Millis> user_date(const User& user, std::string_view attribute);
 
 }  // namespace idledger::domain

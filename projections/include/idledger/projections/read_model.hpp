@@ -107,6 +107,8 @@ std::string log_index_prefix(char tag, std::string_view value);
 /// The index values of one stored event (none when it is not an audit event).
 std::vector<std::string> log_index_prefixes(const eventstore::RecordedEvent& rec);
 Projection log_index_projection();
+/// Writes the log index entries of `rec` (the event store's index hook).
+void index_log_event(Transaction& tx, const eventstore::RecordedEvent& rec);
 
 /// Folds `event` (already appended as `rec`) into the user read models. `row` is the state
 /// before the event (nullopt before creation) and is updated in place.
