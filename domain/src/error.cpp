@@ -53,6 +53,9 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kAnswer{403, "E0000087",
                                         "The recovery question answer did not match our records."};
     static const CatalogueEntry kUnsupported{400, "E0000060", "Unsupported operation."};
+    static const CatalogueEntry kDeleteApp{403, "E0000056", "Delete application forbidden."};
+    static const CatalogueEntry kLinked{409, "E0000127",
+                                        "Invalid linked objection definition. {0}"};
     static const CatalogueEntry kTargets{400, "E0000093", "Target count limit exceeded"};
     static const CatalogueEntry kTransition{
         409, "E0000112",
@@ -73,6 +76,10 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     switch (code) {
         case ErrorCode::UnsupportedOperation:
             return kUnsupported;
+        case ErrorCode::DeleteAppForbidden:
+            return kDeleteApp;
+        case ErrorCode::LinkedObjectConflict:
+            return kLinked;
         case ErrorCode::ValidationFailed:
             return kValidation;
         case ErrorCode::InvalidRequest:

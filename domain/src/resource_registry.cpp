@@ -2,7 +2,10 @@
 // System Log, the read-model version) is derived from this list and the projections' registry.
 
 #include "idledger/domain/api_token.hpp"
+#include "idledger/domain/app.hpp"
 #include "idledger/domain/group.hpp"
+#include "idledger/domain/identity_provider.hpp"
+#include "idledger/domain/linked_object.hpp"
 #include "idledger/domain/network_zone.hpp"
 #include "idledger/domain/resource.hpp"
 #include "idledger/domain/sms_template.hpp"
@@ -13,7 +16,8 @@ namespace idledger::domain {
 
 const std::vector<const ResourceKind*>& resource_kinds() {
     static const std::vector<const ResourceKind*> kKinds = {
-        &kApiTokens, &kSmsTemplates, &kTrustedOrigins, &kNetworkZones, &kThreatInsight, &kGroups,
+        &kApiTokens, &kSmsTemplates, &kTrustedOrigins, &kNetworkZones,  &kThreatInsight,
+        &kGroups,    &kApps,         &kIdps,           &kLinkedObjects,
     };
     return kKinds;
 }

@@ -34,6 +34,7 @@ extern char** environ;
 namespace idledger::bench {
 int serve_http_ceiling(int threads);
 int run_scale(const std::map<std::string, std::string>& opt);
+int run_relations(const std::map<std::string, std::string>& opt);
 }  // namespace idledger::bench
 
 using namespace idledger::bench;
@@ -450,6 +451,7 @@ int main(int argc, char** argv) {
                      "N] [--connections N]\n"
                      "       idledger-bench lifecycle [--lifecycle-users N]\n"
                      "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE]\n"
+                     "       idledger-bench relations [--idledger PATH] [--max N] [--seconds N]\n"
                      "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
@@ -462,6 +464,7 @@ int main(int argc, char** argv) {
             return serve_http_ceiling(opt.count("threads") ? std::stoi(opt["threads"]) : 2);
         if (cmd == "run") return run(opt);
         if (cmd == "scale") return run_scale(opt);
+        if (cmd == "relations") return run_relations(opt);
         if (cmd == "load") return load(opt);
         if (cmd == "lifecycle") {  // the lifecycle rows alone
             fs::path dir =

@@ -141,8 +141,7 @@ void apply_document_events(Transaction& tx, const domain::ResourceKind& kind,
     for (size_t i = 0; i < events.size(); ++i)
         for (const domain::RelationKind* r : kind.relations)
             if (events[i].type == r->added.name || events[i].type == r->removed.name)
-                apply_relation_event(tx, *r, id, events[i].data.string_at(r->other_field),
-                                     events[i].type == r->added.name, recs[i].position);
+                apply_relation_event(tx, *r, id, events[i], recs[i]);
     update_keys(tx, kind, id, before, state);
     if (!state) {
         if (existed) {

@@ -8,9 +8,12 @@
 #include <sstream>
 
 #include "idledger/domain/api_token.hpp"
+#include "idledger/domain/app.hpp"
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/group.hpp"
+#include "idledger/domain/identity_provider.hpp"
 #include "idledger/domain/json_parse.hpp"
+#include "idledger/domain/linked_object.hpp"
 #include "idledger/domain/network_zone.hpp"
 #include "idledger/domain/sms_template.hpp"
 #include "idledger/domain/threat_insight.hpp"
@@ -142,4 +145,43 @@ TEST(Golden, GroupEvents) {
     for (const auto* events : {&*added, &*removed, &*deleted})
         all.insert(all.end(), events->begin(), events->end());
     expect_golden("group_events.txt", lines(all));
+}
+
+TEST(Golden, RelationshipEvents) {
+    const std::string actor = "00u00000000000000001", user = "00u00000000000000002";
+    const UniqueLookup nobody = [](std::string_view, std::string_view) {
+        return std::optional<std::string>{};
+    };
+    auto app = app_from_body(*parse_json(
+        R"({"name":"oidc_client","label":"Portal","credentials":{"oauthClient":{
+            "client_secret":"golden-secret-0123456789"}},"settings":{"oauthClient":{
+            "redirect_uris":["https://a.example.com/cb"]}}})"));
+    ASSERT_TRUE(app);
+    std::vector<Event> all = decide_app_create("0oa00000000000000001", *app, true, actor);
+    const Json app_state = *parse_json(R"({"id":"0oa00000000000000001","status":"INACTIVE"})");
+    for (auto& e : decide_app_user_assign(user, std::nullopt, "0ua00000000000000001", actor))
+        all.push_back(e);
+    for (auto& e : decide_app_group_assign("00g00000000000000001", std::nullopt, int64_t{1},
+                                           "0ua00000000000000002", actor))
+        all.push_back(e);
+    for (auto& e : decide_app_unassign(kAppUsers, user, true, "system", "deprovisioned"))
+        all.push_back(e);
+    auto deleted = decide_app_delete(app_state, actor);
+    ASSERT_TRUE(deleted);
+    all.insert(all.end(), deleted->begin(), deleted->end());
+    auto idp = idp_from_body(*parse_json(R"({"type":"GOOGLE","name":"Google","protocol":{
+        "type":"OIDC","credentials":{"client":{"client_id":"cid","client_secret":"s"}}}})"),
+                             nobody);
+    ASSERT_TRUE(idp);
+    for (auto& e : decide_idp_create("0oa00000000000000002", *idp, true, actor)) all.push_back(e);
+    for (auto& e : decide_idp_link(user, "ext-1", std::nullopt, actor)) all.push_back(e);
+    auto def =
+        linked_object_definition(*parse_json(R"({"primary":{"name":"manager","title":"Manager"},
+                        "associated":{"name":"subordinate","title":"Subordinate"}})"),
+                                 nobody);
+    ASSERT_TRUE(def);
+    for (auto& e : decide_linked_object_create(*def, actor)) all.push_back(e);
+    const std::string p = link_side("manager", 9, actor), a = link_side("manager", 9, user);
+    for (auto& e : decide_link(p, a, std::nullopt, actor)) all.push_back(e);
+    expect_golden("relationship_events.txt", lines(all));
 }

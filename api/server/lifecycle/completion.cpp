@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "apps/apps.hpp"
 #include "core/commands.hpp"
 #include "idledger/domain/event_codec.hpp"
 #include "idledger/domain/user_decide.hpp"
@@ -27,7 +28,7 @@ std::string worker_metadata(const workers::ResultMessage& r) {
 void apply_result(App& app, const workers::ResultMessage& result,
                   std::function<void(bool applied)> done) {
     auto applied = std::make_shared<bool>(false);
-    auto command = [applied, r = result](eventstore::Transaction& tx) {
+    auto command = [&app, applied, r = result](eventstore::Transaction& tx) {
         using eventstore::Outcome;
         auto bytes = tx.get(pj::cf::kLifecyclePending, eventstore::encode_u64(r.position));
         if (!bytes || !*bytes) return Outcome::Commit;  // completed before, or superseded
@@ -54,6 +55,9 @@ void apply_result(App& app, const workers::ResultMessage& result,
                 tokens::revoke_all_of_user_in(tx, pending->user_id, metadata, "deprovisioned");
             if (!revoked) return Outcome::Abort;
             report.revoked_api_tokens += *revoked;
+            // ... and removes it from its apps (its group memberships stay).
+            if (!apps::unassign_all_of_user_in(app, tx, pending->user_id, metadata))
+                return Outcome::Abort;
         }
         auto events = domain::decide_completion((*row)->user, report);
         if (events.empty()) return Outcome::Abort;  // a result that completes nothing

@@ -54,6 +54,9 @@ HttpResponse error_response(const domain::Error& e) {
     for (const auto& c : e.causes) {
         Json cause = Json::object();
         cause.set("errorSummary", c.summary);
+        if (!c.reason.empty()) cause.set("reason", c.reason);
+        if (!c.location_type.empty()) cause.set("locationType", c.location_type);
+        if (!c.domain.empty()) cause.set("domain", c.domain);
         causes.push(std::move(cause));
     }
     body.set("errorCauses", std::move(causes));

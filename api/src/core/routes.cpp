@@ -1,9 +1,12 @@
 // The route table: every endpoint the server answers. Each resource lists its own endpoints
 // (its `routes()`); this file splices them together, one line per resource.
 
+#include "apps/apps.hpp"
 #include "core/context.hpp"
 #include "core/system_handlers.hpp"
 #include "groups/groups.hpp"
+#include "idps/idps.hpp"
+#include "linked_objects/linked_objects.hpp"
 #include "logs/system_log.hpp"
 #include "templates/sms_templates.hpp"
 #include "threats/threat_insight.hpp"
@@ -27,6 +30,9 @@ const std::vector<Route>& route_table() {
                  network_zones::routes(),
                  threat_insight::routes(),
                  groups::routes(),
+                 apps::routes(),
+                 idps::routes(),
+                 linked_objects::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "core/json_io.hpp"
-#include "groups/groups.hpp"
+#include "core/user_removal.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/user_decide.hpp"
 #include "users/credentials_input.hpp"
@@ -111,8 +111,8 @@ R deactivation(RequestContext& ctx, const HttpRequest& req, LifecycleOp op, Http
             if (e.type == domain::user_event::kDeleted) {
                 const std::string id = projections::stream_subject(e.stream);
                 if (ctx.app.forget_user_files) ctx.app.forget_user_files(id);
-                // Its memberships end too, each a group.user_membership.remove event.
-                if (auto left = groups::remove_from_all_groups(ctx, id); !left)
+                // Its memberships and links end too, each an event of its resource.
+                if (auto left = remove_user_relationships(ctx, id); !left)
                     return std::unexpected(left.error());
             }
         return answer;

@@ -36,7 +36,9 @@ enum class ErrorCode {
     OperationNotAllowed,       // E0000038 403
     RateLimited,               // E0000047 429
     InvalidLogFilter,          // E0000053 400
+    DeleteAppForbidden,        // E0000056 403
     UnsupportedOperation,      // E0000060 400
+    LinkedObjectConflict,      // E0000127 409
     RecoveryAnswerMismatch,    // E0000087 403
     TargetCountExceeded,       // E0000093 400
     NextLoginNeedsPassword,    // E0000124 400
@@ -50,6 +52,11 @@ enum class ErrorCode {
 
 struct ErrorCause {
     std::string summary;
+    // Okta's further members of some causes (linked objects): "UNIQUE_CONSTRAINT", "body",
+    // "linkedObjects". Empty ones are not shown.
+    std::string reason = {};
+    std::string location_type = {};
+    std::string domain = {};
 };
 
 /// A domain failure: which catalogue entry, the detail substituted into its summary, and causes.

@@ -40,6 +40,16 @@ struct RelationKind {
     EventType added;               // "GroupUserAdded": links the document to data[other_field]
     EventType removed;             // "GroupUserRemoved"
     std::string_view other_field;  // "userId"
+    /// The left side: the document's id when empty, else data[left_field] (a link between two
+    /// other ids recorded on the document's stream: a linked-object definition's links).
+    std::string_view left_field = {};
+    /// Whether a link keeps its added event's data (an assignment's profile): adding an existing
+    /// link again replaces the data and keeps the link's place. `created`/`lastUpdated` are
+    /// stamped into it.
+    bool keeps_data = false;
+    /// Whether a right side has at most one left (an associated user's one primary): the kit then
+    /// answers "the left of this right" without a scan.
+    bool one_left = false;
 };
 
 /// Everything the kit knows of one resource.

@@ -10,10 +10,11 @@
 // and, for each of the kind's relations (relations.cpp), in the relation's family:
 //
 //   'f' left '\0' seq(8) -> right      a document's links, in the order made
-//   'F' left '\0' right  -> seq(8)     is left linked to right?
+//   'F' left '\0' right  -> seq(8) [+ data JSON]   is left linked to right? (and its data)
 //   'b' right '\0' seq(8) -> left      the other direction
 //   'B' right '\0' left  -> seq(8)
 //   'n' left             -> count(8)
+//   'o' right            -> left       (relations with one_left)
 //
 // seq is the position of the event that made the link. A deleted document's links stay behind
 // (readers skip documents that no longer exist): removing a million links is not one batch.
@@ -59,10 +60,20 @@ eventstore::Result<std::vector<std::string>> group_members(eventstore::Transacti
 /// Whether `left` is linked to `right` in `relation`.
 eventstore::Result<bool> related(eventstore::Transaction& tx, const domain::RelationKind& relation,
                                  std::string_view left, std::string_view right);
-/// Folds one added/removed event of `relation` (at `position`) into its read model.
+/// The link's data (relations that keep it; `{}` for others), or nullopt when not linked.
+eventstore::Result<std::optional<domain::Json>> link_data(eventstore::Transaction& tx,
+                                                          const domain::RelationKind& relation,
+                                                          std::string_view left,
+                                                          std::string_view right);
+/// The one left `right` is linked to (relations with `one_left`), if any.
+eventstore::Result<std::optional<std::string>> left_of(eventstore::Transaction& tx,
+                                                       const domain::RelationKind& relation,
+                                                       std::string_view right);
+/// Folds one event of `relation` (recorded as `rec`) into its read model; `document_id` is the
+/// left side unless the relation names its left in a field.
 void apply_relation_event(eventstore::Transaction& tx, const domain::RelationKind& relation,
-                          std::string_view left, std::string_view right, bool added,
-                          uint64_t position);
+                          std::string_view document_id, const domain::Event& e,
+                          const eventstore::RecordedEvent& rec);
 
 /// Folds `events` (just appended as `recs`) into the read models; `doc` is updated in place.
 void apply_document_events(eventstore::Transaction& tx, const domain::ResourceKind& kind,
@@ -88,6 +99,13 @@ class DocumentReader {
                                                           std::string_view value) const;
     eventstore::Result<bool> related(const domain::RelationKind& relation, std::string_view left,
                                      std::string_view right) const;
+    /// The link's data (`{}` when the relation keeps none), or nullopt when not linked.
+    eventstore::Result<std::optional<domain::Json>> link_data(const domain::RelationKind& relation,
+                                                              std::string_view left,
+                                                              std::string_view right) const;
+    /// The one left `right` is linked to (relations with `one_left`), if any.
+    eventstore::Result<std::optional<std::string>> left_of(const domain::RelationKind& relation,
+                                                           std::string_view right) const;
     /// How many links `left` has.
     eventstore::Result<uint64_t> relation_count(const domain::RelationKind& relation,
                                                 std::string_view left) const;
