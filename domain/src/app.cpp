@@ -53,29 +53,10 @@ constexpr EventType kEvents[] = {
 
 constexpr const RelationKind* kRelations[] = {&kAppUsers, &kAppGroups};
 
-void set_app(Json& state, const Json& app) {
-    for (const auto& [k, v] : app.as_object()) state.set(k, v);
-}
+constexpr ContentEvents kContent{ev::kCreated, ev::kUpdated, ev::kDeleted, "app", kStatus};
 
 void evolve(std::optional<Json>& state, const Event& e, Millis at) {
-    if (e.type == ev::kCreated) {
-        Json s = Json::object();
-        s.set("id", e.data.string_at("id"));
-        if (const Json* app = e.data.find("app"); app && app->is_object()) set_app(s, *app);
-        s.set("status", e.data.string_at("status"));
-        s.set("created", at);
-        s.set("lastUpdated", at);
-        state = std::move(s);
-        return;
-    }
-    if (e.type == ev::kDeleted) return state.reset();
-    if (!state) return;
-    if (e.type == ev::kUpdated) {
-        if (const Json* app = e.data.find("app"); app && app->is_object()) set_app(*state, *app);
-    } else if (!apply_status(*state, e, kStatus)) {
-        return;  // assignments do not change the app
-    }
-    state->set("lastUpdated", at);
+    evolve_content(state, e, at, kContent);
 }
 
 }  // namespace
@@ -111,12 +92,7 @@ std::vector<Event> decide_app_update(const Json& current, const AppDraft& draft,
     if (Json* creds = app.find("credentials"))
         if (Json* oauth = creds->find("oauthClient"))
             oauth->set("client_id", current.string_at("id"));
-    bool same = true;
-    for (const auto& [k, v] : app.as_object()) {
-        const Json* old = current.find(k);
-        if (!old || *old != v) same = false;
-    }
-    if (same) return {};
+    if (holds_all(current, app)) return {};
     Json data = Json::object();
     data.set("app", std::move(app));
     return {make_event(ev::kUpdated, with_actor(std::move(data), actor))};

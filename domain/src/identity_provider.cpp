@@ -46,29 +46,10 @@ constexpr EventType kEvents[] = {
 
 constexpr const RelationKind* kRelations[] = {&kIdpUsers};
 
-void set_all(Json& state, const Json& idp) {
-    for (const auto& [k, v] : idp.as_object()) state.set(k, v);
-}
+constexpr ContentEvents kContent{ev::kCreated, ev::kUpdated, ev::kDeleted, "idp", kStatus};
 
 void evolve(std::optional<Json>& state, const Event& e, Millis at) {
-    if (e.type == ev::kCreated) {
-        Json s = Json::object();
-        s.set("id", e.data.string_at("id"));
-        if (const Json* idp = e.data.find("idp"); idp && idp->is_object()) set_all(s, *idp);
-        s.set("status", e.data.string_at("status"));
-        s.set("created", at);
-        s.set("lastUpdated", at);
-        state = std::move(s);
-        return;
-    }
-    if (e.type == ev::kDeleted) return state.reset();
-    if (!state) return;
-    if (e.type == ev::kUpdated) {
-        if (const Json* idp = e.data.find("idp"); idp && idp->is_object()) set_all(*state, *idp);
-    } else if (!apply_status(*state, e, kStatus)) {
-        return;  // links do not change the IdP
-    }
-    state->set("lastUpdated", at);
+    evolve_content(state, e, at, kContent);
 }
 
 std::vector<IndexKey> unique_keys(const Json& s) {
@@ -372,10 +353,7 @@ std::vector<Event> decide_idp_create(const std::string& id, const Json& idp, boo
 
 std::vector<Event> decide_idp_update(const Json& current, const Json& idp,
                                      const std::string& actor) {
-    bool same = true;
-    for (const auto& [k, v] : idp.as_object())
-        if (const Json* old = current.find(k); !old || *old != v) same = false;
-    if (same) return {};
+    if (holds_all(current, idp)) return {};
     Json data = Json::object();
     data.set("idp", idp);
     return {make_event(ev::kUpdated, with_actor(std::move(data), actor))};

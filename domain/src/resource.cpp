@@ -52,6 +52,37 @@ bool apply_status(Json& state, const Event& e, const StatusEvents& types) {
     return true;
 }
 
+bool holds_all(const Json& state, const Json& content) {
+    for (const auto& [k, v] : content.as_object())
+        if (const Json* old = state.find(k); !old || *old != v) return false;
+    return true;
+}
+
+void evolve_content(std::optional<Json>& state, const Event& e, Millis at,
+                    const ContentEvents& types) {
+    auto merge = [&](Json& into) {
+        if (const Json* c = e.data.find(types.field); c && c->is_object())
+            for (const auto& [k, v] : c->as_object()) into.set(k, v);
+    };
+    if (e.type == types.created) {
+        Json s = Json::object();
+        s.set("id", e.data.string_at("id"));
+        merge(s);
+        s.set("status", e.data.string_at("status"));
+        s.set("created", at);
+        s.set("lastUpdated", at);
+        state = std::move(s);
+        return;
+    }
+    if (e.type == types.deleted) return state.reset();
+    if (!state) return;
+    if (e.type == types.updated)
+        merge(*state);
+    else if (!apply_status(*state, e, types.status))
+        return;
+    state->set("lastUpdated", at);
+}
+
 void Causes::add(std::string field, std::string reason) {
     if (causes_.empty()) first_field_ = field;
     causes_.push_back({field + ": " + reason});

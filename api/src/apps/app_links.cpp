@@ -128,15 +128,13 @@ domain::Result<size_t> unassign_all_of_user_in(App& app, eventstore::Transaction
     for (const auto& id : apps) {
         auto done = run_document_command_in(
             tx, kApps, id, Subject::Either,
-            [&](const std::optional<pj::Document>& current,
-                eventstore::Transaction& t) -> domain::Result<std::vector<domain::Event>> {
-                if (!current) return std::vector<domain::Event>{};  // the app is gone
-                auto assigned = pj::related(t, kAppUsers, id, user_id);
-                if (!assigned) return std::unexpected(store_failure(assigned.error()));
-                removed += *assigned ? 1 : 0;
-                return domain::decide_app_unassign(kAppUsers, user_id, *assigned, "system",
-                                                   "deprovisioned");
-            },
+            link_decision(kAppUsers, user_id,
+                          [&](const pj::Document&, const std::optional<Json>& link)
+                              -> domain::Result<std::vector<domain::Event>> {
+                              removed += link ? 1 : 0;
+                              return domain::decide_app_unassign(
+                                  kAppUsers, user_id, link.has_value(), "system", "deprovisioned");
+                          }),
             metadata);
         if (!done) return std::unexpected(done.error());
     }

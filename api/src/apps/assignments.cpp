@@ -28,22 +28,17 @@ std::string app_href(const RequestContext& ctx, const std::string& app_id) {
     return ctx.base_url + "/api/v1/apps/" + app_id;
 }
 
-Json iso(const Json& data, std::string_view key) {
-    const Json* v = data.find(key);
-    return v && v->is_int() ? Json(domain::format_iso8601(v->as_int())) : Json(nullptr);
-}
-
 /// Okta's AppUser: `link` is the assignment's data (a group's, for scope GROUP).
 Json render_app_user(const RequestContext& ctx, const std::string& app_id, const domain::User& u,
                      const Json& link, const std::string& via_group = {}) {
     Json j = Json::object();
     j.set("id", u.id);
     j.set("externalId", nullptr);
-    j.set("created", iso(link, "created"));
-    j.set("lastUpdated", iso(link, "lastUpdated"));
+    j.set("created", iso_field(link, "created"));
+    j.set("lastUpdated", iso_field(link, "lastUpdated"));
     j.set("scope", via_group.empty() ? "USER" : "GROUP");
     j.set("status", "ACTIVE");
-    j.set("statusChanged", iso(link, "created"));
+    j.set("statusChanged", iso_field(link, "created"));
     j.set("passwordChanged", nullptr);
     j.set("syncState", "DISABLED");
     Json creds = Json::object();
@@ -63,7 +58,7 @@ Json render_app_group(const RequestContext& ctx, const std::string& app_id,
                       const std::string& group_id, const Json& link) {
     Json j = Json::object();
     j.set("id", group_id);
-    j.set("lastUpdated", iso(link, "lastUpdated"));
+    j.set("lastUpdated", iso_field(link, "lastUpdated"));
     j.set("priority", link.find("priority") ? *link.find("priority") : Json(0));
     j.set("profile", Json::object());
     Json links = Json::object();
@@ -119,12 +114,11 @@ R assign_user_to(RequestContext& ctx, const std::string& app_id, const std::stri
     const std::string actor = ctx.principal.user_id;
     auto d = run_document_command(
         ctx, kApps, app_id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto link = pj::link_data(tx, kAppUsers, current->id, uid);
-            if (!link) return std::unexpected(store_failure(link.error()));
-            return domain::decide_app_user_assign(uid, *link, assignment, actor);
-        });
+        link_decision(kAppUsers, uid,
+                      [&](const pj::Document&, const std::optional<Json>& link)
+                          -> domain::Result<std::vector<domain::Event>> {
+                          return domain::decide_app_user_assign(uid, link, assignment, actor);
+                      }));
     if (!d) return std::unexpected(d.error());
     auto link = ctx.app.documents.link_data(kAppUsers, app_id, uid);
     if (!link) return std::unexpected(store_failure(link.error()));
@@ -139,22 +133,6 @@ R assign_user(RequestContext& ctx, const HttpRequest& req) {
     const std::string uid = body->string_at("id");
     if (uid.empty()) return domain::validation("id", "id: The field cannot be left blank");
     return assign_user_to(ctx, ctx.param("appId"), uid);
-}
-
-/// POST /apps/{appId}/users/{userId}: the assignment's credentials and profile follow the
-/// user here (bookmark and OIDC apps define no profile), so an update changes nothing.
-R update_user(RequestContext& ctx, const HttpRequest& req) {
-    auto body = parse_body(req, true);
-    if (!body) return std::unexpected(body.error());
-    if (auto ok = domain::check_app_user_body(*body); !ok) return std::unexpected(ok.error());
-    auto app = find_document(ctx, kApps, ctx.param("appId"));
-    if (!app) return std::unexpected(app.error());
-    auto user = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
-    if (!user) return std::unexpected(user.error());
-    auto link = ctx.app.documents.link_data(kAppUsers, app->id, user->user.id);
-    if (!link) return std::unexpected(store_failure(link.error()));
-    if (!*link) return std::unexpected(not_assigned(user->user.id, "AppUser"));
-    return json_response(200, render_app_user(ctx, app->id, user->user, **link));
 }
 
 R get_user(RequestContext& ctx, const HttpRequest&) {
@@ -172,21 +150,35 @@ R get_user(RequestContext& ctx, const HttpRequest&) {
                          render_app_user(ctx, app->id, user->user, (*via)->second, (*via)->first));
 }
 
-R unassign_user(RequestContext& ctx, const HttpRequest&) {
-    auto user = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
-    if (!user) return std::unexpected(user.error());
-    const std::string uid = user->user.id;
+/// POST /apps/{appId}/users/{userId}: the assignment's credentials and profile follow the
+/// user here (bookmark and OIDC apps define no profile), so an update changes nothing and
+/// answers the assignment as it is.
+R update_user(RequestContext& ctx, const HttpRequest& req) {
+    auto body = parse_body(req, true);
+    if (!body) return std::unexpected(body.error());
+    if (auto ok = domain::check_app_user_body(*body); !ok) return std::unexpected(ok.error());
+    return get_user(ctx, req);
+}
+
+/// Removes the app's link to `other` in `relation`: 204 whether or not there was one.
+R unassign(RequestContext& ctx, const domain::RelationKind& relation, const std::string& other) {
     const std::string actor = ctx.principal.user_id;
     auto d = run_document_command(
         ctx, kApps, ctx.param("appId"), Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto assigned = pj::related(tx, kAppUsers, current->id, uid);
-            if (!assigned) return std::unexpected(store_failure(assigned.error()));
-            return domain::decide_app_unassign(kAppUsers, uid, *assigned, actor);
-        });
+        link_decision(
+            relation, other,
+            [&](const pj::Document&,
+                const std::optional<Json>& link) -> domain::Result<std::vector<domain::Event>> {
+                return domain::decide_app_unassign(relation, other, link.has_value(), actor);
+            }));
     if (!d) return std::unexpected(d.error());
     return empty_response(204);
+}
+
+R unassign_user(RequestContext& ctx, const HttpRequest&) {
+    auto user = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
+    if (!user) return std::unexpected(user.error());
+    return unassign(ctx, kAppUsers, user->user.id);
 }
 
 /// The list's cursor: "u<seq>" within the direct assignments, then "g<group seq>.<member seq>"
@@ -344,12 +336,12 @@ R assign_group(RequestContext& ctx, const HttpRequest& req) {
     const std::string app_id = ctx.param("appId");
     auto d = run_document_command(
         ctx, kApps, app_id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto link = pj::link_data(tx, kAppGroups, current->id, gid);
-            if (!link) return std::unexpected(store_failure(link.error()));
-            return domain::decide_app_group_assign(gid, *link, *priority, assignment, actor);
-        });
+        link_decision(
+            kAppGroups, gid,
+            [&](const pj::Document&,
+                const std::optional<Json>& link) -> domain::Result<std::vector<domain::Event>> {
+                return domain::decide_app_group_assign(gid, link, *priority, assignment, actor);
+            }));
     if (!d) return std::unexpected(d.error());
     auto link = ctx.app.documents.link_data(kAppGroups, app_id, gid);
     if (!link) return std::unexpected(store_failure(link.error()));
@@ -369,54 +361,23 @@ R get_group(RequestContext& ctx, const HttpRequest&) {
 }
 
 R unassign_group(RequestContext& ctx, const HttpRequest&) {
-    const std::string gid = ctx.param("groupId");
-    const std::string actor = ctx.principal.user_id;
-    auto d = run_document_command(
-        ctx, kApps, ctx.param("appId"), Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto assigned = pj::related(tx, kAppGroups, current->id, gid);
-            if (!assigned) return std::unexpected(store_failure(assigned.error()));
-            return domain::decide_app_unassign(kAppGroups, gid, *assigned, actor);
-        });
-    if (!d) return std::unexpected(d.error());
-    return empty_response(204);
+    return unassign(ctx, kAppGroups, ctx.param("groupId"));
 }
 
 /// GET /apps/{appId}/groups: in the order assigned, `limit` (20, ≤ 200), `after`.
 R list_groups(RequestContext& ctx, const HttpRequest& req) {
     auto app = find_document(ctx, kApps, ctx.param("appId"));
     if (!app) return std::unexpected(app.error());
-    auto limit = read_limit(req, 20, 200);
-    if (!limit) return std::unexpected(limit.error());
-    auto after = cursor_param(req);
-    if (!after) return std::unexpected(after.error());
-    Json items = Json::array();
-    std::optional<std::string> next;
-    std::optional<eventstore::Error> failure;
-    uint64_t last = *after;
-    auto r = ctx.app.documents.related_ids(
-        kAppGroups, true, app->id, *after, [&](uint64_t seq, std::string_view gid) {
-            if (items.as_array().size() == *limit) {
-                next = std::to_string(last);
-                return false;
-            }
+    return relation_page(
+        ctx, req, kAppGroups, app->id, 20, 200,
+        [&](std::string_view gid) -> domain::Result<std::optional<Json>> {
             auto group = ctx.app.documents.get(domain::kGroups, gid);
             auto link = ctx.app.documents.link_data(kAppGroups, app->id, gid);
-            if (!group || !link) {
-                failure = !group ? group.error() : link.error();
-                return false;
-            }
-            if (*group && *link)
-                items.push(render_app_group(ctx, app->id, std::string(gid), **link));
-            last = seq;
-            return true;
+            if (!group || !link)
+                return std::unexpected(store_failure(!group ? group.error() : link.error()));
+            if (!*group || !*link) return std::optional<Json>();
+            return std::optional(render_app_group(ctx, app->id, std::string(gid), **link));
         });
-    if (failure) return std::unexpected(store_failure(*failure));
-    if (!r) return std::unexpected(store_failure(r.error()));
-    HttpResponse res = json_response(200, items);
-    add_link_headers(res, ctx, req, *limit, next);
-    return res;
 }
 
 }  // namespace

@@ -24,6 +24,18 @@ domain::UniqueLookup unique_lookup(eventstore::Transaction& tx, const domain::Re
         };
 }
 
+DocumentDecision link_decision(const domain::RelationKind& relation, std::string other,
+                               LinkDecide decide) {
+    return [&relation, other = std::move(other), decide = std::move(decide)](
+               const std::optional<pj::Document>& current,
+               eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+        if (!current) return std::vector<domain::Event>{};  // Subject::Either: gone meanwhile
+        auto link = pj::link_data(tx, relation, current->id, other);
+        if (!link) return std::unexpected(store_failure(link.error()));
+        return decide(*current, *link);
+    };
+}
+
 domain::Result<std::optional<pj::Document>> run_document_command_in(
     eventstore::Transaction& tx, const domain::ResourceKind& kind, const std::string& id,
     Subject subject, const DocumentDecision& decide, const std::string& metadata) {

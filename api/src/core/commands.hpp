@@ -38,6 +38,13 @@ domain::Result<std::optional<projections::Document>> run_document_command_in(
     eventstore::Transaction& tx, const domain::ResourceKind& kind, const std::string& id,
     Subject subject, const DocumentDecision& decide, const std::string& metadata);
 
+/// Decides from the existing document and its link to `other` in `relation`: the link's data
+/// (`{}` for relations that keep none), nullopt when not linked — read on the writer.
+using LinkDecide = std::function<domain::Result<std::vector<domain::Event>>(
+    const projections::Document& current, const std::optional<domain::Json>& link)>;
+DocumentDecision link_decision(const domain::RelationKind& relation, std::string other,
+                               LinkDecide decide);
+
 /// Who holds a unique key of `kind`, for decide functions (writer side).
 domain::UniqueLookup unique_lookup(eventstore::Transaction& tx, const domain::ResourceKind& kind);
 

@@ -153,6 +153,47 @@ domain::Result<HttpResponse> document_page(
     return res;
 }
 
+domain::Result<HttpResponse> relation_page(
+    RequestContext& ctx, const HttpRequest& req, const domain::RelationKind& relation,
+    const std::string& left, size_t fallback, size_t max,
+    const std::function<domain::Result<std::optional<domain::Json>>(std::string_view other)>&
+        render) {
+    auto limit = read_limit(req, fallback, max);
+    if (!limit) return std::unexpected(limit.error());
+    auto after = cursor_param(req);
+    if (!after) return std::unexpected(after.error());
+    domain::Json items = domain::Json::array();
+    std::optional<std::string> next;
+    std::optional<domain::Error> failure;
+    uint64_t last = *after;
+    auto r = ctx.app.documents.related_ids(relation, true, left, *after,
+                                           [&](uint64_t seq, std::string_view other) {
+                                               if (items.as_array().size() == *limit) {
+                                                   next = std::to_string(last);
+                                                   return false;
+                                               }
+                                               auto item = render(other);
+                                               if (!item) {
+                                                   failure = item.error();
+                                                   return false;
+                                               }
+                                               if (*item) items.push(std::move(**item));
+                                               last = seq;
+                                               return true;
+                                           });
+    if (failure) return std::unexpected(*failure);
+    if (!r) return std::unexpected(store_failure(r.error()));
+    HttpResponse res = json_response(200, items);
+    add_link_headers(res, ctx, req, *limit, next);
+    return res;
+}
+
+domain::Json iso_field(const domain::Json& data, std::string_view key) {
+    const domain::Json* v = data.find(key);
+    return v && v->is_int() ? domain::Json(domain::format_iso8601(v->as_int()))
+                            : domain::Json(nullptr);
+}
+
 std::string new_document_id(RequestContext& ctx, const domain::ResourceKind& kind) {
     return ctx.app.ids.next(kind.id_prefix);
 }

@@ -64,6 +64,18 @@ domain::Result<HttpResponse> document_page(
     size_t max, const std::function<bool(const projections::Document&)>& keep,
     const std::function<domain::Json(const projections::Document&)>& render);
 
+/// One page of `left`'s links in `relation`, in the order they were made: `limit` (default
+/// `fallback`, at most `max`), the opaque cursor `after`, Link headers. `render(other)` gives a
+/// link's JSON, or nullopt to skip it (its other side is gone).
+domain::Result<HttpResponse> relation_page(
+    RequestContext& ctx, const HttpRequest& req, const domain::RelationKind& relation,
+    const std::string& left, size_t fallback, size_t max,
+    const std::function<domain::Result<std::optional<domain::Json>>(std::string_view other)>&
+        render);
+
+/// The ISO-8601 text of `data[key]` kept as epoch ms (a link's `created`), or null.
+domain::Json iso_field(const domain::Json& data, std::string_view key);
+
 /// A fresh id for a document of `kind` (its Okta prefix + 17 base62 characters).
 std::string new_document_id(RequestContext& ctx, const domain::ResourceKind& kind);
 

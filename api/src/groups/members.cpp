@@ -24,13 +24,12 @@ namespace {
 /// Adding (`add`) or removing `user_id`, decided on the writer from the group's state and the
 /// membership read model.
 DocumentDecision membership(const std::string& user_id, bool add, const std::string& actor) {
-    return [user_id, add, actor](
-               const std::optional<pj::Document>& current,
-               eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-        auto member = pj::related(tx, kGroupMembers, current->id, user_id);
-        if (!member) return std::unexpected(store_failure(member.error()));
-        return domain::decide_group_membership(current->state, user_id, add, *member, actor);
-    };
+    return link_decision(
+        kGroupMembers, user_id,
+        [user_id, add, actor](const pj::Document& current, const std::optional<Json>& link) {
+            return domain::decide_group_membership(current.state, user_id, add, link.has_value(),
+                                                   actor);
+        });
 }
 
 /// GET /api/v1/groups/{groupId}/users: in the order members joined (Everyone: in the order

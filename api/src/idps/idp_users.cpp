@@ -4,7 +4,6 @@
 #include "core/commands.hpp"
 #include "core/documents_http.hpp"
 #include "core/json_io.hpp"
-#include "core/pagination.hpp"
 #include "idledger/domain/identity_provider.hpp"
 #include "idps/idps.hpp"
 #include "users/user_commands.hpp"
@@ -19,19 +18,14 @@ namespace pj = projections;
 
 namespace {
 
-Json iso(const Json& data, std::string_view key) {
-    const Json* v = data.find(key);
-    return v && v->is_int() ? Json(domain::format_iso8601(v->as_int())) : Json(nullptr);
-}
-
 /// Okta's IdentityProviderApplicationUser.
 Json render_link(const RequestContext& ctx, const std::string& idp_id, std::string_view user_id,
                  const Json& link) {
     Json j = Json::object();
     j.set("id", std::string(user_id));
     j.set("externalId", link.string_at("externalId"));
-    j.set("created", iso(link, "created"));
-    j.set("lastUpdated", iso(link, "lastUpdated"));
+    j.set("created", iso_field(link, "created"));
+    j.set("lastUpdated", iso_field(link, "lastUpdated"));
     j.set("profile", Json::object());
     const std::string idp = ctx.base_url + "/api/v1/idps/" + idp_id;
     Json links = Json::object();
@@ -54,12 +48,11 @@ R link_user(RequestContext& ctx, const HttpRequest& req) {
     const std::string actor = ctx.principal.user_id;
     auto d = run_document_command(
         ctx, kIdps, idp_id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto link = pj::link_data(tx, kIdpUsers, current->id, uid);
-            if (!link) return std::unexpected(store_failure(link.error()));
-            return domain::decide_idp_link(uid, *external, *link, actor);
-        });
+        link_decision(kIdpUsers, uid,
+                      [&](const pj::Document&, const std::optional<Json>& link)
+                          -> domain::Result<std::vector<domain::Event>> {
+                          return domain::decide_idp_link(uid, *external, link, actor);
+                      }));
     if (!d) return std::unexpected(d.error());
     auto link = ctx.app.documents.link_data(kIdpUsers, idp_id, uid);
     if (!link) return std::unexpected(store_failure(link.error()));
@@ -77,20 +70,26 @@ R get_user(RequestContext& ctx, const HttpRequest&) {
     return json_response(200, render_link(ctx, idp->id, user->user.id, **link));
 }
 
+/// Unlinks `user_id` from IdP `idp_id` (no event when it was not linked).
+domain::Result<void> unlink(RequestContext& ctx, const std::string& idp_id, Subject subject,
+                            const std::string& user_id) {
+    const std::string actor = ctx.principal.user_id;
+    auto d = run_document_command(
+        ctx, kIdps, idp_id, subject,
+        link_decision(kIdpUsers, user_id,
+                      [&](const pj::Document&, const std::optional<Json>& link)
+                          -> domain::Result<std::vector<domain::Event>> {
+                          return domain::decide_idp_unlink(user_id, link.has_value(), actor);
+                      }));
+    if (!d) return std::unexpected(d.error());
+    return {};
+}
+
 R unlink_user(RequestContext& ctx, const HttpRequest&) {
     auto user = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!user) return std::unexpected(user.error());
-    const std::string uid = user->user.id;
-    const std::string actor = ctx.principal.user_id;
-    auto d = run_document_command(
-        ctx, kIdps, ctx.param("idpId"), Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto linked = pj::related(tx, kIdpUsers, current->id, uid);
-            if (!linked) return std::unexpected(store_failure(linked.error()));
-            return domain::decide_idp_unlink(uid, *linked, actor);
-        });
-    if (!d) return std::unexpected(d.error());
+    if (auto done = unlink(ctx, ctx.param("idpId"), Subject::Existing, user->user.id); !done)
+        return std::unexpected(done.error());
     return empty_response(204);
 }
 
@@ -98,34 +97,13 @@ R unlink_user(RequestContext& ctx, const HttpRequest&) {
 R list_users(RequestContext& ctx, const HttpRequest& req) {
     auto idp = find_document(ctx, kIdps, ctx.param("idpId"));
     if (!idp) return std::unexpected(idp.error());
-    auto limit = read_limit(req, 20, 200);
-    if (!limit) return std::unexpected(limit.error());
-    auto after = cursor_param(req);
-    if (!after) return std::unexpected(after.error());
-    Json items = Json::array();
-    std::optional<std::string> next;
-    std::optional<eventstore::Error> failure;
-    uint64_t last = *after;
-    auto r = ctx.app.documents.related_ids(
-        kIdpUsers, true, idp->id, *after, [&](uint64_t seq, std::string_view uid) {
-            if (items.as_array().size() == *limit) {
-                next = std::to_string(last);
-                return false;
-            }
-            auto link = ctx.app.documents.link_data(kIdpUsers, idp->id, uid);
-            if (!link) {
-                failure = link.error();
-                return false;
-            }
-            if (*link) items.push(render_link(ctx, idp->id, uid, **link));
-            last = seq;
-            return true;
-        });
-    if (failure) return std::unexpected(store_failure(*failure));
-    if (!r) return std::unexpected(store_failure(r.error()));
-    HttpResponse res = json_response(200, items);
-    add_link_headers(res, ctx, req, *limit, next);
-    return res;
+    return relation_page(ctx, req, kIdpUsers, idp->id, 20, 200,
+                         [&](std::string_view uid) -> domain::Result<std::optional<Json>> {
+                             auto link = ctx.app.documents.link_data(kIdpUsers, idp->id, uid);
+                             if (!link) return std::unexpected(store_failure(link.error()));
+                             if (!*link) return std::optional<Json>();
+                             return std::optional(render_link(ctx, idp->id, uid, **link));
+                         });
 }
 
 /// GET /users/{userId}/idps: the IdPs the user is linked to, in the order linked.
@@ -159,19 +137,8 @@ domain::Result<void> unlink_user_everywhere(RequestContext& ctx, const std::stri
                                                return true;
                                            });
     if (!r) return std::unexpected(store_failure(r.error()));
-    const std::string actor = ctx.principal.user_id;
-    for (const auto& id : linked) {
-        auto d = run_document_command(
-            ctx, kIdps, id, Subject::Either,
-            [&](const std::optional<pj::Document>& current,
-                eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-                if (!current) return std::vector<domain::Event>{};
-                auto is = pj::related(tx, kIdpUsers, id, user_id);
-                if (!is) return std::unexpected(store_failure(is.error()));
-                return domain::decide_idp_unlink(user_id, *is, actor);
-            });
-        if (!d) return std::unexpected(d.error());
-    }
+    for (const auto& id : linked)
+        if (auto done = unlink(ctx, id, Subject::Either, user_id); !done) return done;
     return {};
 }
 

@@ -5,7 +5,6 @@
 #include "core/commands.hpp"
 #include "core/documents_http.hpp"
 #include "core/json_io.hpp"
-#include "core/pagination.hpp"
 #include "idledger/domain/linked_object.hpp"
 #include "linked_objects/linked_objects.hpp"
 #include "users/user_commands.hpp"
@@ -54,6 +53,27 @@ Json user_link(const RequestContext& ctx, const std::string& user_id) {
     return j;
 }
 
+/// Changes the primary of `associated_id` in definition `def` (204): `decide` gets the
+/// associated user's side and the primary side it points to now, if any.
+using PrimaryChange = std::function<std::vector<domain::Event>(
+    const pj::Document& def, const std::string& associated_side,
+    const std::optional<std::string>& primary_now)>;
+
+R change_primary(RequestContext& ctx, const std::string& def_id, const std::string& associated_id,
+                 const PrimaryChange& decide) {
+    auto done = run_document_command(
+        ctx, kLinkedObjects, def_id, Subject::Existing,
+        [&](const std::optional<pj::Document>& current,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            const std::string right = domain::link_side(current->id, current->seq, associated_id);
+            auto now = pj::left_of(tx, kObjectLinks, right);
+            if (!now) return std::unexpected(store_failure(now.error()));
+            return decide(*current, right, *now);
+        });
+    if (!done) return std::unexpected(done.error());
+    return empty_response(204);
+}
+
 R set_link(RequestContext& ctx, const HttpRequest&) {
     auto associated = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("userId")));
     if (!associated) return std::unexpected(associated.error());
@@ -62,20 +82,12 @@ R set_link(RequestContext& ctx, const HttpRequest&) {
     auto primary = find_user_or_404(ctx, resolve_user_ref(ctx, ctx.param("primaryUserId")));
     if (!primary) return std::unexpected(primary.error());
     const std::string actor = ctx.principal.user_id;
-    const std::string a = associated->user.id;
     const std::string p = primary->user.id;
-    auto done = run_document_command(
-        ctx, kLinkedObjects, def->id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            const std::string right = domain::link_side(current->id, current->seq, a);
-            auto now = pj::left_of(tx, kObjectLinks, right);
-            if (!now) return std::unexpected(store_failure(now.error()));
-            return domain::decide_link(domain::link_side(current->id, current->seq, p), right, *now,
-                                       actor);
-        });
-    if (!done) return std::unexpected(done.error());
-    return empty_response(204);
+    return change_primary(ctx, def->id, associated->user.id,
+                          [&](const pj::Document& d, const std::string& right, const auto& now) {
+                              return domain::decide_link(domain::link_side(d.id, d.seq, p), right,
+                                                         now, actor);
+                          });
 }
 
 R remove_link(RequestContext& ctx, const HttpRequest&) {
@@ -84,18 +96,11 @@ R remove_link(RequestContext& ctx, const HttpRequest&) {
     auto def = primary_definition(ctx, ctx.param("primaryRelationshipName"));
     if (!def) return std::unexpected(def.error());
     const std::string actor = ctx.principal.user_id;
-    const std::string a = associated->user.id;
-    auto done = run_document_command(
-        ctx, kLinkedObjects, def->id, Subject::Existing,
-        [&](const std::optional<pj::Document>& current,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            const std::string right = domain::link_side(current->id, current->seq, a);
-            auto now = pj::left_of(tx, kObjectLinks, right);
-            if (!now) return std::unexpected(store_failure(now.error()));
-            return domain::decide_unlink(now->value_or(""), right, now->has_value(), actor);
-        });
-    if (!done) return std::unexpected(done.error());
-    return empty_response(204);
+    return change_primary(ctx, def->id, associated->user.id,
+                          [&](const pj::Document&, const std::string& right, const auto& now) {
+                              return domain::decide_unlink(now.value_or(""), right, now.has_value(),
+                                                           actor);
+                          });
 }
 
 /// By the primary name: the user's one primary ([] or one entry). By the associated name: the
@@ -114,26 +119,10 @@ R get_links(RequestContext& ctx, const HttpRequest& req) {
         if (*left) items.push(user_link(ctx, domain::user_of_side(**left)));
         return json_response(200, items);
     }
-    auto limit = read_limit(req, 200, 1000);
-    if (!limit) return std::unexpected(limit.error());
-    auto after = cursor_param(req);
-    if (!after) return std::unexpected(after.error());
-    std::optional<std::string> next;
-    uint64_t last = *after;
-    auto r = ctx.app.documents.related_ids(
-        kObjectLinks, true, side, *after, [&](uint64_t seq, std::string_view right) {
-            if (items.as_array().size() == *limit) {
-                next = std::to_string(last);
-                return false;
-            }
-            items.push(user_link(ctx, domain::user_of_side(right)));
-            last = seq;
-            return true;
-        });
-    if (!r) return std::unexpected(store_failure(r.error()));
-    HttpResponse res = json_response(200, items);
-    add_link_headers(res, ctx, req, *limit, next);
-    return res;
+    return relation_page(ctx, req, kObjectLinks, side, 200, 1000,
+                         [&](std::string_view right) -> domain::Result<std::optional<Json>> {
+                             return std::optional(user_link(ctx, domain::user_of_side(right)));
+                         });
 }
 
 }  // namespace
@@ -156,6 +145,9 @@ domain::Result<void> remove_links_of_user(RequestContext& ctx, const std::string
                                                          return true;
                                                      });
         if (!scanned) return std::unexpected(store_failure(scanned.error()));
+        auto has_primary = ctx.app.documents.left_of(kObjectLinks, side);
+        if (!has_primary) return std::unexpected(store_failure(has_primary.error()));
+        if (associated.empty() && !*has_primary) continue;  // no link here: no command
         auto done = run_document_command(
             ctx, kLinkedObjects, def.id, Subject::Either,
             [&](const std::optional<pj::Document>& current,

@@ -99,6 +99,10 @@ Json with_id(std::string_view id, const Json& content);
 /// update that changes none of them decides no event.
 bool same_fields(const Json& a, const Json& b, std::initializer_list<std::string_view> keys);
 
+/// Whether every member of `content` already stands in `state` with the same value: a replace
+/// that would change nothing decides no event.
+bool holds_all(const Json& state, const Json& content);
+
 /// Characters (code points) in UTF-8 text: Okta's length limits count characters, not bytes.
 size_t utf8_length(std::string_view s);
 
@@ -117,6 +121,21 @@ std::vector<Event> decide_status(const Json& current, bool active, const StatusE
                                  Json data = Json::object());
 /// For evolve: applies an activation or deactivation; false when `e` is neither.
 bool apply_status(Json& state, const Event& e, const StatusEvents& types);
+
+/// The events of a document whose creating and replacing events carry its content in one member
+/// (`{"id", <field>: {...}, "status"}` and `{<field>: {...}}`) and whose status is
+/// ACTIVE/INACTIVE (applications, identity providers).
+struct ContentEvents {
+    std::string_view created;
+    std::string_view updated;
+    std::string_view deleted;
+    std::string_view field;
+    StatusEvents status;
+};
+/// For evolve: folds one such event (dates stamped); any other event (a relation's) changes
+/// nothing.
+void evolve_content(std::optional<Json>& state, const Event& e, Millis at,
+                    const ContentEvents& types);
 
 /// Collects Okta `errorCauses` while a request body is validated: each problem becomes one
 /// cause "field: reason"; `result()` is 400 E0000001 naming the first field when any was found.
