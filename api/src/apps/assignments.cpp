@@ -8,6 +8,7 @@
 #include "core/documents_http.hpp"
 #include "core/json_io.hpp"
 #include "core/pagination.hpp"
+#include "groups/groups.hpp"
 #include "idledger/domain/app.hpp"
 #include "idledger/domain/group.hpp"
 #include "idledger/domain/ids.hpp"
@@ -69,37 +70,28 @@ Json render_app_group(const RequestContext& ctx, const std::string& app_id,
     return j;
 }
 
-domain::Error not_assigned(const std::string& id, std::string_view what) {
-    return domain::Error{domain::ErrorCode::NotFound, id + " (" + std::string(what) + ")", {}};
-}
-
 /// The group through which `user_id` is assigned to the app (Everyone counts), if any.
 domain::Result<std::optional<std::pair<std::string, Json>>> assigned_group(
     RequestContext& ctx, const std::string& app_id, const std::string& user_id) {
     std::optional<std::pair<std::string, Json>> found;
-    std::optional<eventstore::Error> failure;
+    std::optional<domain::Error> failure;
     auto r = ctx.app.documents.related_ids(
         kAppGroups, true, app_id, 0, [&](uint64_t, std::string_view gid) {
-            bool member = gid == domain::kEveryoneGroupId;
+            auto member = groups::is_member(ctx, gid, user_id);
             if (!member) {
-                auto g = ctx.app.documents.get(domain::kGroups, gid);
-                auto m = ctx.app.documents.related(domain::kGroupMembers, gid, user_id);
-                if (!g || !m) {
-                    failure = !g ? g.error() : m.error();
-                    return false;
-                }
-                member = *g && *m;
+                failure = member.error();
+                return false;
             }
-            if (!member) return true;
+            if (!*member) return true;
             auto link = ctx.app.documents.link_data(kAppGroups, app_id, gid);
             if (!link) {
-                failure = link.error();
+                failure = store_failure(link.error());
                 return false;
             }
             found = std::pair{std::string(gid), link->value_or(Json::object())};
             return false;
         });
-    if (failure) return std::unexpected(store_failure(*failure));
+    if (failure) return std::unexpected(*failure);
     if (!r) return std::unexpected(store_failure(r.error()));
     return found;
 }
@@ -145,7 +137,7 @@ R get_user(RequestContext& ctx, const HttpRequest&) {
     if (*link) return json_response(200, render_app_user(ctx, app->id, user->user, **link));
     auto via = assigned_group(ctx, app->id, user->user.id);
     if (!via) return std::unexpected(via.error());
-    if (!*via) return std::unexpected(not_assigned(user->user.id, "AppUser"));
+    if (!*via) return domain::not_found(user->user.id, "AppUser");
     return json_response(200,
                          render_app_user(ctx, app->id, user->user, (*via)->second, (*via)->first));
 }
@@ -221,7 +213,7 @@ R list_users(RequestContext& ctx, const HttpRequest& req) {
     if (!cursor) return std::unexpected(cursor.error());
     Json items = Json::array();
     std::optional<std::string> next;
-    std::optional<eventstore::Error> failure;
+    std::optional<domain::Error> failure;
     size_t examined = 0;
     const std::string app_id = app->id;
     // Whether one more may be examined: past the bound, the page ends with `resume` as cursor.
@@ -240,33 +232,33 @@ R list_users(RequestContext& ctx, const HttpRequest& req) {
                 auto row = ctx.app.reader.user(uid);
                 auto link = ctx.app.documents.link_data(kAppUsers, app_id, uid);
                 if (!row || !link) {
-                    failure = !row ? row.error() : link.error();
+                    failure = store_failure(!row ? row.error() : link.error());
                     return false;
                 }
                 if (*row && *link) items.push(render_app_user(ctx, app_id, (*row)->user, **link));
                 last = "u" + std::to_string(seq);
                 return true;
             });
-        if (!r) failure = r.error();
+        if (!r) failure = store_failure(r.error());
     }
     // Then the groups, each from its first member (or where the cursor left it).
-    std::vector<std::pair<uint64_t, std::string>> groups;
+    std::vector<std::pair<uint64_t, std::string>> assigned;
     if (!failure && !next) {
         auto r = ctx.app.documents.related_ids(kAppGroups, true, app_id, 0,
                                                [&](uint64_t seq, std::string_view gid) {
-                                                   groups.emplace_back(seq, gid);
+                                                   assigned.emplace_back(seq, gid);
                                                    return true;
                                                });
-        if (!r) failure = r.error();
+        if (!r) failure = store_failure(r.error());
     }
-    for (size_t gi = 0; gi < groups.size() && !failure && !next; ++gi) {
-        const auto& [gseq, gid] = groups[gi];
+    for (size_t gi = 0; gi < assigned.size() && !failure && !next; ++gi) {
+        const auto& [gseq, gid] = assigned[gi];
         if (cursor->in_groups && gseq < cursor->seq) continue;
         const uint64_t from = cursor->in_groups && gseq == cursor->seq ? cursor->member : 0;
         auto link = ctx.app.documents.link_data(kAppGroups, app_id, gid);
         auto group = ctx.app.documents.get(domain::kGroups, gid);
         if (!link || !group) {
-            failure = !link ? link.error() : group.error();
+            failure = store_failure(!link ? link.error() : group.error());
             break;
         }
         if (!*group || !*link) continue;  // deleted since it was assigned
@@ -277,19 +269,17 @@ R list_users(RequestContext& ctx, const HttpRequest& req) {
             resume = "g" + std::to_string(gseq) + "." + std::to_string(mseq);
             auto direct = ctx.app.documents.related(kAppUsers, app_id, row.user.id);
             if (!direct) {
-                failure = direct.error();
+                failure = store_failure(direct.error());
                 return false;
             }
             if (*direct) return true;
             for (size_t earlier = 0; earlier < gi; ++earlier) {
-                const std::string& eg = groups[earlier].second;
-                if (eg == domain::kEveryoneGroupId) return true;
-                auto m = ctx.app.documents.related(domain::kGroupMembers, eg, row.user.id);
+                auto m = groups::is_member(ctx, assigned[earlier].second, row.user.id);
                 if (!m) {
                     failure = m.error();
                     return false;
                 }
-                if (*m) return true;
+                if (*m) return true;  // shown through the earlier group
             }
             items.push(render_app_user(ctx, app_id, row.user, **link, gid));
             return true;
@@ -303,7 +293,7 @@ R list_users(RequestContext& ctx, const HttpRequest& req) {
                 domain::kGroupMembers, true, gid, from, [&](uint64_t mseq, std::string_view uid) {
                     auto row = ctx.app.reader.user(uid);
                     if (!row) {
-                        failure = row.error();
+                        failure = store_failure(row.error());
                         return false;
                     }
                     if (!*row) {
@@ -313,9 +303,9 @@ R list_users(RequestContext& ctx, const HttpRequest& req) {
                     return visit(mseq, **row);
                 });
         }
-        if (!r) failure = r.error();
+        if (!r) failure = store_failure(r.error());
     }
-    if (failure) return std::unexpected(store_failure(*failure));
+    if (failure) return std::unexpected(*failure);
     HttpResponse res = json_response(200, items);
     add_link_headers(res, ctx, req, *limit, next);
     return res;
@@ -356,7 +346,7 @@ R get_group(RequestContext& ctx, const HttpRequest&) {
     if (!link) return std::unexpected(store_failure(link.error()));
     auto group = ctx.app.documents.get(domain::kGroups, gid);
     if (!group) return std::unexpected(store_failure(group.error()));
-    if (!*link || !*group) return std::unexpected(not_assigned(gid, "ApplicationGroupAssignment"));
+    if (!*link || !*group) return domain::not_found(gid, "ApplicationGroupAssignment");
     return json_response(200, render_app_group(ctx, app->id, gid, **link));
 }
 

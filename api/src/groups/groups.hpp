@@ -25,6 +25,11 @@ domain::Result<void> add_new_user_to_groups(eventstore::Transaction& tx,
                                             const std::string& user_id, const std::string& metadata,
                                             const std::string& actor);
 
+/// Whether `user_id` is a member of group `group_id` now: always for Everyone, never for a
+/// group deleted since (its membership entries stay behind).
+domain::Result<bool> is_member(RequestContext& ctx, std::string_view group_id,
+                               std::string_view user_id);
+
 /// After a user's permanent deletion: removes it from every group it was in.
 domain::Result<void> remove_from_all_groups(RequestContext& ctx, const std::string& user_id);
 

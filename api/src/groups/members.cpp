@@ -137,6 +137,17 @@ domain::Result<void> add_new_user_to_groups(eventstore::Transaction& tx,
     return {};
 }
 
+domain::Result<bool> is_member(RequestContext& ctx, std::string_view group_id,
+                               std::string_view user_id) {
+    if (group_id == domain::kEveryoneGroupId) return true;
+    auto group = ctx.app.documents.get(kGroups, group_id);
+    if (!group) return std::unexpected(store_failure(group.error()));
+    if (!*group) return false;
+    auto member = ctx.app.documents.related(kGroupMembers, group_id, user_id);
+    if (!member) return std::unexpected(store_failure(member.error()));
+    return *member;
+}
+
 domain::Result<void> remove_from_all_groups(RequestContext& ctx, const std::string& user_id) {
     std::vector<std::string> groups;
     auto r = ctx.app.documents.related_ids(kGroupMembers, false, user_id, 0,

@@ -66,10 +66,6 @@ R create(RequestContext& ctx, const HttpRequest& req) {
     const Json* primary = body->find("primary");
     const std::string id = primary && primary->is_object() ? primary->string_at("name") : "";
     const std::string actor = ctx.principal.user_id;
-    auto check = domain::linked_object_definition(*body, [](auto, auto) {
-        return std::optional<std::string>();  // names are checked again on the writer
-    });
-    if (!check) return std::unexpected(check.error());
     auto done = run_document_command(
         ctx, kLinkedObjects, id, Subject::Either,
         [&](const std::optional<pj::Document>&,
