@@ -9,6 +9,8 @@ const CatalogueEntry& catalogue(ErrorCode code) {
     static const CatalogueEntry kInvalid{400, "E0000002", "The request was not valid: {0}"};
     static const CatalogueEntry kMalformed{400, "E0000003",
                                            "The request body was not well-formed."};
+    static const CatalogueEntry kRoleAssigned{
+        409, "E0000090", "The role specified is already assigned to the user."};
     static const CatalogueEntry kSession{403, "E0000005", "Invalid session"};
     static const CatalogueEntry kPermission{
         403, "E0000006", "You do not have permission to perform the requested action"};
@@ -80,6 +82,8 @@ const CatalogueEntry& catalogue(ErrorCode code) {
             return kDeleteApp;
         case ErrorCode::LinkedObjectConflict:
             return kLinked;
+        case ErrorCode::RoleAlreadyAssigned:
+            return kRoleAssigned;
         case ErrorCode::ValidationFailed:
             return kValidation;
         case ErrorCode::InvalidRequest:

@@ -22,6 +22,7 @@ const RelationKind kGroupMembers{
     .removed = {ev::kUserRemoved, "group.user_membership.remove",
                 "Remove user from group membership"},
     .other_field = "userId",
+    .authorizes_right = true,
 };
 
 namespace {
@@ -32,7 +33,13 @@ constexpr EventType kEvents[] = {
     {ev::kDeleted, "group.lifecycle.delete", "Delete okta group"},
     kGroupMembers.added,
     kGroupMembers.removed,
+    {role_event::kGroupGranted, "group.privilege.grant", "Grant group privilege"},
+    {role_event::kGroupRevoked, "group.privilege.revoke", "Revoke group privilege"},
 };
+
+// A deleted group's roles leave its members with it.
+constexpr std::string_view kAuthorizing[] = {role_event::kGroupGranted, role_event::kGroupRevoked,
+                                             ev::kDeleted};
 
 constexpr const RelationKind* kRelations[] = {&kGroupMembers};
 
@@ -58,7 +65,23 @@ void evolve(std::optional<Json>& state, const Event& e, Millis at) {
         state->set("lastUpdated", at);
     } else if (e.type == ev::kUserAdded || e.type == ev::kUserRemoved) {
         state->set("lastMembershipUpdated", at);
+    } else {
+        std::vector<RoleAssignment> roles = group_roles(*state);
+        if (!apply_role_event(roles, role_event::kGroupGranted, role_event::kGroupRevoked, e, at,
+                              state->string_at("id")))
+            return;
+        Json list = Json::array();
+        for (const auto& r : roles) list.push(r.to_json());
+        if (roles.empty())
+            state->erase("roles");
+        else
+            state->set("roles", std::move(list));
     }
+}
+
+std::vector<IndexKey> group_keys(const Json& s) {
+    if (group_roles(s).empty()) return {};
+    return {{"holds", "roles"}};
 }
 
 std::string group_name(const Json& state) {
@@ -85,14 +108,24 @@ const ResourceKind kGroups{
     .stream_prefix = "group-",
     .family = "groups",
     .id_prefix = "00g",
-    .schema_version = 1,
+    .schema_version = 2,
     .events = kEvents,
     .evolve = evolve,
     .unique_keys = unique_keys,
+    .group_keys = group_keys,
     .relations = kRelations,
     .log_target_type = "UserGroup",
     .log_name_field = "profile.name",
+    .authorizing_events = kAuthorizing,
 };
+
+std::vector<RoleAssignment> group_roles(const Json& state) {
+    std::vector<RoleAssignment> out;
+    if (const Json* r = state.find("roles"); r && r->is_array())
+        for (const auto& e : r->as_array())
+            if (auto a = RoleAssignment::from_json(e)) out.push_back(std::move(*a));
+    return out;
+}
 
 Result<Json> group_profile(const Json& body, const UniqueLookup& owner_of, std::string_view self) {
     if (!body.is_object()) return fail(ErrorCode::MalformedBody);

@@ -30,6 +30,7 @@ constexpr LogMapping kMappings[] = {
     {"UserUnlocked", "user.account.unlock_by_admin", "Unlock Okta user", "User"},
     {"UserFactorsReset", "user.mfa.factor.reset_all", "Reset all factors for user", "User"},
     {"UserRoleGranted", "user.account.privilege.grant", "Grant user privilege", "User"},
+    {"UserRoleRevoked", "user.account.privilege.revoke", "Revoke user privilege", "User"},
     {"UserEmailFailed", "system.email.delivery", "Email delivery failed", "User"},
     {"SecurityAuthenticationRefused", "security.request.blocked",
      "Request refused: authentication failed", ""},

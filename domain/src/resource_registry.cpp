@@ -7,8 +7,11 @@
 #include "idledger/domain/identity_provider.hpp"
 #include "idledger/domain/linked_object.hpp"
 #include "idledger/domain/network_zone.hpp"
+#include "idledger/domain/notification.hpp"
 #include "idledger/domain/resource.hpp"
+#include "idledger/domain/roles.hpp"
 #include "idledger/domain/sms_template.hpp"
+#include "idledger/domain/subscription.hpp"
 #include "idledger/domain/threat_insight.hpp"
 #include "idledger/domain/trusted_origin.hpp"
 
@@ -16,8 +19,9 @@ namespace idledger::domain {
 
 const std::vector<const ResourceKind*>& resource_kinds() {
     static const std::vector<const ResourceKind*> kKinds = {
-        &kApiTokens, &kSmsTemplates, &kTrustedOrigins, &kNetworkZones,  &kThreatInsight,
-        &kGroups,    &kApps,         &kIdps,           &kLinkedObjects,
+        &kApiTokens,     &kSmsTemplates, &kTrustedOrigins, &kNetworkZones,
+        &kThreatInsight, &kGroups,       &kApps,           &kIdps,
+        &kLinkedObjects, &kCustomRoles,  &kSubscriptions,  &kNotifications,
     };
     return kKinds;
 }

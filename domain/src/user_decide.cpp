@@ -73,7 +73,7 @@ Result<std::vector<Event>> decide_create(const CreateUserCommand& cmd, bool logi
     events.push_back(Event{std::string(ev::kCreated), std::move(d)});
     for (const auto& role : cmd.roles) {
         Json r = Json::object();
-        r.set("role", role);
+        r.set("type", role);
         events.push_back(Event{std::string(ev::kRoleGranted), std::move(r)});
     }
     if (cmd.activate) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "idledger/domain/roles.hpp"
 #include "idledger/domain/user.hpp"
 
 namespace idledger::domain {
@@ -60,7 +61,8 @@ std::string User::login() const { return profile.string_at("login"); }
 std::string User::email() const { return profile.string_at("email"); }
 
 bool User::has_role(std::string_view role) const {
-    return std::find(roles.begin(), roles.end(), role) != roles.end();
+    return std::any_of(roles.begin(), roles.end(),
+                       [&](const RoleAssignment& a) { return a.type == role; });
 }
 
 Json User::to_state_json() const {
@@ -88,8 +90,8 @@ Json User::to_state_json() const {
     j.set("providerName", provider_name);
     if (!roles.empty()) {
         Json r = Json::array();
-        for (const auto& role : roles) r.push(role);
-        j.set("roles", std::move(r));
+        for (const auto& role : roles) r.push(role.to_json());
+        j.set("roleAssignments", std::move(r));
     }
     set_opt(j, "forgotTokenDigest", forgot_token_digest);
     set_opt(j, "forgotTokenExpires", forgot_token_expires);
@@ -130,9 +132,18 @@ std::optional<User> User::from_state_json(const Json& j) {
     u.recovery_answer_hash = j.optional_string("recoveryAnswerHash");
     u.provider_type = j.string_at("providerType");
     u.provider_name = j.string_at("providerName");
-    if (const Json* r = j.find("roles"); r && r->is_array())
+    if (const Json* r = j.find("roleAssignments"); r && r->is_array())
         for (const auto& e : r->as_array())
-            if (e.is_string()) u.roles.push_back(e.as_string());
+            if (auto a = RoleAssignment::from_json(e)) u.roles.push_back(std::move(*a));
+    if (const Json* r = j.find("roles"); r && r->is_array())  // read models before assignments
+        for (const auto& e : r->as_array())
+            if (e.is_string()) {
+                Json d = Json::object();
+                d.set("type", e.as_string());
+                apply_role_event(u.roles, user_event::kRoleGranted, user_event::kRoleRevoked,
+                                 Event{std::string(user_event::kRoleGranted), std::move(d)},
+                                 u.created, u.id);
+            }
     u.forgot_token_digest = j.optional_string("forgotTokenDigest");
     u.forgot_token_expires = opt_ms(j, "forgotTokenExpires");
     u.password_warned_for = opt_ms(j, "passwordWarnedFor");
@@ -217,7 +228,7 @@ void evolve(User& u, const Event& e, Millis at) {
     // lastUpdated is what Okta shows as changed about the user: a forgot-password request or an
     // e-mail's delivery report changes nothing of it.
     if (e.type != ev::kForgotPasswordRequested && e.type != ev::kEmailDelivered &&
-        e.type != ev::kEmailFailed)
+        e.type != ev::kEmailFailed && e.type != ev::kRoleGranted && e.type != ev::kRoleRevoked)
         u.last_updated = at;
     if (e.type == ev::kProfileReplaced) {
         if (const Json* p = d.find("profile")) u.profile = *p;
@@ -267,9 +278,8 @@ void evolve(User& u, const Event& e, Millis at) {
         u.forgot_token_expires = opt_ms(d, "expiresAt");
     } else if (e.type == ev::kActivationRequested || e.type == ev::kDeactivationRequested) {
         // transitioningToStatus and the request were folded above; status waits for completion.
-    } else if (e.type == ev::kRoleGranted) {
-        std::string role = d.string_at("role");
-        if (!u.has_role(role)) u.roles.push_back(role);
+    } else {
+        apply_role_event(u.roles, ev::kRoleGranted, ev::kRoleRevoked, e, at, u.id);
     }
 }
 

@@ -222,6 +222,14 @@ Result<std::optional<Document>> DocumentReader::by_unique(const domain::Resource
     return get(kind, **id);
 }
 
+Result<std::vector<std::string>> DocumentReader::grouped(const domain::ResourceKind& kind,
+                                                         std::string_view index,
+                                                         std::string_view value) const {
+    auto v = store_.get(keys_family(kind), index_key('g', index, value));
+    if (!v) return std::unexpected(v.error());
+    return split_ids(v->value_or(std::string()));
+}
+
 Result<void> DocumentReader::scan(const domain::ResourceKind& kind, uint64_t after_seq,
                                   const std::function<bool(const Document&)>& visit) const {
     std::optional<eventstore::Error> failure;

@@ -18,6 +18,7 @@ using eventstore::encode_u64;
 
 namespace {
 constexpr std::string_view kActingSuperAdmins = "acting_super_admins";
+constexpr std::string_view kRoleHolders = "role_holders";
 /// "user_count" -> how many users exist (8 bytes): the built-in Everyone group's usersCount.
 constexpr std::string_view kUserCount = "user_count";
 
@@ -103,14 +104,17 @@ Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string
 }
 
 bool acting_super_admin(const domain::User& u) {
-    return std::find(u.roles.begin(), u.roles.end(), "SUPER_ADMIN") != u.roles.end() &&
-           u.status != domain::UserStatus::Suspended &&
+    return u.has_role("SUPER_ADMIN") && u.status != domain::UserStatus::Suspended &&
            u.status != domain::UserStatus::Deprovisioned &&
            u.transitioning_to != domain::UserStatus::Deprovisioned;
 }
 
 Result<std::vector<std::string>> acting_super_admins(Transaction& tx) {
     return read_id_set(tx, cf::kOrgIndexes, kActingSuperAdmins);
+}
+
+Result<std::vector<std::string>> role_holders(Transaction& tx) {
+    return read_id_set(tx, cf::kOrgIndexes, kRoleHolders);
 }
 
 Result<std::string> data_key(Transaction& tx, std::string_view user_id) {
@@ -123,7 +127,9 @@ std::string short_name(std::string_view login) {
     return std::string(login.substr(0, login.find('@')));
 }
 
-/// Adds or removes `id` in the set of user ids (all of one length, concatenated) at `key`.
+/// Adds or removes `id` in the set of user ids (all of one length, concatenated in id order, so
+/// the bytes do not depend on the order the ids came in: replay folds users one at a time) at
+/// `key`.
 void update_id_set(Transaction& tx, std::string_view family, std::string_view key,
                    const std::string& id, bool add) {
     auto current = tx.get(family, key);
@@ -134,7 +140,11 @@ void update_id_set(Transaction& tx, std::string_view family, std::string_view ke
         else
             i += id.size();
     }
-    if (add) ids += id;
+    if (add && !id.empty()) {
+        size_t at = 0;
+        while (at + id.size() <= ids.size() && ids.compare(at, id.size(), id) < 0) at += id.size();
+        ids.insert(at, id);
+    }
     if (ids.empty())
         tx.del(family, key);
     else
@@ -191,6 +201,7 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     const uint64_t old_seq = existed ? row->seq : 0;
     const std::string old_age_key = existed ? password_age_key(row->user) : std::string();
     const bool was_acting_admin = existed && acting_super_admin(row->user);
+    const bool held_roles = existed && !row->user.roles.empty();
     const std::vector<std::string> old_index =
         existed ? user_index_keys(row->user, row->seq) : std::vector<std::string>{};
     // The outbox entry of the request outstanding before these events (0: none).
@@ -238,6 +249,8 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
     const bool is_acting_admin = row && acting_super_admin(row->user);
     if (was_acting_admin != is_acting_admin)
         update_acting_super_admins(tx, user_id, is_acting_admin);
+    if (const bool holds_roles = row && !row->user.roles.empty(); held_roles != holds_roles)
+        update_id_set(tx, cf::kOrgIndexes, kRoleHolders, user_id, holds_roles);
     if (existed != row.has_value()) adjust_user_count(tx, row ? 1 : -1);
     if (deleted || !row) {
         if (deleted && old_request) tx.del(cf::kLifecyclePending, encode_u64(old_request));
@@ -330,7 +343,7 @@ const Projection& users_projection() {
     static const Projection kUsers{
         .name = "users",
         .stream_prefix = "user-",
-        .schema_version = 10,
+        .schema_version = 11,
         .families = {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
                      std::string(cf::kUsersBySeq), std::string(cf::kUserSnapshots),
                      std::string(cf::kUsersByShortName), std::string(cf::kLifecyclePending),

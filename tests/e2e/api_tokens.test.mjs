@@ -28,12 +28,13 @@ test('a minted token acts as its user: no admin role, no management API', async 
   const asUser = new Client(server.base, minted.body.token);
   assertOktaError(assert, await asUser.get('/api/v1/users'), 403, 'E0000006');
   assert.equal((await asUser.get('/api/v1/users/me')).body.id, user.id);
-  // Another user is "not found" whether or not it exists: a token cannot enumerate logins.
+  // Another user is refused whether or not it exists (the route's self-or-okta.users.read
+  // access decides before any look-up): a token cannot enumerate logins.
   const other = await asUser.get(`/api/v1/users/${(await api.get('/api/v1/users/me')).body.id}`);
-  assertOktaError(assert, other, 404, 'E0000007');
+  assertOktaError(assert, other, 403, 'E0000006');
   const missing = await asUser.get('/api/v1/users/nobody-at-all@example.com');
-  assertOktaError(assert, missing, 404, 'E0000007');
-  assertOktaError(assert, await asUser.get('/api/v1/users/admin@idledger.local'), 404, 'E0000007');
+  assertOktaError(assert, missing, 403, 'E0000006');
+  assertOktaError(assert, await asUser.get('/api/v1/users/admin@idledger.local'), 403, 'E0000006');
   assertOktaError(assert, await asUser.post('/api/v1/api-tokens', { name: 'x', userId: user.id }), 403, 'E0000006');
   // The user sees only its own tokens; the super admin sees all.
   assert.equal((await asUser.get('/api/v1/api-tokens')).body.length, 1);

@@ -65,6 +65,7 @@ std::string encode(const RequestMessage& m, const WorkerKeys& keys) {
         e.set("link", m.email->link);
         if (m.email->link_token) e.set("linkToken", true);
         if (!m.email->expires.empty()) e.set("expires", m.email->expires);
+        if (!m.email->about.empty()) e.set("about", m.email->about);
         j.set("email", std::move(e));
     }
     return domain::sign_json(j.dump(), keys.mac_key);
@@ -83,6 +84,7 @@ std::expected<RequestMessage, Refused> decode_request(std::string_view text,
                              e->string_at("name"),     e->string_at("login"),
                              e->string_at("link"),     t && t->is_bool() && t->as_bool(),
                              e->string_at("expires")};
+        m.email->about = e->string_at("about");
     }
     return m;
 }

@@ -39,6 +39,9 @@ struct Template {
 };
 
 Template template_for(const std::string& name) {
+    if (name == "admin-notification")
+        return {"Okta administrator notification",
+                "This is a notification you are subscribed to as an administrator:"};
     if (name == "password-reset")
         return {"Reset your password",
                 "An administrator has reset the password of your account. Choose a new one "
@@ -177,6 +180,7 @@ std::string compose_email(const EmailOrder& order, const std::string& from,
     m += "\r\n";
     m += "Hello " + text_safe(order.name.empty() ? order.login : order.name) + ",\r\n\r\n";
     m += std::string(t.lead) + "\r\n\r\n";
+    if (!order.about.empty()) m += "  " + text_safe(order.about) + "\r\n\r\n";
     if (!order.expires.empty()) m += "  It expires at " + order.expires + ".\r\n\r\n";
     m += "  " + text_safe(order.link) + "\r\n\r\n";
     m += "Your sign-in name is " + text_safe(order.login) + ".\r\n";

@@ -5,7 +5,10 @@
 #include "apps/apps.hpp"
 #include "core/commands.hpp"
 #include "idledger/domain/event_codec.hpp"
+#include "idledger/domain/notification.hpp"
 #include "idledger/domain/user_decide.hpp"
+#include "idledger/projections/documents.hpp"
+#include "notifications/notify.hpp"
 #include "tokens/api_tokens.hpp"
 #include "users/user_commands.hpp"
 
@@ -23,6 +26,24 @@ std::string worker_metadata(const workers::ResultMessage& r) {
     return m.encode();
 }
 
+/// The outcome of an admin notification's e-mail: recorded once, while it is still PENDING.
+eventstore::Outcome apply_notification_result(eventstore::Transaction& tx,
+                                              const workers::ResultMessage& r, bool& applied) {
+    using eventstore::Outcome;
+    const auto& kind = domain::kNotifications;
+    auto id = tx.get(std::string(kind.family) + "_by_seq", eventstore::encode_u64(r.position));
+    if (!id || !*id || **id != r.request_id || !r.email) return Outcome::Commit;
+    auto doc = pj::load_document(tx, kind, **id);
+    if (!doc || !*doc) return Outcome::Commit;
+    auto event = domain::decide_notification_outcome((*doc)->state, r.email->delivered,
+                                                     r.email->message_id, r.email->error);
+    if (!event) return Outcome::Commit;
+    auto done = pj::append_document_events(tx, kind, **id, *doc, {*event}, worker_metadata(r));
+    if (!done) return Outcome::Abort;
+    applied = true;
+    return Outcome::Commit;
+}
+
 }  // namespace
 
 void apply_result(App& app, const workers::ResultMessage& result,
@@ -31,7 +52,9 @@ void apply_result(App& app, const workers::ResultMessage& result,
     auto command = [&app, applied, r = result](eventstore::Transaction& tx) {
         using eventstore::Outcome;
         auto bytes = tx.get(pj::cf::kLifecyclePending, eventstore::encode_u64(r.position));
-        if (!bytes || !*bytes) return Outcome::Commit;  // completed before, or superseded
+        if (!bytes) return Outcome::Abort;
+        // Not a user's request: an admin notification, or one completed before or superseded.
+        if (!*bytes) return apply_notification_result(tx, r, *applied);
         auto pending = pj::decode_pending(r.position, **bytes);
         if (!pending || pending->id != r.request_id) return Outcome::Commit;
         auto row = pj::load_user(tx, pending->user_id);
@@ -64,6 +87,8 @@ void apply_result(App& app, const workers::ResultMessage& result,
         auto state =
             append_user_events(tx, pending->user_id, Subject::Existing, *row, events, metadata);
         if (!state) return Outcome::Abort;
+        if (!notifications::notify_for_user_events(app, tx, pending->user_id, events, metadata))
+            return Outcome::Abort;
         *applied = true;
         return Outcome::Commit;
     };

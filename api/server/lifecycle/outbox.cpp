@@ -1,6 +1,10 @@
 #include "lifecycle/outbox.hpp"
 
+#include <algorithm>
+
 #include "idledger/domain/ids.hpp"
+#include "idledger/domain/notification.hpp"
+#include "notifications/notify.hpp"
 #include "users/one_time_token.hpp"
 
 namespace idledger::api {
@@ -17,12 +21,50 @@ std::vector<uint64_t> Outbox::pending_after(uint64_t after, size_t max) {
                                        return out.size() < max;
                                    });
     if (!scanned) out.clear();
+    // Pending admin notifications are few: their positions join the user requests'.
+    auto pending = app_.documents.grouped(domain::kNotifications, "status", "PENDING");
+    if (!pending) return out;
+    for (const auto& id : *pending) {
+        auto doc = app_.documents.get(domain::kNotifications, id);
+        if (doc && *doc && (*doc)->seq > after) out.push_back((*doc)->seq);
+    }
+    std::sort(out.begin(), out.end());
+    if (out.size() > max) out.resize(max);
     return out;
+}
+
+std::optional<workers::RequestMessage> Outbox::compose_notification(uint64_t position) {
+    const auto& kind = domain::kNotifications;
+    auto id = app_.store.get(std::string(kind.family) + "_by_seq", encode_u64(position));
+    if (!id || !*id) return std::nullopt;
+    auto doc = app_.documents.get(kind, **id);
+    if (!doc || !*doc || (*doc)->state.string_at("status") != "PENDING") return std::nullopt;
+    const domain::Json& n = (*doc)->state;
+    auto row = app_.reader.user(n.string_at("recipient"));
+    if (!row || !*row) return std::nullopt;
+    const domain::User& u = (*row)->user;
+    workers::RequestMessage m;
+    m.request_id = (*doc)->id;
+    m.position = position;
+    m.user_id = u.id;
+    m.kind = domain::request_kind::kEmail;
+    const std::string first = u.profile.string_at("firstName");
+    const std::string last = u.profile.string_at("lastName");
+    m.email = workers::EmailOrder{std::string(domain::email_template::kAdminNotification),
+                                  u.email(),
+                                  first + (first.empty() || last.empty() ? "" : " ") + last,
+                                  u.login(),
+                                  public_url_ + "/admin",
+                                  false,
+                                  ""};
+    m.email->about = notifications::describe(app_, n);
+    return m;
 }
 
 std::optional<workers::RequestMessage> Outbox::compose(uint64_t position) {
     auto bytes = app_.store.get(pj::cf::kLifecyclePending, encode_u64(position));
-    if (!bytes || !*bytes) return std::nullopt;
+    if (!bytes) return std::nullopt;
+    if (!*bytes) return compose_notification(position);
     auto pending = pj::decode_pending(position, **bytes);
     if (!pending) return std::nullopt;
     workers::RequestMessage m;

@@ -1,6 +1,7 @@
 #pragma once
 // The relay's view of the log: the pending requests (lifecycle_pending, written in the same batch
-// as each requesting event), turned into request messages with what a worker needs.
+// as each requesting event) and the pending admin notifications (each at the position of the
+// event that made it), turned into request messages with what a worker needs.
 
 #include <string>
 
@@ -20,6 +21,7 @@ class Outbox final : public workers::RelaySource {
     uint64_t wait_for_log(uint64_t seen, std::chrono::steady_clock::time_point deadline) override;
 
   private:
+    std::optional<workers::RequestMessage> compose_notification(uint64_t position);
     App& app_;
     std::string public_url_;
     domain::Millis max_age_ms_;

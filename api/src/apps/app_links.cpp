@@ -142,11 +142,10 @@ domain::Result<size_t> unassign_all_of_user_in(App& app, eventstore::Transaction
 }
 
 std::vector<Route> app_link_routes() {
-    using enum Perm;
     using enum Exec;
     return {
-        {"GET", "/api/v1/users/{userId}/appLinks", "User_listAppLinks", "users", UsersRead,
-         Blocking, app_links},
+        {"GET", "/api/v1/users/{userId}/appLinks", "User_listAppLinks", "users",
+         self_or("okta.users.read"), Blocking, app_links},
     };
 }
 

@@ -161,19 +161,22 @@ Json render_app(const RequestContext& ctx, const pj::Document& d) {
 }
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kOne = "/api/v1/apps/{appId}";
     std::vector<Route> out = {
-        {"GET", kCollection, "Application_listApplications", "apps", OrgRead, Query, list},
-        {"POST", kCollection, "Application_createApplication", "apps", OrgManage, Blocking, create},
-        {"GET", kOne, "Application_getApplication", "apps", OrgRead, Inline, get},
-        {"PUT", kOne, "Application_replaceApplication", "apps", OrgManage, Blocking, replace},
-        {"DELETE", kOne, "Application_deleteApplication", "apps", OrgManage, Blocking, remove},
+        {"GET", kCollection, "Application_listApplications", "apps", need("okta.apps.read"), Query,
+         list},
+        {"POST", kCollection, "Application_createApplication", "apps", need("okta.apps.manage"),
+         Blocking, create},
+        {"GET", kOne, "Application_getApplication", "apps", need("okta.apps.read"), Inline, get},
+        {"PUT", kOne, "Application_replaceApplication", "apps", need("okta.apps.manage"), Blocking,
+         replace},
+        {"DELETE", kOne, "Application_deleteApplication", "apps", need("okta.apps.manage"),
+         Blocking, remove},
         {"POST", "/api/v1/apps/{appId}/lifecycle/activate", "Application_activateApplication",
-         "apps", OrgManage, Blocking, activate},
+         "apps", need("okta.apps.manage"), Blocking, activate},
         {"POST", "/api/v1/apps/{appId}/lifecycle/deactivate", "Application_deactivateApplication",
-         "apps", OrgManage, Blocking, deactivate},
+         "apps", need("okta.apps.manage"), Blocking, deactivate},
     };
     for (auto&& more : {assignment_routes(), app_link_routes()})
         out.insert(out.end(), more.begin(), more.end());

@@ -373,28 +373,28 @@ R list_groups(RequestContext& ctx, const HttpRequest& req) {
 }  // namespace
 
 std::vector<Route> assignment_routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kUser = "/api/v1/apps/{appId}/users/{userId}";
     constexpr std::string_view kGroup = "/api/v1/apps/{appId}/groups/{groupId}";
     return {
         {"GET", "/api/v1/apps/{appId}/users", "ApplicationUsers_listApplicationUsers", "apps",
-         OrgRead, Query, list_users},
+         need("okta.apps.read"), Query, list_users},
         {"POST", "/api/v1/apps/{appId}/users", "ApplicationUsers_assignUserToApplication", "apps",
-         OrgManage, Blocking, assign_user},
-        {"GET", kUser, "ApplicationUsers_getApplicationUser", "apps", OrgRead, Blocking, get_user},
-        {"POST", kUser, "ApplicationUsers_updateApplicationUser", "apps", OrgManage, Blocking,
-         update_user},
-        {"DELETE", kUser, "ApplicationUsers_unassignUserFromApplication", "apps", OrgManage,
-         Blocking, unassign_user},
+         need("okta.apps.assignment.manage"), Blocking, assign_user},
+        {"GET", kUser, "ApplicationUsers_getApplicationUser", "apps", need("okta.apps.read"),
+         Blocking, get_user},
+        {"POST", kUser, "ApplicationUsers_updateApplicationUser", "apps",
+         need("okta.apps.assignment.manage"), Blocking, update_user},
+        {"DELETE", kUser, "ApplicationUsers_unassignUserFromApplication", "apps",
+         need("okta.apps.assignment.manage"), Blocking, unassign_user},
         {"GET", "/api/v1/apps/{appId}/groups", "ApplicationGroups_listApplicationGroupAssignments",
-         "apps", OrgRead, Blocking, list_groups},
-        {"PUT", kGroup, "ApplicationGroups_assignGroupToApplication", "apps", OrgManage, Blocking,
-         assign_group},
-        {"GET", kGroup, "ApplicationGroups_getApplicationGroupAssignment", "apps", OrgRead,
-         Blocking, get_group},
-        {"DELETE", kGroup, "ApplicationGroups_unassignApplicationFromGroup", "apps", OrgManage,
-         Blocking, unassign_group},
+         "apps", need("okta.apps.read"), Blocking, list_groups},
+        {"PUT", kGroup, "ApplicationGroups_assignGroupToApplication", "apps",
+         need("okta.apps.assignment.manage"), Blocking, assign_group},
+        {"GET", kGroup, "ApplicationGroups_getApplicationGroupAssignment", "apps",
+         need("okta.apps.read"), Blocking, get_group},
+        {"DELETE", kGroup, "ApplicationGroups_unassignApplicationFromGroup", "apps",
+         need("okta.apps.assignment.manage"), Blocking, unassign_group},
     };
 }
 

@@ -1,9 +1,51 @@
 #include "core/auth.hpp"
 
+#include <algorithm>
+
 #include "core/json_io.hpp"
 #include "idledger/domain/api_token.hpp"
+#include "idledger/domain/roles.hpp"
+#include "roles/roles.hpp"
 
 namespace idledger::api {
+
+namespace {
+
+void add_unique(std::vector<std::string>& to, std::string_view v) {
+    if (std::find(to.begin(), to.end(), v) == to.end()) to.emplace_back(v);
+}
+
+/// Folds one assignment into the principal: its type, and what it grants (a custom role's
+/// permissions, read from the role; a role deleted meanwhile grants nothing).
+domain::Result<void> hold(App& app, Principal& p, const domain::RoleAssignment& a) {
+    add_unique(p.roles, a.type);
+    if (a.type != "CUSTOM") {
+        for (auto g : domain::role_grants(a.type)) add_unique(p.grants, g);
+        return {};
+    }
+    auto role = app.documents.get(domain::kCustomRoles, a.role);
+    if (!role) return std::unexpected(store_failure(role.error()));
+    if (!*role) return {};
+    if (const domain::Json* perms = (*role)->state.find("permissions"); perms && perms->is_array())
+        for (const auto& perm : perms->as_array())
+            if (perm.is_string()) add_unique(p.grants, perm.as_string());
+    return {};
+}
+
+/// The roles `user` holds directly and through the groups holding roles it is a member of.
+domain::Result<void> collect_roles(App& app, Principal& p, const domain::User& user) {
+    auto held = roles::held_assignments(app, user);
+    if (!held) return std::unexpected(held.error());
+    for (const auto& h : *held)
+        if (auto r = hold(app, p, h.assignment); !r) return r;
+    return {};
+}
+
+}  // namespace
+
+bool Principal::may(std::string_view permission) const {
+    return domain::grants_permission(grants, permission);
+}
 
 domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
     const std::string* h = req.header("authorization");
@@ -17,8 +59,8 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
     while (!token.empty() && token.front() == ' ') token.erase(token.begin());
     if (auto cached = app.auth_cache.find(token))
         return Principal{std::move(cached->user_id), std::move(cached->token_id),
-                         std::move(cached->roles)};
-    const uint64_t generation = app.auth_cache.generation();
+                         std::move(cached->roles), std::move(cached->grants)};
+    const AuthCache::Stamp stamp = app.auth_cache.stamp();
     auto doc = app.documents.by_unique(domain::kApiTokens, "digest", domain::token_digest(token));
     if (!doc) return std::unexpected(store_failure(doc.error()));
     auto found = *doc ? domain::ApiToken::from_state_json((*doc)->state) : std::nullopt;
@@ -32,27 +74,24 @@ domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
     Principal p;
     p.user_id = (*user)->user.id;
     p.token_id = found->id;
-    p.roles = (*user)->user.roles;
-    app.auth_cache.put(token, CachedPrincipal{p.user_id, p.token_id, p.roles}, generation);
+    if (auto r = collect_roles(app, p, (*user)->user); !r) return std::unexpected(r.error());
+    app.auth_cache.put(token, CachedPrincipal{p.user_id, p.token_id, p.roles, p.grants}, stamp);
     return p;
 }
 
-bool permitted(const Principal& p, Perm perm) {
-    switch (perm) {
-        case Perm::Public:
-        case Perm::Authenticated:
+bool permitted(const Principal& p, const Access& access, std::string_view path_user) {
+    const bool self = !path_user.empty() && (path_user == "me" || path_user == p.user_id);
+    switch (access.who) {
+        case Who::Public:
+        case Who::Anyone:
             return true;
-        case Perm::UsersRead:
-        case Perm::OrgRead:
-            return p.has_any_role();
-        case Perm::OrgManage:
-            return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN");
-        case Perm::UsersManage:
-            return p.has_role("SUPER_ADMIN") || p.has_role("ORG_ADMIN") ||
-                   p.has_role("USER_ADMIN") || p.has_role("HELP_DESK_ADMIN");
-        case Perm::SuperAdmin:
-        case Perm::Operations:
-            return p.has_role("SUPER_ADMIN");
+        case Who::Permission:
+        case Who::Operations:
+            return p.may(access.permission);
+        case Who::SelfOr:
+            return self || p.may(access.permission);
+        case Who::SelfOnly:
+            return self;
     }
     return false;
 }

@@ -9,7 +9,8 @@ namespace idledger::api {
 /// user can no longer act (deprovisioned, suspended, deleted): 401 E0000011.
 domain::Result<Principal> authenticate(App& app, const HttpRequest& req);
 
-/// Whether `p` may use a route guarded by `perm` (403 E0000006 otherwise).
-bool permitted(const Principal& p, Perm perm);
+/// Whether `p` may use a route open to `access` (403 E0000006 otherwise); `path_user` is the
+/// path's {userId} ("" when it has none; "me" is the caller).
+bool permitted(const Principal& p, const Access& access, std::string_view path_user);
 
 }  // namespace idledger::api

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "core/json_io.hpp"
+#include "idledger/domain/event_codec.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api {
@@ -89,13 +90,39 @@ domain::Result<DocumentCommandResult> run_document_command(RequestContext& ctx,
     return fut.get();
 }
 
+namespace {
+
+/// Whether a committed event of `kind` changes what everybody may do.
+bool authorizes_everyone(const domain::ResourceKind* kind, std::string_view type) {
+    if (!kind) return changes_authorization(type);
+    if (kind->authorizes) return true;
+    for (auto t : kind->authorizing_events)
+        if (t == type) return true;
+    return false;
+}
+
+/// The user a committed relation event of `kind` authorizes differently, if any.
+std::optional<std::string> authorizes_user(const domain::ResourceKind* kind,
+                                           const eventstore::RecordedEvent& e) {
+    if (!kind) return std::nullopt;
+    for (const domain::RelationKind* r : kind->relations)
+        if (r->authorizes_right && (e.type == r->added.name || e.type == r->removed.name)) {
+            auto payload = domain::decode_payload(e.payload, {}, e.stream);
+            return payload.data.string_at(r->other_field);
+        }
+    return std::nullopt;
+}
+
+}  // namespace
+
 void after_commit(App& app, const std::vector<eventstore::RecordedEvent>& events) {
     for (const auto& e : events) {
         const domain::ResourceKind* kind = domain::resource_kind_for_stream(e.stream);
-        if ((kind && kind->authorizes) || (!kind && changes_authorization(e.type))) {
+        if (authorizes_everyone(kind, e.type)) {
             app.auth_cache.invalidate();
             return;
         }
+        if (auto user = authorizes_user(kind, e)) app.auth_cache.invalidate_user(*user);
     }
 }
 

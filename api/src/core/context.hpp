@@ -18,13 +18,16 @@ namespace idledger::api {
 struct Principal {
     std::string user_id;
     std::string token_id;
-    std::vector<std::string> roles;
+    std::vector<std::string> roles;   // role types held, directly or through groups
+    std::vector<std::string> grants;  // the permissions they give ("*": everything)
     bool has_any_role() const { return !roles.empty(); }
     bool has_role(std::string_view r) const {
         for (const auto& x : roles)
             if (x == r) return true;
         return false;
     }
+    /// Whether the grants include `permission`.
+    bool may(std::string_view permission) const;
 };
 
 struct RequestContext {
@@ -49,19 +52,24 @@ using Reply = std::function<void(domain::Result<HttpResponse>)>;
 using AsyncHandler = void (*)(std::shared_ptr<RequestContext>, std::shared_ptr<const HttpRequest>,
                               Reply);
 
-/// Operations: super administrators only, or anyone with `serve --metrics-public`. OrgRead: any
-/// administrator; OrgManage: super and org administrators (org configuration: templates, trusted
-/// origins, zones, ThreatInsight).
-enum class Perm {
-    Public,
-    Authenticated,
-    UsersRead,
-    UsersManage,
-    OrgRead,
-    OrgManage,
-    SuperAdmin,
-    Operations
+/// Who may call a route (its row in the permission table, README "Authorization"):
+/// Public: anyone, no token. Anyone: any valid token (the handler narrows: API tokens).
+/// Permission: holders of `permission` (Okta's names: "okta.users.read"). SelfOr: those, or the
+/// user the path's {userId} names (self-service). SelfOnly: only that user, whatever their roles
+/// (a user's own subscriptions). Operations: holders of `permission`, or anyone when the server
+/// runs with `--metrics-public`.
+enum class Who { Public, Anyone, Permission, SelfOr, SelfOnly, Operations };
+struct Access {
+    Who who;
+    std::string_view permission = {};
 };
+inline constexpr Access kPublic{Who::Public};
+inline constexpr Access kAnyone{Who::Anyone};
+inline constexpr Access kSelfOnly{Who::SelfOnly};
+inline constexpr Access kOperations{Who::Operations, "idledger.operations"};
+constexpr Access need(std::string_view permission) { return {Who::Permission, permission}; }
+constexpr Access self_or(std::string_view permission) { return {Who::SelfOr, permission}; }
+
 /// Inline: on the I/O thread (reads). Blocking: on the work pool. Query: on the low-priority
 /// query pool (reads that may scan). Async: starts on the I/O thread and replies from wherever
 /// its work completes.
@@ -72,7 +80,7 @@ struct Route {
     std::string_view pattern;       // "/api/v1/users/{userId}"
     std::string_view operation_id;  // Okta's operationId, also the metrics label
     std::string_view family;        // rate-limit bucket
-    Perm perm;
+    Access access;
     Exec exec;
     Handler handler;
     AsyncHandler async_handler = nullptr;  // with Exec::Async

@@ -11,6 +11,7 @@
 
 #include "core/auth.hpp"
 #include "core/json_io.hpp"
+#include "notifications/notify.hpp"
 
 namespace idledger::api {
 namespace {
@@ -69,12 +70,29 @@ struct CompiledRoute {
 
 namespace {
 
-void check_unique_routes() {
+/// Every (method, pattern) once; every route guarded by a permission names it, and a
+/// self-service route has a {userId} to compare with the caller.
+void check_route_table() {
     std::set<std::pair<std::string_view, std::string_view>> seen;
-    for (const auto& r : route_table())
+    for (const auto& r : route_table()) {
+        const std::string name = std::string(r.method) + " " + std::string(r.pattern);
         if (!seen.insert({r.method, r.pattern}).second)
-            throw std::logic_error("duplicate route " + std::string(r.method) + " " +
-                                   std::string(r.pattern));
+            throw std::logic_error("duplicate route " + name);
+        const bool needs_permission = r.access.who == Who::Permission ||
+                                      r.access.who == Who::SelfOr ||
+                                      r.access.who == Who::Operations;
+        if (needs_permission && r.access.permission.empty())
+            throw std::logic_error("route without a permission: " + name);
+        const bool self = r.access.who == Who::SelfOr || r.access.who == Who::SelfOnly;
+        if (self && r.pattern.find("{userId}") == std::string_view::npos)
+            throw std::logic_error("self-service route without {userId}: " + name);
+    }
+}
+
+std::string_view path_user(const std::vector<std::pair<std::string, std::string>>& params) {
+    for (const auto& [name, value] : params)
+        if (name == "userId") return value;
+    return {};
 }
 
 std::string new_request_id() { return domain::random_base62(24); }
@@ -114,7 +132,7 @@ const std::string& http_date(domain::Millis now) {
 }  // namespace
 
 Dispatcher::Dispatcher(App& app) : app_(app) {
-    check_unique_routes();
+    check_route_table();
     for (const auto& r : route_table()) {
         CompiledRoute c{&r, {}, 0};
         auto segs = split_path(r.pattern);
@@ -277,7 +295,8 @@ bool Dispatcher::stage_route(Exchange& x) {
 }
 
 bool Dispatcher::open_route(const Route& r) const {
-    return r.perm == Perm::Public || (r.perm == Perm::Operations && app_.config.metrics_public);
+    return r.access.who == Who::Public ||
+           (r.access.who == Who::Operations && app_.config.metrics_public);
 }
 
 bool Dispatcher::stage_auth(Exchange& x) {
@@ -304,12 +323,16 @@ bool Dispatcher::stage_rate_limit(Exchange& x) {
     if (x.rate.allowed) return false;
     x.record_refusal(Refusal::RateLimit, "RATE_LIMIT:" + std::string(x.route->family),
                      domain::ErrorCode::RateLimited);
+    notifications::report_rate_limit(app_, x.ctx->principal.token_id, x.route->family,
+                                     x.rate.reset_epoch_s);
     x.finish(error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}}));
     return true;
 }
 
 bool Dispatcher::stage_permission(Exchange& x) {
-    if (open_route(*x.route) || permitted(x.ctx->principal, x.route->perm)) return false;
+    if (open_route(*x.route) ||
+        permitted(x.ctx->principal, x.route->access, path_user(x.ctx->path_params)))
+        return false;
     x.record_refusal(Refusal::Authorization,
                      "PERMISSION_DENIED:" + std::string(x.route->operation_id),
                      domain::ErrorCode::PermissionDenied);

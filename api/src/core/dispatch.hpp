@@ -38,7 +38,7 @@ class Dispatcher {
     bool stage_route(Exchange& x);          // 404 / 405, path parameters, body size
     bool stage_auth(Exchange& x);           // the token's principal
     bool stage_rate_limit(Exchange& x);     // per token and endpoint family
-    bool stage_permission(Exchange& x);     // the route's Perm
+    bool stage_permission(Exchange& x);     // the route's Access
     bool stage_request_shape(Exchange& x);  // read-only copies, media type
     void stage_handler(const std::shared_ptr<Exchange>& x);  // runs it; `finish` logs and answers
     bool open_route(const Route& r) const;

@@ -8,6 +8,8 @@
 #include "idps/idps.hpp"
 #include "linked_objects/linked_objects.hpp"
 #include "logs/system_log.hpp"
+#include "roles/roles.hpp"
+#include "subscriptions/subscriptions.hpp"
 #include "templates/sms_templates.hpp"
 #include "threats/threat_insight.hpp"
 #include "tokens/api_tokens.hpp"
@@ -33,6 +35,8 @@ const std::vector<Route>& route_table() {
                  apps::routes(),
                  idps::routes(),
                  linked_objects::routes(),
+                 roles::routes(),
+                 subscriptions::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;

@@ -35,16 +35,15 @@ domain::Result<HttpResponse> metrics(RequestContext& ctx, const HttpRequest&) {
 }
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     return {
-        {"GET", "/healthz", "healthz", "other", Public, Inline, healthz},
-        {"GET", "/readyz", "readyz", "other", Public, Inline, readyz},
-        {"GET", "/metrics", "metrics", "other", Operations, Inline, metrics},
-        {"POST", "/api/v1/_test/clock", "test_advanceClock", "other", SuperAdmin, Blocking,
-         test_hooks::advance_clock},
-        {"POST", "/api/v1/_test/kafka", "test_kafkaBroker", "other", SuperAdmin, Blocking,
-         test_hooks::kafka_broker},
+        {"GET", "/healthz", "healthz", "other", kPublic, Inline, healthz},
+        {"GET", "/readyz", "readyz", "other", kPublic, Inline, readyz},
+        {"GET", "/metrics", "metrics", "other", kOperations, Inline, metrics},
+        {"POST", "/api/v1/_test/clock", "test_advanceClock", "other", need("idledger.testHooks"),
+         Blocking, test_hooks::advance_clock},
+        {"POST", "/api/v1/_test/kafka", "test_kafkaBroker", "other", need("idledger.testHooks"),
+         Blocking, test_hooks::kafka_broker},
     };
 }
 

@@ -173,15 +173,17 @@ domain::Result<void> ensure_everyone_in(eventstore::Transaction& tx, const std::
 }
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kOne = "/api/v1/groups/{groupId}";
     std::vector<Route> out = {
-        {"GET", kCollection, "Group_listGroups", "groups", UsersRead, Query, list},
-        {"POST", kCollection, "Group_addGroup", "groups", UsersManage, Blocking, create},
-        {"GET", kOne, "Group_getGroup", "groups", UsersRead, Inline, get},
-        {"PUT", kOne, "Group_replaceGroup", "groups", UsersManage, Blocking, replace},
-        {"DELETE", kOne, "Group_deleteGroup", "groups", UsersManage, Blocking, remove},
+        {"GET", kCollection, "Group_listGroups", "groups", need("okta.groups.read"), Query, list},
+        {"POST", kCollection, "Group_addGroup", "groups", need("okta.groups.create"), Blocking,
+         create},
+        {"GET", kOne, "Group_getGroup", "groups", need("okta.groups.read"), Inline, get},
+        {"PUT", kOne, "Group_replaceGroup", "groups", need("okta.groups.manage"), Blocking,
+         replace},
+        {"DELETE", kOne, "Group_deleteGroup", "groups", need("okta.groups.manage"), Blocking,
+         remove},
     };
     auto members = membership_routes();
     out.insert(out.end(), members.begin(), members.end());

@@ -166,17 +166,17 @@ domain::Result<void> remove_from_all_groups(RequestContext& ctx, const std::stri
 }
 
 std::vector<Route> membership_routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kMember = "/api/v1/groups/{groupId}/users/{userId}";
     return {
-        {"GET", "/api/v1/groups/{groupId}/users", "Group_listGroupUsers", "groups", UsersRead,
-         Query, list_members},
-        {"PUT", kMember, "Group_assignUserToGroup", "groups", UsersManage, Blocking, add_member},
-        {"DELETE", kMember, "Group_unassignUserFromGroup", "groups", UsersManage, Blocking,
-         remove_member},
-        {"GET", "/api/v1/users/{userId}/groups", "User_listUserGroups", "users", UsersRead,
-         Blocking, user_groups},
+        {"GET", "/api/v1/groups/{groupId}/users", "Group_listGroupUsers", "groups",
+         need("okta.groups.read"), Query, list_members},
+        {"PUT", kMember, "Group_assignUserToGroup", "groups", need("okta.groups.members.manage"),
+         Blocking, add_member},
+        {"DELETE", kMember, "Group_unassignUserFromGroup", "groups",
+         need("okta.groups.members.manage"), Blocking, remove_member},
+        {"GET", "/api/v1/users/{userId}/groups", "User_listUserGroups", "users",
+         self_or("okta.users.read"), Blocking, user_groups},
     };
 }
 

@@ -143,21 +143,20 @@ domain::Result<void> unlink_user_everywhere(RequestContext& ctx, const std::stri
 }
 
 std::vector<Route> user_link_routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kLink = "/api/v1/idps/{idpId}/users/{userId}";
     return {
         {"GET", "/api/v1/idps/{idpId}/users",
-         "IdentityProvider_listIdentityProviderApplicationUsers", "idps", OrgRead, Blocking,
-         list_users},
-        {"POST", kLink, "IdentityProvider_linkUserToIdentityProvider", "idps", OrgManage, Blocking,
-         link_user},
-        {"GET", kLink, "IdentityProvider_getIdentityProviderApplicationUser", "idps", OrgRead,
-         Blocking, get_user},
-        {"DELETE", kLink, "IdentityProvider_unlinkUserFromIdentityProvider", "idps", OrgManage,
-         Blocking, unlink_user},
-        {"GET", "/api/v1/users/{userId}/idps", "User_listUserIdentityProviders", "users", UsersRead,
-         Blocking, user_idps},
+         "IdentityProvider_listIdentityProviderApplicationUsers", "idps",
+         need("okta.identityProviders.read"), Blocking, list_users},
+        {"POST", kLink, "IdentityProvider_linkUserToIdentityProvider", "idps",
+         need("okta.identityProviders.manage"), Blocking, link_user},
+        {"GET", kLink, "IdentityProvider_getIdentityProviderApplicationUser", "idps",
+         need("okta.identityProviders.read"), Blocking, get_user},
+        {"DELETE", kLink, "IdentityProvider_unlinkUserFromIdentityProvider", "idps",
+         need("okta.identityProviders.manage"), Blocking, unlink_user},
+        {"GET", "/api/v1/users/{userId}/idps", "User_listUserIdentityProviders", "users",
+         self_or("okta.users.read"), Blocking, user_idps},
     };
 }
 

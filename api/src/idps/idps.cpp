@@ -129,23 +129,25 @@ Json render_idp(const RequestContext& ctx, const pj::Document& d) {
 }
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kOne = "/api/v1/idps/{idpId}";
     std::vector<Route> out = {
-        {"GET", kCollection, "IdentityProvider_listIdentityProviders", "idps", OrgRead, Query,
-         list},
-        {"POST", kCollection, "IdentityProvider_createIdentityProvider", "idps", OrgManage,
-         Blocking, create},
-        {"GET", kOne, "IdentityProvider_getIdentityProvider", "idps", OrgRead, Inline, get},
-        {"PUT", kOne, "IdentityProvider_replaceIdentityProvider", "idps", OrgManage, Blocking,
-         replace},
-        {"DELETE", kOne, "IdentityProvider_deleteIdentityProvider", "idps", OrgManage, Blocking,
-         remove},
+        {"GET", kCollection, "IdentityProvider_listIdentityProviders", "idps",
+         need("okta.identityProviders.read"), Query, list},
+        {"POST", kCollection, "IdentityProvider_createIdentityProvider", "idps",
+         need("okta.identityProviders.manage"), Blocking, create},
+        {"GET", kOne, "IdentityProvider_getIdentityProvider", "idps",
+         need("okta.identityProviders.read"), Inline, get},
+        {"PUT", kOne, "IdentityProvider_replaceIdentityProvider", "idps",
+         need("okta.identityProviders.manage"), Blocking, replace},
+        {"DELETE", kOne, "IdentityProvider_deleteIdentityProvider", "idps",
+         need("okta.identityProviders.manage"), Blocking, remove},
         {"POST", "/api/v1/idps/{idpId}/lifecycle/activate",
-         "IdentityProvider_activateIdentityProvider", "idps", OrgManage, Blocking, activate},
+         "IdentityProvider_activateIdentityProvider", "idps", need("okta.identityProviders.manage"),
+         Blocking, activate},
         {"POST", "/api/v1/idps/{idpId}/lifecycle/deactivate",
-         "IdentityProvider_deactivateIdentityProvider", "idps", OrgManage, Blocking, deactivate},
+         "IdentityProvider_deactivateIdentityProvider", "idps",
+         need("okta.identityProviders.manage"), Blocking, deactivate},
     };
     auto users = user_link_routes();
     out.insert(out.end(), users.begin(), users.end());

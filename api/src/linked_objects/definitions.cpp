@@ -96,17 +96,17 @@ R remove(RequestContext& ctx, const HttpRequest&) {
 }  // namespace
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kOne = "/api/v1/meta/schemas/user/linkedObjects/{linkedObjectName}";
     std::vector<Route> out = {
-        {"GET", kCollection, "LinkedObject_listLinkedObjectDefinitions", "schemas", OrgRead,
-         Blocking, list},
-        {"POST", kCollection, "LinkedObject_createLinkedObjectDefinition", "schemas", OrgManage,
-         Blocking, create},
-        {"GET", kOne, "LinkedObject_getLinkedObjectDefinition", "schemas", OrgRead, Blocking, get},
-        {"DELETE", kOne, "LinkedObject_deleteLinkedObjectDefinition", "schemas", OrgManage,
-         Blocking, remove},
+        {"GET", kCollection, "LinkedObject_listLinkedObjectDefinitions", "schemas",
+         need("okta.linkedObjects.read"), Blocking, list},
+        {"POST", kCollection, "LinkedObject_createLinkedObjectDefinition", "schemas",
+         need("okta.linkedObjects.manage"), Blocking, create},
+        {"GET", kOne, "LinkedObject_getLinkedObjectDefinition", "schemas",
+         need("okta.linkedObjects.read"), Blocking, get},
+        {"DELETE", kOne, "LinkedObject_deleteLinkedObjectDefinition", "schemas",
+         need("okta.linkedObjects.manage"), Blocking, remove},
     };
     auto links = link_routes();
     out.insert(out.end(), links.begin(), links.end());

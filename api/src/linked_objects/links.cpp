@@ -173,15 +173,15 @@ domain::Result<void> remove_links_of_user(RequestContext& ctx, const std::string
 }
 
 std::vector<Route> link_routes() {
-    using enum Perm;
     using enum Exec;
     return {
         {"PUT", "/api/v1/users/{userId}/linkedObjects/{primaryRelationshipName}/{primaryUserId}",
-         "User_setLinkedObjectForUser", "users", UsersManage, Blocking, set_link},
+         "User_setLinkedObjectForUser", "users", need("okta.users.manage"), Blocking, set_link},
         {"GET", "/api/v1/users/{userId}/linkedObjects/{relationshipName}",
-         "User_getLinkedObjectsForUser", "users", UsersRead, Blocking, get_links},
+         "User_getLinkedObjectsForUser", "users", self_or("okta.users.read"), Blocking, get_links},
         {"DELETE", "/api/v1/users/{userId}/linkedObjects/{primaryRelationshipName}",
-         "User_deleteLinkedObjectForUser", "users", UsersManage, Blocking, remove_link},
+         "User_deleteLinkedObjectForUser", "users", need("okta.users.manage"), Blocking,
+         remove_link},
     };
 }
 

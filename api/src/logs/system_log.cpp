@@ -344,10 +344,10 @@ domain::Result<HttpResponse> list(RequestContext& ctx, const HttpRequest& req) {
 }
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     return {
-        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", UsersRead, Query, list},
+        {"GET", "/api/v1/logs", "SystemLog_listLogEvents", "logs", need("okta.logs.read"), Query,
+         list},
     };
 }
 

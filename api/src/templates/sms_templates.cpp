@@ -84,18 +84,21 @@ R remove(RequestContext& ctx, const HttpRequest&) {
 }  // namespace
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kOne = "/api/v1/templates/sms/{templateId}";
     return {
-        {"GET", "/api/v1/templates/sms", "Template_listSmsTemplates", "templates", OrgRead, Inline,
-         list},
-        {"POST", "/api/v1/templates/sms", "Template_createSmsTemplate", "templates", OrgManage,
-         Blocking, create},
-        {"GET", kOne, "Template_getSmsTemplate", "templates", OrgRead, Inline, get},
-        {"POST", kOne, "Template_updateSmsTemplate", "templates", OrgManage, Blocking, update},
-        {"PUT", kOne, "Template_replaceSmsTemplate", "templates", OrgManage, Blocking, replace},
-        {"DELETE", kOne, "Template_deleteSmsTemplate", "templates", OrgManage, Blocking, remove},
+        {"GET", "/api/v1/templates/sms", "Template_listSmsTemplates", "templates",
+         need("okta.templates.read"), Inline, list},
+        {"POST", "/api/v1/templates/sms", "Template_createSmsTemplate", "templates",
+         need("okta.templates.manage"), Blocking, create},
+        {"GET", kOne, "Template_getSmsTemplate", "templates", need("okta.templates.read"), Inline,
+         get},
+        {"POST", kOne, "Template_updateSmsTemplate", "templates", need("okta.templates.manage"),
+         Blocking, update},
+        {"PUT", kOne, "Template_replaceSmsTemplate", "templates", need("okta.templates.manage"),
+         Blocking, replace},
+        {"DELETE", kOne, "Template_deleteSmsTemplate", "templates", need("okta.templates.manage"),
+         Blocking, remove},
     };
 }
 

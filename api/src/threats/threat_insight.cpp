@@ -61,13 +61,12 @@ R update(RequestContext& ctx, const HttpRequest& req) {
 }  // namespace
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     return {
         {"GET", "/api/v1/threats/configuration", "ThreatInsight_getCurrentConfiguration", "threats",
-         OrgRead, Inline, get},
+         need("okta.threatInsights.read"), Inline, get},
         {"POST", "/api/v1/threats/configuration", "ThreatInsight_updateConfiguration", "threats",
-         OrgManage, Blocking, update},
+         need("okta.threatInsights.manage"), Blocking, update},
     };
 }
 

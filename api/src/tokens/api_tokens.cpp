@@ -53,7 +53,7 @@ std::string display_name(RequestContext& ctx, const std::string& user_id) {
 }
 
 bool visible_to(const Principal& p, const ApiToken& t) {
-    return p.has_role("SUPER_ADMIN") || t.user_id == p.user_id;
+    return p.may("okta.apiTokens.manage") || t.user_id == p.user_id;
 }
 
 /// The token `id` as the caller may see it, or 404.
@@ -144,19 +144,18 @@ R create(RequestContext& ctx, const HttpRequest& req) {
 }  // namespace
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     return {
-        {"GET", "/api/v1/api-tokens", "ApiToken_listApiTokens", "api-tokens", Authenticated, Inline,
+        {"GET", "/api/v1/api-tokens", "ApiToken_listApiTokens", "api-tokens", kAnyone, Inline,
          list},
-        {"POST", "/api/v1/api-tokens", "ApiToken_createApiToken", "api-tokens", SuperAdmin,
-         Blocking, create},
-        {"GET", "/api/v1/api-tokens/{apiTokenId}", "ApiToken_getApiToken", "api-tokens",
-         Authenticated, Inline, get},
+        {"POST", "/api/v1/api-tokens", "ApiToken_createApiToken", "api-tokens",
+         need("okta.apiTokens.manage"), Blocking, create},
+        {"GET", "/api/v1/api-tokens/{apiTokenId}", "ApiToken_getApiToken", "api-tokens", kAnyone,
+         Inline, get},
         {"DELETE", "/api/v1/api-tokens/current", "ApiToken_revokeCurrentApiToken", "api-tokens",
-         Authenticated, Blocking, revoke_current},
+         kAnyone, Blocking, revoke_current},
         {"DELETE", "/api/v1/api-tokens/{apiTokenId}", "ApiToken_revokeApiToken", "api-tokens",
-         Authenticated, Blocking, revoke},
+         kAnyone, Blocking, revoke},
     };
 }
 

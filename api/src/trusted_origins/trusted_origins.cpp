@@ -118,25 +118,26 @@ bool cors_allowed(App& app, const std::string& origin) {
 }
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kAll = kCollection;
     constexpr std::string_view kOne = "/api/v1/trustedOrigins/{trustedOriginId}";
     return {
-        {"GET", kAll, "TrustedOrigin_listTrustedOrigins", "trusted-origins", OrgRead, Blocking,
-         list},
-        {"POST", kAll, "TrustedOrigin_createTrustedOrigin", "trusted-origins", OrgManage, Blocking,
-         create},
-        {"GET", kOne, "TrustedOrigin_getTrustedOrigin", "trusted-origins", OrgRead, Inline, get},
-        {"PUT", kOne, "TrustedOrigin_replaceTrustedOrigin", "trusted-origins", OrgManage, Blocking,
-         replace},
-        {"DELETE", kOne, "TrustedOrigin_deleteTrustedOrigin", "trusted-origins", OrgManage,
-         Blocking, remove},
+        {"GET", kAll, "TrustedOrigin_listTrustedOrigins", "trusted-origins",
+         need("okta.trustedOrigins.read"), Blocking, list},
+        {"POST", kAll, "TrustedOrigin_createTrustedOrigin", "trusted-origins",
+         need("okta.trustedOrigins.manage"), Blocking, create},
+        {"GET", kOne, "TrustedOrigin_getTrustedOrigin", "trusted-origins",
+         need("okta.trustedOrigins.read"), Inline, get},
+        {"PUT", kOne, "TrustedOrigin_replaceTrustedOrigin", "trusted-origins",
+         need("okta.trustedOrigins.manage"), Blocking, replace},
+        {"DELETE", kOne, "TrustedOrigin_deleteTrustedOrigin", "trusted-origins",
+         need("okta.trustedOrigins.manage"), Blocking, remove},
         {"POST", "/api/v1/trustedOrigins/{trustedOriginId}/lifecycle/activate",
-         "TrustedOrigin_activateTrustedOrigin", "trusted-origins", OrgManage, Blocking, activate},
+         "TrustedOrigin_activateTrustedOrigin", "trusted-origins",
+         need("okta.trustedOrigins.manage"), Blocking, activate},
         {"POST", "/api/v1/trustedOrigins/{trustedOriginId}/lifecycle/deactivate",
-         "TrustedOrigin_deactivateTrustedOrigin", "trusted-origins", OrgManage, Blocking,
-         deactivate},
+         "TrustedOrigin_deactivateTrustedOrigin", "trusted-origins",
+         need("okta.trustedOrigins.manage"), Blocking, deactivate},
     };
 }
 

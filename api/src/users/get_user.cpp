@@ -9,7 +9,8 @@ namespace idledger::api::users {
 
 R get(RequestContext& ctx, const HttpRequest& req) {
     if (const std::string* as_of = req.param("asOf"); as_of && !as_of->empty()) {
-        if (!ctx.principal.has_any_role()) return domain::fail(domain::ErrorCode::PermissionDenied);
+        if (!ctx.principal.may("okta.users.read"))
+            return domain::fail(domain::ErrorCode::PermissionDenied);
         return get_as_of(ctx, *as_of);
     }
     const std::string ref = resolve_user_ref(ctx, ctx.param("userId"));
@@ -18,7 +19,7 @@ R get(RequestContext& ctx, const HttpRequest& req) {
     if (!*raw) return domain::not_found(ctx.param("userId"), "User");
     // A caller without an admin role sees only itself; others look the same whether or not
     // they exist, so a token cannot enumerate logins.
-    if (!ctx.principal.has_any_role() && (*raw)->id != ctx.principal.user_id)
+    if (!ctx.principal.may("okta.users.read") && (*raw)->id != ctx.principal.user_id)
         return domain::not_found(ctx.param("userId"), "User");
     const Omissions omit = requested_omissions(req);
     // An unchanged user is served from its earlier rendering, without decoding the row.

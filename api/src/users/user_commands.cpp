@@ -5,6 +5,7 @@
 #include "core/json_io.hpp"
 #include "idledger/domain/data_key.hpp"
 #include "idledger/domain/event_codec.hpp"
+#include "notifications/notify.hpp"
 
 namespace idledger::api {
 
@@ -15,9 +16,9 @@ bool changes_authorization(std::string_view event_type) {
     // many events that do not — profile, e-mail deliveries, requests — keep the cache warm).
     namespace ev = domain::user_event;
     static constexpr std::string_view kChanging[] = {
-        ev::kActivated,   ev::kReactivated, ev::kDeactivated,         ev::kSuspended,
-        ev::kUnsuspended, ev::kUnlocked,    ev::kPasswordReset,       ev::kPasswordExpired,
-        ev::kRoleGranted, ev::kDeleted,     ev::kConvertedToFederated};
+        ev::kActivated,   ev::kReactivated, ev::kDeactivated,   ev::kSuspended,
+        ev::kUnsuspended, ev::kUnlocked,    ev::kPasswordReset, ev::kPasswordExpired,
+        ev::kRoleGranted, ev::kRoleRevoked, ev::kDeleted,       ev::kConvertedToFederated};
     for (auto t : kChanging)
         if (t == event_type) return true;
     return false;
@@ -82,7 +83,8 @@ void run_user_command_async(RequestContext& ctx, const std::string& user_id, Sub
     auto shared = std::make_shared<Shared>();
     App& app = ctx.app;
     const bool create = subject == Subject::New;
-    auto command = [shared, user_id, subject, create, decide = std::move(decide), expected_version,
+    auto command = [shared, &app, user_id, subject, create, decide = std::move(decide),
+                    expected_version,
                     metadata = ctx.metadata().encode()](eventstore::Transaction& tx) {
         auto fail_with = [&](domain::Error e) {
             shared->error = std::move(e);
@@ -109,6 +111,9 @@ void run_user_command_async(RequestContext& ctx, const std::string& user_id, Sub
                 return fail_with(conflict_error());
             return fail_with(store_failure(state.error()));
         }
+        if (auto told = notifications::notify_for_user_events(app, tx, user_id, *events, metadata);
+            !told)
+            return fail_with(told.error());
         shared->result.row = std::move(*state);
         return eventstore::Outcome::Commit;
     };

@@ -98,20 +98,24 @@ R remove(RequestContext& ctx, const HttpRequest&) {
 }  // namespace
 
 std::vector<Route> routes() {
-    using enum Perm;
     using enum Exec;
     constexpr std::string_view kAll = kCollection;
     constexpr std::string_view kOne = "/api/v1/zones/{zoneId}";
     return {
-        {"GET", kAll, "NetworkZone_listNetworkZones", "zones", OrgRead, Blocking, list},
-        {"POST", kAll, "NetworkZone_createNetworkZone", "zones", OrgManage, Blocking, create},
-        {"GET", kOne, "NetworkZone_getNetworkZone", "zones", OrgRead, Inline, get},
-        {"PUT", kOne, "NetworkZone_replaceNetworkZone", "zones", OrgManage, Blocking, replace},
-        {"DELETE", kOne, "NetworkZone_deleteNetworkZone", "zones", OrgManage, Blocking, remove},
+        {"GET", kAll, "NetworkZone_listNetworkZones", "zones", need("okta.networkZones.read"),
+         Blocking, list},
+        {"POST", kAll, "NetworkZone_createNetworkZone", "zones", need("okta.networkZones.manage"),
+         Blocking, create},
+        {"GET", kOne, "NetworkZone_getNetworkZone", "zones", need("okta.networkZones.read"), Inline,
+         get},
+        {"PUT", kOne, "NetworkZone_replaceNetworkZone", "zones", need("okta.networkZones.manage"),
+         Blocking, replace},
+        {"DELETE", kOne, "NetworkZone_deleteNetworkZone", "zones", need("okta.networkZones.manage"),
+         Blocking, remove},
         {"POST", "/api/v1/zones/{zoneId}/lifecycle/activate", "NetworkZone_activateNetworkZone",
-         "zones", OrgManage, Blocking, activate},
+         "zones", need("okta.networkZones.manage"), Blocking, activate},
         {"POST", "/api/v1/zones/{zoneId}/lifecycle/deactivate", "NetworkZone_deactivateNetworkZone",
-         "zones", OrgManage, Blocking, deactivate},
+         "zones", need("okta.networkZones.manage"), Blocking, deactivate},
     };
 }
 

@@ -39,6 +39,7 @@ enum class ErrorCode {
     DeleteAppForbidden,        // E0000056 403
     UnsupportedOperation,      // E0000060 400
     LinkedObjectConflict,      // E0000127 409
+    RoleAlreadyAssigned,       // E0000090 409
     RecoveryAnswerMismatch,    // E0000087 403
     TargetCountExceeded,       // E0000093 400
     NextLoginNeedsPassword,    // E0000124 400

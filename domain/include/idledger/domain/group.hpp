@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "idledger/domain/resource.hpp"
+#include "idledger/domain/roles.hpp"
 #include "idledger/domain/user_query.hpp"
 
 namespace idledger::domain {
@@ -20,7 +21,8 @@ inline constexpr std::string_view kUserAdded = "GroupUserAdded";
 inline constexpr std::string_view kUserRemoved = "GroupUserRemoved";
 }  // namespace group_event
 
-/// Unique index "name" (case-folded) among OKTA_GROUP groups.
+/// Unique index "name" (case-folded) among OKTA_GROUP groups; group key ("holds", "roles") for
+/// groups holding admin roles (their members hold them too).
 extern const ResourceKind kGroups;
 /// A group's members (left: group id, right: user id).
 extern const RelationKind kGroupMembers;
@@ -31,6 +33,9 @@ extern const RelationKind kGroupMembers;
 /// `self` is the id being replaced.
 Result<Json> group_profile(const Json& body, const UniqueLookup& owner_of,
                            std::string_view self = {});
+
+/// The admin roles assigned to a group (its document's "roles").
+std::vector<RoleAssignment> group_roles(const Json& state);
 
 std::vector<Event> decide_group_create(const std::string& id, std::string_view type,
                                        const Json& profile, const std::string& actor);

@@ -50,6 +50,9 @@ struct RelationKind {
     /// Whether a right side has at most one left (an associated user's one primary): the kit then
     /// answers "the left of this right" without a scan.
     bool one_left = false;
+    /// Whether a link decides what its right side (a user) may do (a group's members hold the
+    /// group's roles): a committed change drops that user's cached principals.
+    bool authorizes_right = false;
 };
 
 /// Everything the kit knows of one resource.
@@ -72,9 +75,11 @@ struct ResourceKind {
     /// The System Log's target: its type and the document field that names it (a dotted path).
     std::string_view log_target_type;
     std::string_view log_name_field = "name";
-    /// Whether its changes decide who may act (API tokens): committed events then drop every
-    /// cached principal.
+    /// Whether its changes decide who may act (API tokens, custom roles): committed events then
+    /// drop every cached principal.
     bool authorizes = false;
+    /// Its event types that do so when not all do (a group's role granted or revoked).
+    std::span<const std::string_view> authorizing_events = {};
 
     std::string stream(std::string_view id) const {
         return std::string(stream_prefix) + std::string(id);

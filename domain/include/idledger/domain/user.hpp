@@ -9,6 +9,7 @@
 #include "idledger/domain/clock.hpp"
 #include "idledger/domain/json.hpp"
 #include "idledger/domain/password_hash.hpp"
+#include "idledger/domain/role_assignment.hpp"
 
 namespace idledger::domain {
 
@@ -44,7 +45,7 @@ struct User {
     std::optional<std::string> recovery_answer_hash;  // argon2id of the lower-cased answer
     std::string provider_type = "OKTA";
     std::string provider_name = "OKTA";
-    std::vector<std::string> roles;  // admin role types (SUPER_ADMIN, ...)
+    std::vector<RoleAssignment> roles;  // the admin roles assigned to the user directly
     /// The recovery token (reset_password or forgot_password): digest and expiry.
     std::optional<std::string> forgot_token_digest;
     std::optional<Millis> forgot_token_expires;
@@ -94,7 +95,8 @@ inline constexpr std::string_view kFactorsReset = "UserFactorsReset";
 /// reset_password?provider=FEDERATION: the user now signs in through its identity provider.
 inline constexpr std::string_view kConvertedToFederated = "UserConvertedToFederated";
 inline constexpr std::string_view kForgotPasswordRequested = "UserForgotPasswordRequested";
-inline constexpr std::string_view kRoleGranted = "UserRoleGranted";
+inline constexpr std::string_view kRoleGranted = role_event::kUserGranted;
+inline constexpr std::string_view kRoleRevoked = role_event::kUserRevoked;
 inline constexpr std::string_view kDeleted = "UserDeleted";
 // Asynchronous lifecycle: a *requested* event now, the completion when a worker reports back.
 inline constexpr std::string_view kActivationRequested = "UserActivationRequested";
@@ -121,6 +123,7 @@ inline constexpr std::string_view kActivation = "activation";
 inline constexpr std::string_view kPasswordReset = "password-reset";
 inline constexpr std::string_view kForgotPassword = "forgot-password";
 inline constexpr std::string_view kPasswordExpiryWarning = "password-expiry-warning";
+inline constexpr std::string_view kAdminNotification = "admin-notification";
 }  // namespace email_template
 
 /// Where a presented one-time token stands: the current one and unexpired, the current one but

@@ -97,6 +97,10 @@ class DocumentReader {
     eventstore::Result<std::optional<Document>> by_unique(const domain::ResourceKind& kind,
                                                           std::string_view index,
                                                           std::string_view value) const;
+    /// The ids grouped under (index, value).
+    eventstore::Result<std::vector<std::string>> grouped(const domain::ResourceKind& kind,
+                                                         std::string_view index,
+                                                         std::string_view value) const;
     eventstore::Result<bool> related(const domain::RelationKind& relation, std::string_view left,
                                      std::string_view right) const;
     /// The link's data (`{}` when the relation keeps none), or nullopt when not linked.

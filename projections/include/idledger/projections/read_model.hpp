@@ -38,6 +38,7 @@ inline constexpr std::string_view kUsersByPasswordAge = "users_by_password_age";
 /// "acting_super_admins" -> the ids (20 characters each, concatenated) of the super
 /// administrators whose tokens work and who are not being deprovisioned: the writer refuses a
 /// change that would leave it empty (nobody could administer the org any more).
+/// "role_holders" -> the ids of the users holding an admin role directly.
 inline constexpr std::string_view kOrgIndexes = "org_indexes";
 /// Secondary indexes for filter, search and q: tag + digest(attribute, value) + seq(8) -> id
 /// (user_indexes.cpp).
@@ -76,6 +77,8 @@ Result<std::optional<std::string>> user_id_by_login(Transaction& tx, std::string
 bool acting_super_admin(const domain::User& u);
 /// The ids of every acting super administrator (see cf::kOrgIndexes).
 Result<std::vector<std::string>> acting_super_admins(Transaction& tx);
+/// The ids of every user holding an admin role directly, whatever their status.
+Result<std::vector<std::string>> role_holders(Transaction& tx);
 /// The user's data key, or "" when it has none (never created, or shredded).
 Result<std::string> data_key(Transaction& tx, std::string_view user_id);
 

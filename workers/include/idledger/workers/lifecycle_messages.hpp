@@ -34,6 +34,7 @@ struct EmailOrder {
     bool link_token = false;  // the worker appends the request's one-time token to `link`
     std::string expires;      // password-expiry warnings: when the password expires (ISO-8601)
     std::string user_id = {};  // set by the worker from the request (names the e-mail's file)
+    std::string about = {};    // admin notifications: what happened, one line
 };
 
 struct RequestMessage {
