@@ -75,6 +75,8 @@ serve options:
   --activation-token-ttl-hours N   activation tokens expire after                 [168]
   --reset-token-ttl-minutes N      password-reset tokens expire after             [60]
   --password-max-age-days N        password policy: passwords expire after (0: never)   [0]
+  --lockout-attempts N             sign-in failures in a row before LOCKED_OUT (0: never) [10]
+  --lockout-auto-unlock-minutes N  a locked-out user signs in again after (0: only unlock) [0]
   --password-expire-warn-days N    e-mail a warning this many days before expiry (0: none) [0]
   --password-expiry-check-ms N     how often the expiry scheduler looks            [1000]
   --request-retry-ms N      publish a request again when no completion came within [15000]
@@ -233,6 +235,10 @@ int serve(const Args& args) {
         config.activation_token_ttl_ms = to_number(*v).value_or(168) * 3600 * 1000;
     if (auto v = args.get("reset-token-ttl-minutes"))
         config.reset_token_ttl_ms = to_number(*v).value_or(60) * 60 * 1000;
+    if (auto v = args.get("lockout-attempts"))
+        config.lockout.max_attempts = int(to_number(*v).value_or(10));
+    if (auto v = args.get("lockout-auto-unlock-minutes"))
+        config.lockout.auto_unlock_ms = to_number(*v).value_or(0) * 60 * 1000;
     config.test_hooks = args.flag("test-hooks");
     config.metrics_public = args.flag("metrics-public");
     if (auto it = args.options.find("allowed-host"); it != args.options.end())

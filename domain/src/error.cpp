@@ -11,6 +11,7 @@ const CatalogueEntry& catalogue(ErrorCode code) {
                                            "The request body was not well-formed."};
     static const CatalogueEntry kRoleAssigned{
         409, "E0000090", "The role specified is already assigned to the user."};
+    static const CatalogueEntry kAuthFailed{401, "E0000004", "Authentication failed"};
     static const CatalogueEntry kSession{403, "E0000005", "Invalid session"};
     static const CatalogueEntry kPermission{
         403, "E0000006", "You do not have permission to perform the requested action"};
@@ -90,6 +91,8 @@ const CatalogueEntry& catalogue(ErrorCode code) {
             return kInvalid;
         case ErrorCode::MalformedBody:
             return kMalformed;
+        case ErrorCode::AuthenticationFailed:
+            return kAuthFailed;
         case ErrorCode::InvalidSession:
             return kSession;
         case ErrorCode::PermissionDenied:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "idledger/domain/roles.hpp"
+#include "idledger/domain/sign_in.hpp"
 #include "idledger/domain/user.hpp"
 
 namespace idledger::domain {
@@ -96,6 +97,9 @@ Json User::to_state_json() const {
     set_opt(j, "forgotTokenDigest", forgot_token_digest);
     set_opt(j, "forgotTokenExpires", forgot_token_expires);
     set_opt(j, "passwordWarnedFor", password_warned_for);
+    if (failed_sign_ins) j.set("failedSignIns", int64_t(failed_sign_ins));
+    set_opt(j, "sessionTokenDigest", session_token_digest);
+    set_opt(j, "sessionTokenExpires", session_token_expires);
     set_opt(j, "activationTokenDigest", activation_token_digest);
     set_opt(j, "activationTokenExpires", activation_token_expires);
     if (request_id) {
@@ -147,6 +151,10 @@ std::optional<User> User::from_state_json(const Json& j) {
     u.forgot_token_digest = j.optional_string("forgotTokenDigest");
     u.forgot_token_expires = opt_ms(j, "forgotTokenExpires");
     u.password_warned_for = opt_ms(j, "passwordWarnedFor");
+    if (const Json* f = j.find("failedSignIns"); f && f->is_int())
+        u.failed_sign_ins = int(f->as_int());
+    u.session_token_digest = j.optional_string("sessionTokenDigest");
+    u.session_token_expires = opt_ms(j, "sessionTokenExpires");
     u.activation_token_digest = j.optional_string("activationTokenDigest");
     u.activation_token_expires = opt_ms(j, "activationTokenExpires");
     u.request_id = j.optional_string("requestId");
@@ -228,7 +236,8 @@ void evolve(User& u, const Event& e, Millis at) {
     // lastUpdated is what Okta shows as changed about the user: a forgot-password request or an
     // e-mail's delivery report changes nothing of it.
     if (e.type != ev::kForgotPasswordRequested && e.type != ev::kEmailDelivered &&
-        e.type != ev::kEmailFailed && e.type != ev::kRoleGranted && e.type != ev::kRoleRevoked)
+        e.type != ev::kEmailFailed && e.type != ev::kRoleGranted && e.type != ev::kRoleRevoked &&
+        e.type != sign_in_event::kSignedIn && e.type != sign_in_event::kFailed)
         u.last_updated = at;
     if (e.type == ev::kProfileReplaced) {
         if (const Json* p = d.find("profile")) u.profile = *p;
@@ -238,6 +247,7 @@ void evolve(User& u, const Event& e, Millis at) {
         push_history(u);
         if (const Json* p = d.find("password")) u.password = StoredPassword::from_json(*p);
         u.password_changed = at;
+        u.failed_sign_ins = 0;
         u.forgot_token_digest.reset();
         u.forgot_token_expires.reset();
         if (auto s = d.optional_string("status")) change_status(u, *parse_user_status(*s), at);
@@ -251,6 +261,7 @@ void evolve(User& u, const Event& e, Millis at) {
         if (auto s = d.optional_string("status"); s && parse_user_status(*s))
             change_status(u, *parse_user_status(*s), at);
         if (e.type == ev::kDeactivated) clear_tokens(u);
+        if (e.type == ev::kUnlocked || e.type == ev::kPasswordReset) u.failed_sign_ins = 0;
         // Activation into ACTIVE needs no welcome: the activation token is spent.
         if (e.type == ev::kActivated && u.status == UserStatus::Active) {
             u.activation_token_digest.reset();
@@ -278,6 +289,19 @@ void evolve(User& u, const Event& e, Millis at) {
         u.forgot_token_expires = opt_ms(d, "expiresAt");
     } else if (e.type == ev::kActivationRequested || e.type == ev::kDeactivationRequested) {
         // transitioningToStatus and the request were folded above; status waits for completion.
+    } else if (e.type == sign_in_event::kSignedIn) {
+        u.last_login = at;
+        u.failed_sign_ins = 0;
+        // An imported hash, verified, is replaced by argon2id of the same password: not a new
+        // password (passwordChanged and the history stay).
+        if (const Json* p = d.find("password")) u.password = StoredPassword::from_json(*p);
+        u.session_token_digest = d.optional_string("sessionTokenDigest");
+        u.session_token_expires = opt_ms(d, "sessionExpiresAt");
+    } else if (e.type == sign_in_event::kFailed) {
+        if (const Json* c = d.find("counts"); c && c->is_bool() && c->as_bool())
+            ++u.failed_sign_ins;
+    } else if (e.type == sign_in_event::kLockedOut) {
+        change_status(u, UserStatus::LockedOut, at);
     } else {
         apply_role_event(u.roles, ev::kRoleGranted, ev::kRoleRevoked, e, at, u.id);
     }

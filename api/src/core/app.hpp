@@ -20,6 +20,7 @@
 #include "idledger/domain/clock.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/password_hash.hpp"
+#include "idledger/domain/sign_in.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/eventstore/event_store.hpp"
 #include "idledger/projections/documents.hpp"
@@ -40,6 +41,10 @@ struct AppConfig {
     std::chrono::milliseconds sync_wait{10000};
     domain::Millis activation_token_ttl_ms = 7LL * 24 * 3600 * 1000;
     domain::Millis reset_token_ttl_ms = 3600LL * 1000;
+    /// Sign-in: failures in a row before LOCKED_OUT, and the automatic unlock (0: none).
+    domain::LockoutPolicy lockout;
+    /// The one-time session token a successful sign-in answers with.
+    domain::Millis session_token_ttl_ms = 5LL * 60 * 1000;
     /// Test hooks (moving the clock, stopping the embedded broker): never in production.
     bool test_hooks = false;
     /// The org's base URL (scheme://host[:port]): every absolute URL the server writes (Link

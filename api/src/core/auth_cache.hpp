@@ -68,6 +68,7 @@ class AuthCache {
         Stamp stamp;
     };
     uint64_t user_stamp(const std::string& user_id) const {
+        if (user_stamps_.empty()) return 0;  // the common case: no membership changed yet
         auto it = user_stamps_.find(user_id);
         return it == user_stamps_.end() ? 0 : it->second;
     }

@@ -317,14 +317,19 @@ bool Dispatcher::stage_auth(Exchange& x) {
 }
 
 bool Dispatcher::stage_rate_limit(Exchange& x) {
-    if (open_route(*x.route)) return false;
-    x.rate = app_.limiter.check(x.route->family, x.ctx->principal.token_id, app_.clock.now_ms());
+    // Public routes are limited per client address, except the operators' probes.
+    const bool per_address = x.route->access.who == Who::Public && x.route->family != "other";
+    if (open_route(*x.route) && !per_address) return false;
+    x.rate = app_.limiter.check(x.route->family,
+                                per_address ? "ip:" + x.ctx->remote_ip : x.ctx->principal.token_id,
+                                app_.clock.now_ms());
     x.rated = true;
     if (x.rate.allowed) return false;
     x.record_refusal(Refusal::RateLimit, "RATE_LIMIT:" + std::string(x.route->family),
                      domain::ErrorCode::RateLimited);
-    notifications::report_rate_limit(app_, x.ctx->principal.token_id, x.route->family,
-                                     x.rate.reset_epoch_s);
+    if (!per_address)
+        notifications::report_rate_limit(app_, x.ctx->principal.token_id, x.route->family,
+                                         x.rate.reset_epoch_s);
     x.finish(error_response(domain::Error{domain::ErrorCode::RateLimited, {}, {}}));
     return true;
 }

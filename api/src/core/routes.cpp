@@ -2,6 +2,7 @@
 // (its `routes()`); this file splices them together, one line per resource.
 
 #include "apps/apps.hpp"
+#include "authn/authn.hpp"
 #include "core/context.hpp"
 #include "core/system_handlers.hpp"
 #include "groups/groups.hpp"
@@ -37,6 +38,7 @@ const std::vector<Route>& route_table() {
                  linked_objects::routes(),
                  roles::routes(),
                  subscriptions::routes(),
+                 authn::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;

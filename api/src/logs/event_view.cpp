@@ -122,7 +122,7 @@ std::optional<Json> EventView::log_event(const eventstore::RecordedEvent& e) {
         if (const Json* n = p.data.find("refusedEarlierInPreviousWindow"); n && n->is_int())
             in.refused_earlier = n->as_int();
     }
-    if (e.type == domain::user_event::kEmailFailed) {
+    if (e.type == domain::user_event::kEmailFailed || e.type == "UserSignInFailed") {
         in.outcome_result = "FAILURE";
         if (const Json* r = p.data.find("reason"); r && r->is_string())
             in.outcome_reason = r->as_string();

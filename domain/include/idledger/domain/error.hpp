@@ -12,6 +12,7 @@ enum class ErrorCode {
     ValidationFailed,          // E0000001 400
     InvalidRequest,            // E0000002 400
     MalformedBody,             // E0000003 400
+    AuthenticationFailed,      // E0000004 401
     InvalidSession,            // E0000005 403
     PermissionDenied,          // E0000006 403
     NotFound,                  // E0000007 404

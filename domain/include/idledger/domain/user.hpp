@@ -58,6 +58,11 @@ struct User {
     std::string request_kind;
     /// The password age (its passwordChanged) the expiry warning was sent for: once per password.
     std::optional<Millis> password_warned_for;
+    /// Failed sign-ins in a row (reset by a success, an unlock, a new password).
+    int failed_sign_ins = 0;
+    /// The one-time session token of the last successful sign-in: digest and expiry.
+    std::optional<std::string> session_token_digest;
+    std::optional<Millis> session_token_expires;
     /// Log position of the requesting event: set by the projection, not by evolve().
     std::optional<uint64_t> request_position;
     uint64_t version = 0;  // stream version: the ETag

@@ -1,0 +1,146 @@
+// POST /api/v1/authn: SUCCESS with a one-time sessionToken, PASSWORD_EXPIRED, LOCKED_OUT, or
+// 401 E0000004 — the same answer for an unknown user and a wrong password, after the same work
+// (a password is always hashed once), so neither the answer nor its timing tells them apart.
+
+#include "authn/authn.hpp"
+
+#include "core/json_io.hpp"
+#include "idledger/domain/ids.hpp"
+#include "idledger/domain/sign_in.hpp"
+#include "users/user_commands.hpp"
+
+namespace idledger::api::authn {
+
+using domain::Json;
+using R = domain::Result<HttpResponse>;
+
+namespace {
+
+/// The user as the Authentication API embeds it.
+Json embedded_user(const domain::User& u) {
+    Json profile = Json::object();
+    for (const char* k : {"login", "firstName", "lastName", "locale", "timeZone"}) {
+        const Json* v = u.profile.find(k);
+        profile.set(k, v ? *v : Json(nullptr));
+    }
+    Json user = Json::object();
+    user.set("id", u.id);
+    user.set("passwordChanged", u.password_changed
+                                    ? Json(domain::format_iso8601(*u.password_changed))
+                                    : Json(nullptr));
+    user.set("profile", std::move(profile));
+    Json embedded = Json::object();
+    embedded.set("user", std::move(user));
+    return embedded;
+}
+
+/// A password nobody has, hashed once at start: verifying against it costs what a real
+/// verification costs.
+const domain::StoredPassword& decoy(App& app) {
+    static const domain::StoredPassword kDecoy = [&] {
+        domain::StoredPassword p;
+        p.algorithm = "ARGON2ID";
+        p.value =
+            domain::argon2id_hash(domain::Secret(domain::random_base62(32)), app.config.argon2);
+        return p;
+    }();
+    return kDecoy;
+}
+
+domain::Error authentication_failed() {
+    return domain::Error{domain::ErrorCode::AuthenticationFailed, {}, {}};
+}
+
+R sign_in(RequestContext& ctx, const HttpRequest& req) {
+    auto body = parse_body(req);
+    if (!body) return std::unexpected(body.error());
+    const Json* username = body->find("username");
+    const Json* password = body->find("password");
+    domain::Causes causes;
+    if (!username || !username->is_string() || username->as_string().empty())
+        causes.add("username", "The field cannot be left blank");
+    if (!password || !password->is_string() || password->as_string().empty())
+        causes.add("password", "The field cannot be left blank");
+    if (auto r = causes.result(); !r) return std::unexpected(r.error());
+    const domain::Secret secret(password->as_string());
+
+    auto found = ctx.app.reader.find_user(username->as_string());
+    if (!found) return std::unexpected(store_failure(found.error()));
+    if (!*found || !(*found)->user.password) {
+        (void)domain::verify_password(secret, decoy(ctx.app));
+        if (!*found) return std::unexpected(authentication_failed());
+    }
+    const domain::User& seen = (*found)->user;
+    domain::SignInAttempt attempt;
+    if (seen.password) {
+        attempt.verified = *seen.password;
+        attempt.password_ok = domain::verify_password(secret, *seen.password);
+        if (attempt.password_ok && seen.password->algorithm != "ARGON2ID") {
+            domain::StoredPassword rehashed;
+            rehashed.algorithm = "ARGON2ID";
+            rehashed.value = domain::argon2id_hash(secret, ctx.app.config.argon2);
+            attempt.rehash = std::move(rehashed);
+        }
+    }
+    const std::string session_token = "20111" + domain::random_base62(50);
+    attempt.session_token_digest = domain::token_digest(session_token);
+    const domain::Millis now = ctx.app.clock.now_ms();
+    attempt.session_expires_at = now + ctx.app.config.session_token_ttl_ms;
+
+    domain::SignInOutcome outcome = domain::SignInOutcome::Failed;
+    const domain::LockoutPolicy policy = ctx.app.config.lockout;
+    auto done = run_user_command(
+        ctx, seen.id, Subject::Existing,
+        [&](const std::optional<projections::UserRow>& row,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            auto decision = domain::decide_sign_in(row->user, attempt, policy, tx.now_ms());
+            outcome = decision.outcome;
+            return std::move(decision.events);
+        });
+    if (!done) return std::unexpected(done.error());
+    const domain::User& u = done->row->user;
+    Json out = Json::object();
+    switch (outcome) {
+        case domain::SignInOutcome::Success:
+            out.set("expiresAt", domain::format_iso8601(attempt.session_expires_at));
+            out.set("status", "SUCCESS");
+            out.set("sessionToken", session_token);
+            out.set("_embedded", embedded_user(u));
+            return json_response(200, out);
+        case domain::SignInOutcome::PasswordExpired:
+            out.set("expiresAt", domain::format_iso8601(attempt.session_expires_at));
+            out.set("status", "PASSWORD_EXPIRED");
+            out.set("_embedded", embedded_user(u));
+            return json_response(200, out);
+        case domain::SignInOutcome::LockedOut: {
+            out.set("status", "LOCKED_OUT");
+            Json next = Json::object();
+            next.set("name", "unlock");
+            next.set("href", ctx.base_url + "/api/v1/authn/recovery/unlock");
+            Json hints = Json::object();
+            Json allow = Json::array();
+            allow.push("POST");
+            hints.set("allow", std::move(allow));
+            next.set("hints", std::move(hints));
+            Json links = Json::object();
+            links.set("next", std::move(next));
+            out.set("_links", std::move(links));
+            return json_response(200, out);
+        }
+        case domain::SignInOutcome::Failed:
+            break;
+    }
+    return std::unexpected(authentication_failed());
+}
+
+}  // namespace
+
+std::vector<Route> routes() {
+    using enum Exec;
+    return {
+        {"POST", "/api/v1/authn", "Authentication_authenticate", "authn", kPublic, Blocking,
+         sign_in},
+    };
+}
+
+}  // namespace idledger::api::authn
