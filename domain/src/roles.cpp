@@ -70,20 +70,6 @@ constexpr StandardRole kStandard[] = {
     {"WORKFLOWS_ADMIN", "Workflows Administrator", kDirectoryRead},
 };
 
-constexpr std::string_view kTypes[] = {"SUPER_ADMIN",
-                                       "ORG_ADMIN",
-                                       "APP_ADMIN",
-                                       "USER_ADMIN",
-                                       "HELP_DESK_ADMIN",
-                                       "READ_ONLY_ADMIN",
-                                       "MOBILE_ADMIN",
-                                       "API_ACCESS_MANAGEMENT_ADMIN",
-                                       "REPORT_ADMIN",
-                                       "GROUP_MEMBERSHIP_ADMIN",
-                                       "ACCESS_CERTIFICATIONS_ADMIN",
-                                       "ACCESS_REQUESTS_ADMIN",
-                                       "WORKFLOWS_ADMIN"};
-
 // Okta's catalogue of permissions a custom role may name (the part this server enforces).
 constexpr std::string_view kCustomPermissions[] = {
     "okta.users.manage",
@@ -180,7 +166,14 @@ std::optional<std::string_view> role_label(std::string_view type) {
     return std::nullopt;
 }
 
-std::span<const std::string_view> standard_role_types() { return kTypes; }
+std::span<const std::string_view> standard_role_types() {
+    static const std::vector<std::string_view> kTypes = [] {
+        std::vector<std::string_view> out;
+        for (const auto& r : kStandard) out.push_back(r.type);
+        return out;
+    }();
+    return kTypes;
+}
 
 std::string_view canonical_role_type(std::string_view type) {
     return type == "API_ADMIN" ? std::string_view("API_ACCESS_MANAGEMENT_ADMIN") : type;

@@ -1,20 +1,18 @@
 #include "idledger/domain/sign_in.hpp"
 
+#include "idledger/domain/resource.hpp"
+
 namespace idledger::domain {
 
 namespace {
 
 namespace ev = sign_in_event;
 
-Event make_user_event(std::string_view type, Json data) {
-    return Event{std::string(type), std::move(data)};
-}
-
 Event failure(std::string_view reason, bool counts) {
     Json d = Json::object();
     d.set("reason", std::string(reason));
     if (counts) d.set("counts", true);
-    return make_user_event(ev::kFailed, std::move(d));
+    return make_event(ev::kFailed, std::move(d));
 }
 
 }  // namespace
@@ -29,7 +27,7 @@ SignInDecision decide_sign_in(const User& u, const SignInAttempt& a, const Locko
         Json d = Json::object();
         d.set("status", "ACTIVE");
         d.set("auto", true);
-        out.events.push_back(make_user_event(user_event::kUnlocked, std::move(d)));
+        out.events.push_back(make_event(user_event::kUnlocked, std::move(d)));
         status = UserStatus::Active;
         failures = 0;
     }
@@ -50,7 +48,7 @@ SignInDecision decide_sign_in(const User& u, const SignInAttempt& a, const Locko
         if (!a.password_ok && policy.max_attempts > 0 && failures + 1 >= policy.max_attempts) {
             Json d = Json::object();
             d.set("status", "LOCKED_OUT");
-            out.events.push_back(make_user_event(ev::kLockedOut, std::move(d)));
+            out.events.push_back(make_event(ev::kLockedOut, std::move(d)));
         }
         return out;
     }
@@ -64,7 +62,7 @@ SignInDecision decide_sign_in(const User& u, const SignInAttempt& a, const Locko
     if (a.rehash) d.set("password", a.rehash->to_json());
     d.set("sessionTokenDigest", a.session_token_digest);
     d.set("sessionExpiresAt", a.session_expires_at);
-    out.events.push_back(make_user_event(ev::kSignedIn, std::move(d)));
+    out.events.push_back(make_event(ev::kSignedIn, std::move(d)));
     out.outcome = SignInOutcome::Success;
     return out;
 }

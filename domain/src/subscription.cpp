@@ -110,6 +110,10 @@ bool notification_type_known(std::string_view type) { return contains(kTypes, ty
 std::string role_owner(std::string_view role) { return "role:" + std::string(role); }
 std::string user_owner(std::string_view user_id) { return "user:" + std::string(user_id); }
 
+HeldRole held_role(const RoleAssignment& a) {
+    return {role_owner(a.type == "CUSTOM" ? a.role : a.type), a.type};
+}
+
 bool role_sees(std::string_view role, std::string_view type) {
     if (!notification_type_known(type)) return false;
     if (role == "SUPER_ADMIN" || role == "ORG_ADMIN") return true;

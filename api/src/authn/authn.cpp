@@ -4,6 +4,7 @@
 
 #include "authn/authn.hpp"
 
+#include "core/documents_http.hpp"
 #include "core/json_io.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/sign_in.hpp"
@@ -114,14 +115,8 @@ R sign_in(RequestContext& ctx, const HttpRequest& req) {
             return json_response(200, out);
         case domain::SignInOutcome::LockedOut: {
             out.set("status", "LOCKED_OUT");
-            Json next = Json::object();
+            Json next = hal_link(ctx.base_url + "/api/v1/authn/recovery/unlock", {"POST"});
             next.set("name", "unlock");
-            next.set("href", ctx.base_url + "/api/v1/authn/recovery/unlock");
-            Json hints = Json::object();
-            Json allow = Json::array();
-            allow.push("POST");
-            hints.set("allow", std::move(allow));
-            next.set("hints", std::move(hints));
             Json links = Json::object();
             links.set("next", std::move(next));
             out.set("_links", std::move(links));

@@ -1,5 +1,7 @@
 #include "logs/event_view.hpp"
 
+#include "idledger/domain/sign_in.hpp"
+
 namespace idledger::api {
 
 using domain::Json;
@@ -122,7 +124,7 @@ std::optional<Json> EventView::log_event(const eventstore::RecordedEvent& e) {
         if (const Json* n = p.data.find("refusedEarlierInPreviousWindow"); n && n->is_int())
             in.refused_earlier = n->as_int();
     }
-    if (e.type == domain::user_event::kEmailFailed || e.type == "UserSignInFailed") {
+    if (e.type == domain::user_event::kEmailFailed || e.type == domain::sign_in_event::kFailed) {
         in.outcome_result = "FAILURE";
         if (const Json* r = p.data.find("reason"); r && r->is_string())
             in.outcome_reason = r->as_string();

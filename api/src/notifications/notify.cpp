@@ -30,10 +30,7 @@ domain::Result<std::vector<domain::HeldRole>> held(eventstore::Transaction& tx,
                                                    const domain::User& user,
                                                    const std::vector<std::string>& role_groups) {
     std::vector<domain::HeldRole> out;
-    auto add = [&](const domain::RoleAssignment& a) {
-        out.push_back({domain::role_owner(a.type == "CUSTOM" ? a.role : a.type), a.type});
-    };
-    for (const auto& a : user.roles) add(a);
+    for (const auto& a : user.roles) out.push_back(domain::held_role(a));
     for (const auto& gid : role_groups) {
         auto member = pj::related(tx, domain::kGroupMembers, gid, user.id);
         if (!member) return std::unexpected(store_failure(member.error()));
@@ -41,7 +38,8 @@ domain::Result<std::vector<domain::HeldRole>> held(eventstore::Transaction& tx,
         auto g = pj::load_document(tx, domain::kGroups, gid);
         if (!g) return std::unexpected(store_failure(g.error()));
         if (*g)
-            for (const auto& a : domain::group_roles((*g)->state)) add(a);
+            for (const auto& a : domain::group_roles((*g)->state))
+                out.push_back(domain::held_role(a));
     }
     return out;
 }

@@ -60,8 +60,7 @@ domain::Result<std::vector<domain::HeldRole>> held_roles(App& app, const domain:
     auto held = roles::held_assignments(app, user);
     if (!held) return std::unexpected(held.error());
     std::vector<domain::HeldRole> out;
-    for (const auto& [a, group] : *held)
-        out.push_back({domain::role_owner(a.type == "CUSTOM" ? a.role : a.type), a.type});
+    for (const auto& [a, group] : *held) out.push_back(domain::held_role(a));
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "idledger/domain/resource.hpp"
+#include "idledger/domain/role_assignment.hpp"
 
 namespace idledger::domain {
 
@@ -41,6 +42,9 @@ struct HeldRole {
     std::string owner;  // "role:…"
     std::string type;
 };
+
+/// The owner key and type an assignment gives its holder.
+HeldRole held_role(const RoleAssignment& a);
 
 /// The status of `type` for `owner` alone: its own setting, or subscribed.
 std::string_view owner_status(const std::optional<Json>& state, std::string_view owner,
