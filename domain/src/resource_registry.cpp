@@ -8,6 +8,7 @@
 #include "idledger/domain/linked_object.hpp"
 #include "idledger/domain/network_zone.hpp"
 #include "idledger/domain/notification.hpp"
+#include "idledger/domain/oauth.hpp"
 #include "idledger/domain/resource.hpp"
 #include "idledger/domain/roles.hpp"
 #include "idledger/domain/sms_template.hpp"
@@ -19,9 +20,23 @@ namespace idledger::domain {
 
 const std::vector<const ResourceKind*>& resource_kinds() {
     static const std::vector<const ResourceKind*> kKinds = {
-        &kApiTokens,     &kSmsTemplates, &kTrustedOrigins, &kNetworkZones,
-        &kThreatInsight, &kGroups,       &kApps,           &kIdps,
-        &kLinkedObjects, &kCustomRoles,  &kSubscriptions,  &kNotifications,
+        &kApiTokens,
+        &kSmsTemplates,
+        &kTrustedOrigins,
+        &kNetworkZones,
+        &kThreatInsight,
+        &kGroups,
+        &kApps,
+        &kIdps,
+        &kLinkedObjects,
+        &kCustomRoles,
+        &kSubscriptions,
+        &kNotifications,
+        &kOAuthCodes,
+        &kOAuthRefreshTokens,
+        &kOAuthGrants,
+        &kSessions,
+        &kRevokedAccessTokens,
     };
     return kKinds;
 }

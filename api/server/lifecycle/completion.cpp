@@ -10,6 +10,7 @@
 #include "idledger/projections/documents.hpp"
 #include "notifications/notify.hpp"
 #include "tokens/api_tokens.hpp"
+#include "user_grants/user_grants.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api {
@@ -78,6 +79,10 @@ void apply_result(App& app, const workers::ResultMessage& result,
                 tokens::revoke_all_of_user_in(tx, pending->user_id, metadata, "deprovisioned");
             if (!revoked) return Outcome::Abort;
             report.revoked_api_tokens += *revoked;
+            // ... its OAuth grants, refresh tokens and sessions ...
+            if (!user_grants::revoke_all_of_user_in(tx, pending->user_id, metadata,
+                                                    "deprovisioned"))
+                return Outcome::Abort;
             // ... and removes it from its apps (its group memberships stay).
             if (!apps::unassign_all_of_user_in(app, tx, pending->user_id, metadata))
                 return Outcome::Abort;

@@ -8,6 +8,7 @@
 #include "core/json_io.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/sign_in.hpp"
+#include "sessions/sessions.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api::authn {
@@ -63,53 +64,22 @@ R sign_in(RequestContext& ctx, const HttpRequest& req) {
     if (!password || !password->is_string() || password->as_string().empty())
         causes.add("password", "The field cannot be left blank");
     if (auto r = causes.result(); !r) return std::unexpected(r.error());
-    const domain::Secret secret(password->as_string());
-
-    auto found = ctx.app.reader.find_user(username->as_string());
-    if (!found) return std::unexpected(store_failure(found.error()));
-    if (!*found || !(*found)->user.password) {
-        (void)domain::verify_password(secret, decoy(ctx.app));
-        if (!*found) return std::unexpected(authentication_failed());
-    }
-    const domain::User& seen = (*found)->user;
-    domain::SignInAttempt attempt;
-    if (seen.password) {
-        attempt.verified = *seen.password;
-        attempt.password_ok = domain::verify_password(secret, *seen.password);
-        if (attempt.password_ok && seen.password->algorithm != "ARGON2ID") {
-            domain::StoredPassword rehashed;
-            rehashed.algorithm = "ARGON2ID";
-            rehashed.value = domain::argon2id_hash(secret, ctx.app.config.argon2);
-            attempt.rehash = std::move(rehashed);
-        }
-    }
-    const std::string session_token = "20111" + domain::random_base62(50);
-    attempt.session_token_digest = domain::token_digest(session_token);
-    const domain::Millis now = ctx.app.clock.now_ms();
-    attempt.session_expires_at = now + ctx.app.config.session_token_ttl_ms;
-
-    domain::SignInOutcome outcome = domain::SignInOutcome::Failed;
-    const domain::LockoutPolicy policy = ctx.app.config.lockout;
-    auto done = run_user_command(
-        ctx, seen.id, Subject::Existing,
-        [&](const std::optional<projections::UserRow>& row,
-            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
-            auto decision = domain::decide_sign_in(row->user, attempt, policy, tx.now_ms());
-            outcome = decision.outcome;
-            return std::move(decision.events);
-        });
+    auto done = sign_in_with_password(ctx, username->as_string(), password->as_string());
     if (!done) return std::unexpected(done.error());
+    const domain::SignInOutcome outcome = done->outcome;
+    if (outcome == domain::SignInOutcome::Failed || !done->row)
+        return std::unexpected(authentication_failed());
     const domain::User& u = done->row->user;
     Json out = Json::object();
     switch (outcome) {
         case domain::SignInOutcome::Success:
-            out.set("expiresAt", domain::format_iso8601(attempt.session_expires_at));
+            out.set("expiresAt", domain::format_iso8601(done->session_expires_at));
             out.set("status", "SUCCESS");
-            out.set("sessionToken", session_token);
+            out.set("sessionToken", done->session_token);
             out.set("_embedded", embedded_user(u));
             return json_response(200, out);
         case domain::SignInOutcome::PasswordExpired:
-            out.set("expiresAt", domain::format_iso8601(attempt.session_expires_at));
+            out.set("expiresAt", domain::format_iso8601(done->session_expires_at));
             out.set("status", "PASSWORD_EXPIRED");
             out.set("_embedded", embedded_user(u));
             return json_response(200, out);
@@ -129,6 +99,49 @@ R sign_in(RequestContext& ctx, const HttpRequest& req) {
 }
 
 }  // namespace
+
+domain::Result<PasswordSignIn> sign_in_with_password(RequestContext& ctx,
+                                                     const std::string& username,
+                                                     const std::string& password) {
+    const domain::Secret secret(password);
+    PasswordSignIn out;
+    auto found = ctx.app.reader.find_user(username);
+    if (!found) return std::unexpected(store_failure(found.error()));
+    if (!*found || !(*found)->user.password) {
+        (void)domain::verify_password(secret, decoy(ctx.app));
+        if (!*found) return out;
+    }
+    const domain::User& seen = (*found)->user;
+    domain::SignInAttempt attempt;
+    if (seen.password) {
+        attempt.verified = *seen.password;
+        attempt.password_ok = domain::verify_password(secret, *seen.password);
+        if (attempt.password_ok && seen.password->algorithm != "ARGON2ID") {
+            domain::StoredPassword rehashed;
+            rehashed.algorithm = "ARGON2ID";
+            rehashed.value = domain::argon2id_hash(secret, ctx.app.config.argon2);
+            attempt.rehash = std::move(rehashed);
+        }
+    }
+    out.session_token = sessions::new_session_token(seen.id);
+    attempt.session_token_digest = domain::token_digest(out.session_token);
+    attempt.session_expires_at = ctx.app.clock.now_ms() + ctx.app.config.session_token_ttl_ms;
+    out.session_expires_at = attempt.session_expires_at;
+
+    const domain::LockoutPolicy policy = ctx.app.config.lockout;
+    auto done = run_user_command(
+        ctx, seen.id, Subject::Existing,
+        [&](const std::optional<projections::UserRow>& row,
+            eventstore::Transaction& tx) -> domain::Result<std::vector<domain::Event>> {
+            auto decision = domain::decide_sign_in(row->user, attempt, policy, tx.now_ms());
+            out.outcome = decision.outcome;
+            return std::move(decision.events);
+        });
+    if (!done) return std::unexpected(done.error());
+    out.row = std::move(done->row);
+    if (out.outcome != domain::SignInOutcome::Success) out.session_token.clear();
+    return out;
+}
 
 std::vector<Route> routes() {
     using enum Exec;

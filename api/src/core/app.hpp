@@ -28,6 +28,10 @@
 
 namespace idledger::api {
 
+namespace oauth {
+class KeyRing;
+}
+
 struct AppConfig {
     domain::PasswordPolicy password_policy;
     domain::Argon2Params argon2;
@@ -45,6 +49,11 @@ struct AppConfig {
     domain::LockoutPolicy lockout;
     /// The one-time session token a successful sign-in answers with.
     domain::Millis session_token_ttl_ms = 5LL * 60 * 1000;
+    /// The authorization server: how long what it issues lives (Okta's defaults).
+    domain::Millis access_token_ttl_ms = 3600LL * 1000;
+    domain::Millis refresh_token_ttl_ms = 90LL * 24 * 3600 * 1000;
+    domain::Millis authorization_code_ttl_ms = 60LL * 1000;
+    domain::Millis session_ttl_ms = 2LL * 3600 * 1000;
     /// Test hooks (moving the clock, stopping the embedded broker): never in production.
     bool test_hooks = false;
     /// The org's base URL (scheme://host[:port]): every absolute URL the server writes (Link
@@ -91,6 +100,9 @@ struct App {
     Completions completions;  // callers waiting for their asynchronous transition
     /// The key one-time link tokens are derived with (server_secrets); set at start-up.
     std::string link_key;
+    /// The authorization servers' signing keys (oauth/key_ring.cpp), opened on first use.
+    std::shared_ptr<oauth::KeyRing> oauth_keys;
+    std::once_flag oauth_keys_once;
     /// The asynchronous lifecycle (Kafka relay, workers, result consumer); null when off.
     LifecyclePort* lifecycle = nullptr;
     /// Removes what the server keeps of a permanently deleted user outside the store (e-mails

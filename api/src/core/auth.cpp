@@ -4,7 +4,9 @@
 
 #include "core/json_io.hpp"
 #include "idledger/domain/api_token.hpp"
+#include "idledger/domain/oauth.hpp"
 #include "idledger/domain/roles.hpp"
+#include "oauth/server.hpp"
 #include "roles/roles.hpp"
 
 namespace idledger::api {
@@ -41,18 +43,50 @@ domain::Result<void> collect_roles(App& app, Principal& p, const domain::User& u
     return {};
 }
 
+/// An access token of the org authorization server: its user, its okta.* scopes.
+domain::Result<Principal> authenticate_bearer(App& app, const std::string& base_url,
+                                              std::string_view token) {
+    auto claims = oauth::verified_claims(app, base_url, token);
+    if (!claims) return domain::fail(domain::ErrorCode::InvalidToken);
+    auto server = oauth::server_by_issuer(app, base_url, claims->string_at("iss"));
+    const std::string uid = claims->string_at("uid");
+    if (!server || !server->org() || uid.empty())
+        return domain::fail(domain::ErrorCode::InvalidToken);
+    Principal p;
+    p.bearer = true;
+    if (const domain::Json* scp = claims->find("scp"); scp && scp->is_array())
+        for (const auto& s : scp->as_array())
+            if (s.is_string() && !domain::scope_permission(s.as_string()).empty())
+                p.scopes.push_back(s.as_string());
+    if (p.scopes.empty()) return domain::fail(domain::ErrorCode::InvalidToken);
+    auto live = oauth::still_active(app, *claims);
+    if (!live) return std::unexpected(live.error());
+    if (!*live) return domain::fail(domain::ErrorCode::InvalidToken);
+    auto user = app.reader.user(uid);
+    if (!user) return std::unexpected(store_failure(user.error()));
+    if (!*user) return domain::fail(domain::ErrorCode::InvalidToken);
+    p.user_id = uid;
+    // Rate limits count per client and user.
+    p.token_id = "oauth:" + claims->string_at("cid") + "/" + uid;
+    if (auto r = collect_roles(app, p, (*user)->user); !r) return std::unexpected(r.error());
+    return p;
+}
+
 }  // namespace
 
 bool Principal::may(std::string_view permission) const {
-    return domain::grants_permission(grants, permission);
+    return domain::grants_permission(grants, permission) &&
+           (!bearer || domain::grants_permission(scopes, permission));
 }
 
-domain::Result<Principal> authenticate(App& app, const HttpRequest& req) {
+domain::Result<Principal> authenticate(App& app, const HttpRequest& req,
+                                       const std::string& base_url) {
     const std::string* h = req.header("authorization");
     if (!h) return domain::fail(domain::ErrorCode::InvalidSession);
     std::string_view v(*h);
     if (v.size() < 6 || (v.substr(0, 5) != "SSWS " && v.substr(0, 5) != "ssws ")) {
-        if (v.substr(0, 7) == "Bearer ") return domain::fail(domain::ErrorCode::InvalidToken);
+        if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer "))
+            return authenticate_bearer(app, base_url, v.substr(7));
         return domain::fail(domain::ErrorCode::InvalidSession);
     }
     std::string token(v.substr(5));

@@ -20,6 +20,10 @@ struct Principal {
     std::string token_id;
     std::vector<std::string> roles;   // role types held, directly or through groups
     std::vector<std::string> grants;  // the permissions they give ("*": everything)
+    /// An OAuth access token (Authorization: Bearer) acts as its user within its okta.* scopes:
+    /// a permission must be both granted and in scope.
+    bool bearer = false;
+    std::vector<std::string> scopes = {};
     bool has_any_role() const { return !roles.empty(); }
     bool has_role(std::string_view r) const {
         for (const auto& x : roles)
@@ -84,6 +88,8 @@ struct Route {
     Exec exec;
     Handler handler;
     AsyncHandler async_handler = nullptr;  // with Exec::Async
+    /// Its body is a form (application/x-www-form-urlencoded: OAuth's endpoints), not JSON.
+    bool form_body = false;
 };
 
 /// The API's inventory (routes.cpp). Start-up asserts (method, pattern) pairs are unique.

@@ -165,8 +165,14 @@ struct Exchange {
         res.add_header("X-Okta-Request-Id", ctx->request_id);
         // Responses may carry secrets (temporary passwords, API token values, activation and
         // reset links): no cache anywhere may keep any of them.
-        res.add_header("Cache-Control", "no-cache, no-store");
-        res.add_header("Pragma", "no-cache");
+        // A handler may say otherwise for public, secret-free answers (discovery, keys).
+        const bool cache_set =
+            std::any_of(res.headers.begin(), res.headers.end(),
+                        [](const Header& h) { return h.name == "Cache-Control"; });
+        if (!cache_set) {
+            res.add_header("Cache-Control", "no-cache, no-store");
+            res.add_header("Pragma", "no-cache");
+        }
         res.add_header("Date", http_date(app.clock.now_ms()));
         if (rated) {
             res.add_header("X-Rate-Limit-Limit", std::to_string(rate.limit));
@@ -301,7 +307,7 @@ bool Dispatcher::open_route(const Route& r) const {
 
 bool Dispatcher::stage_auth(Exchange& x) {
     if (open_route(*x.route)) return false;
-    auto principal = authenticate(app_, *x.req);
+    auto principal = authenticate(app_, *x.req, x.ctx->base_url);
     if (!principal) {
         if (principal.error().code != domain::ErrorCode::InternalError)
             x.record_refusal(Refusal::Authentication,
@@ -352,7 +358,8 @@ bool Dispatcher::stage_request_shape(Exchange& x) {
                              {{"This server serves a point-in-time copy and accepts no changes"}}});
         return true;
     }
-    if (!x.req->body.empty() && !is_json_media_type(x.req->header("content-type"))) {
+    if (!x.req->body.empty() && !x.route->form_body &&
+        !is_json_media_type(x.req->header("content-type"))) {
         x.fail(domain::Error{domain::ErrorCode::UnsupportedMediaType, {}, {}});
         return true;
     }

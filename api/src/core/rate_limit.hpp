@@ -13,8 +13,8 @@ struct RateLimitConfig {
     /// Requests per minute per family and token. Defaults are far above Okta's so that
     /// provisioning pipelines are never throttled; `--rate-limit FAMILY=N` lowers them.
     std::map<std::string, int64_t, std::less<>> per_minute = {
-        {"users", 6'000'000}, {"user", 6'000'000}, {"api-tokens", 600'000},
-        {"logs", 120'000},    {"authn", 60'000},   {"other", 1'200'000}};
+        {"users", 6'000'000}, {"user", 6'000'000},   {"api-tokens", 600'000}, {"logs", 120'000},
+        {"authn", 60'000},    {"oauth2", 6'000'000}, {"other", 1'200'000}};
 };
 
 struct RateDecision {

@@ -9,12 +9,15 @@
 #include "idps/idps.hpp"
 #include "linked_objects/linked_objects.hpp"
 #include "logs/system_log.hpp"
+#include "oauth/endpoints.hpp"
 #include "roles/roles.hpp"
+#include "sessions/sessions.hpp"
 #include "subscriptions/subscriptions.hpp"
 #include "templates/sms_templates.hpp"
 #include "threats/threat_insight.hpp"
 #include "tokens/api_tokens.hpp"
 #include "trusted_origins/trusted_origins.hpp"
+#include "user_grants/user_grants.hpp"
 #include "users/handlers.hpp"
 #include "zones/network_zones.hpp"
 
@@ -39,6 +42,9 @@ const std::vector<Route>& route_table() {
                  roles::routes(),
                  subscriptions::routes(),
                  authn::routes(),
+                 sessions::routes(),
+                 oauth::routes(),
+                 user_grants::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;
