@@ -27,7 +27,6 @@ Json metadata(const AuthServer& s, bool openid) {
     m.set("authorization_endpoint", s.endpoint("authorize"));
     m.set("token_endpoint", s.endpoint("token"));
     if (openid) m.set("userinfo_endpoint", s.endpoint("userinfo"));
-    m.set("registration_endpoint", s.issuer + "/oauth2/v1/clients");
     m.set("jwks_uri", s.endpoint("keys"));
     m.set("response_types_supported", strings({"code"}));
     m.set("response_modes_supported", strings({"query"}));

@@ -190,21 +190,32 @@ R page_of(RequestContext& ctx, const HttpRequest& req, std::vector<projections::
     return res;
 }
 
-template <typename Fn>
+/// Ends each of `ids` with `event` (one already gone is skipped).
 domain::Result<void> end_each(RequestContext& ctx, const domain::ResourceKind& kind,
-                              const std::vector<projections::Document>& docs,
-                              std::string_view event, std::string_view reason, Fn&& keep) {
-    for (const auto& d : docs) {
-        if (!keep(d)) continue;
+                              const std::vector<std::string>& ids, std::string_view event) {
+    for (const auto& id : ids) {
         auto r = delete_document(
-            ctx, kind, d.id,
+            ctx, kind, id,
             [&](const projections::Document&,
                 eventstore::Transaction&) -> domain::Result<std::vector<domain::Event>> {
-                return domain::decide_end(event, reason);
+                return domain::decide_end(event, "ADMIN");
             });
         if (!r && r.error().code != domain::ErrorCode::NotFound) return r;
     }
     return {};
+}
+
+/// DELETE of everything `kind` groups under `index` for the path's user (and its {clientId}
+/// with `per_client`): 204.
+R revoke_grouped(RequestContext& ctx, const domain::ResourceKind& kind, std::string_view index,
+                 std::string_view event, bool per_client) {
+    auto u = the_user(ctx);
+    if (!u) return std::unexpected(u.error());
+    auto ids = ctx.app.documents.grouped(
+        kind, index, per_client ? domain::user_client_key(u->id, ctx.param("clientId")) : u->id);
+    if (!ids) return std::unexpected(store_failure(ids.error()));
+    if (auto r = end_each(ctx, kind, *ids, event); !r) return std::unexpected(r.error());
+    return empty_response(204);
 }
 
 std::string pair_key(const RequestContext& ctx) {
@@ -283,21 +294,13 @@ R revoke_user_grant(RequestContext& ctx, const HttpRequest&) {
     if (!u) return std::unexpected(u.error());
     auto d = users_grant(ctx);
     if (!d) return std::unexpected(d.error());
-    auto r = end_each(ctx, kOAuthGrants, {*d}, domain::oauth_event::kConsentRevoked, "ADMIN",
-                      [](const auto&) { return true; });
-    if (!r) return std::unexpected(r.error());
+    if (auto r = end_each(ctx, kOAuthGrants, {d->id}, domain::oauth_event::kConsentRevoked); !r)
+        return std::unexpected(r.error());
     return empty_response(204);
 }
 
 R revoke_user_grants(RequestContext& ctx, const HttpRequest&) {
-    auto u = the_user(ctx);
-    if (!u) return std::unexpected(u.error());
-    auto docs = grouped_docs(ctx, kOAuthGrants, "user", u->id);
-    if (!docs) return std::unexpected(docs.error());
-    auto r = end_each(ctx, kOAuthGrants, *docs, domain::oauth_event::kConsentRevoked, "ADMIN",
-                      [](const auto&) { return true; });
-    if (!r) return std::unexpected(r.error());
-    return empty_response(204);
+    return revoke_grouped(ctx, kOAuthGrants, "user", domain::oauth_event::kConsentRevoked, false);
 }
 
 R list_client_grants(RequestContext& ctx, const HttpRequest& req) {
@@ -310,14 +313,8 @@ R list_client_grants(RequestContext& ctx, const HttpRequest& req) {
 }
 
 R revoke_client_grants(RequestContext& ctx, const HttpRequest&) {
-    auto u = the_user(ctx);
-    if (!u) return std::unexpected(u.error());
-    auto docs = grouped_docs(ctx, kOAuthGrants, "user_client", pair_key(ctx));
-    if (!docs) return std::unexpected(docs.error());
-    auto r = end_each(ctx, kOAuthGrants, *docs, domain::oauth_event::kConsentRevoked, "ADMIN",
-                      [](const auto&) { return true; });
-    if (!r) return std::unexpected(r.error());
-    return empty_response(204);
+    return revoke_grouped(ctx, kOAuthGrants, "user_client", domain::oauth_event::kConsentRevoked,
+                          true);
 }
 
 R list_client_tokens(RequestContext& ctx, const HttpRequest& req) {
@@ -352,21 +349,15 @@ R revoke_client_token(RequestContext& ctx, const HttpRequest&) {
     if (!u) return std::unexpected(u.error());
     auto d = clients_token(ctx);
     if (!d) return std::unexpected(d.error());
-    auto r = end_each(ctx, kOAuthRefreshTokens, {*d}, domain::oauth_event::kRefreshRevoked, "ADMIN",
-                      [](const auto&) { return true; });
-    if (!r) return std::unexpected(r.error());
+    if (auto r = end_each(ctx, kOAuthRefreshTokens, {d->id}, domain::oauth_event::kRefreshRevoked);
+        !r)
+        return std::unexpected(r.error());
     return empty_response(204);
 }
 
 R revoke_client_tokens(RequestContext& ctx, const HttpRequest&) {
-    auto u = the_user(ctx);
-    if (!u) return std::unexpected(u.error());
-    auto docs = grouped_docs(ctx, kOAuthRefreshTokens, "user_client", pair_key(ctx));
-    if (!docs) return std::unexpected(docs.error());
-    auto r = end_each(ctx, kOAuthRefreshTokens, *docs, domain::oauth_event::kRefreshRevoked,
-                      "ADMIN", [](const auto&) { return true; });
-    if (!r) return std::unexpected(r.error());
-    return empty_response(204);
+    return revoke_grouped(ctx, kOAuthRefreshTokens, "user_client",
+                          domain::oauth_event::kRefreshRevoked, true);
 }
 
 }  // namespace
