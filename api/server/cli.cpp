@@ -77,6 +77,10 @@ serve options:
   --password-max-age-days N        password policy: passwords expire after (0: never)   [0]
   --lockout-attempts N             sign-in failures in a row before LOCKED_OUT (0: never) [10]
   --lockout-auto-unlock-minutes N  a locked-out user signs in again after (0: only unlock) [0]
+  --threat-failures-per-address N  ThreatInsight: failed sign-ins from one address in 10
+                                   minutes that flag it                                 [20]
+  --threat-usernames-per-address N ... usernames failing from one address (spraying)    [8]
+  --threat-addresses-per-username N ... addresses failing on one username (all flagged)  [5]
   --password-expire-warn-days N    e-mail a warning this many days before expiry (0: none) [0]
   --password-expiry-check-ms N     how often the expiry scheduler looks            [1000]
   --request-retry-ms N      publish a request again when no completion came within [15000]
@@ -239,6 +243,12 @@ int serve(const Args& args) {
         config.lockout.max_attempts = int(to_number(*v).value_or(10));
     if (auto v = args.get("lockout-auto-unlock-minutes"))
         config.lockout.auto_unlock_ms = to_number(*v).value_or(0) * 60 * 1000;
+    if (auto v = args.get("threat-failures-per-address"))
+        config.threats.max_failures_per_address = int(to_number(*v).value_or(20));
+    if (auto v = args.get("threat-usernames-per-address"))
+        config.threats.max_usernames_per_address = int(to_number(*v).value_or(8));
+    if (auto v = args.get("threat-addresses-per-username"))
+        config.threats.max_addresses_per_username = int(to_number(*v).value_or(5));
     config.test_hooks = args.flag("test-hooks");
     config.metrics_public = args.flag("metrics-public");
     if (auto it = args.options.find("allowed-host"); it != args.options.end())
@@ -290,6 +300,8 @@ int serve(const Args& args) {
     domain::OffsetClock clock;
     domain::RandomIdSource ids;
     config.read_only = args.flag("read-only");
+    config.password_max_age_ms = lifecycle.expiry.max_age_ms;
+    config.password_warn_ms = lifecycle.expiry.warn_ms;
     auto store =
         open_store(data_dir, clock, config.read_only,
                    uint64_t(to_number(args.get("block-cache-mb").value_or("256")).value_or(256)));

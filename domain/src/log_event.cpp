@@ -40,6 +40,8 @@ constexpr LogMapping kMappings[] = {
     {"SecurityAuthorizationRefused", "security.request.blocked", "Request refused: not permitted",
      ""},
     {"SecurityRateLimitViolated", "system.org.rate_limit.violation", "Rate limit violation", ""},
+    {"SecurityThreatAudited", "security.threat.detected", "Request from suspicious actor", ""},
+    {"SecurityThreatBlocked", "security.threat.detected", "Request from suspicious actor", ""},
 };
 
 Json subject(const LogSubject& s) {

@@ -130,6 +130,50 @@ bool valid_zone_address(std::string_view type, std::string_view value) {
     return false;
 }
 
+namespace {
+
+/// A client address as bytes: IPv4-mapped IPv6 becomes its 4 IPv4 bytes.
+std::optional<std::string> client_address(std::string_view ip) {
+    auto a = parse_ip(ip);
+    static const char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\xff', '\xff'};
+    if (a && a->size() == 16 && std::memcmp(a->data(), kMapped, 12) == 0) return a->substr(12);
+    return a;
+}
+
+}  // namespace
+
+bool zone_address_contains(std::string_view type, std::string_view value, std::string_view ip) {
+    auto addr = client_address(ip);
+    if (!addr || !valid_zone_address(type, value)) return false;
+    if (type == "CIDR") {
+        const size_t slash = value.find('/');
+        auto net = parse_ip(value.substr(0, slash));
+        if (net->size() != addr->size()) return false;
+        unsigned bits = unsigned(net->size() * 8);
+        if (slash != std::string_view::npos)
+            std::from_chars(value.data() + slash + 1, value.data() + value.size(), bits);
+        const size_t whole = bits / 8;
+        if (std::memcmp(net->data(), addr->data(), whole) != 0) return false;
+        if (bits % 8 == 0) return true;
+        const auto mask = static_cast<unsigned char>(0xFF << (8 - bits % 8));
+        return (static_cast<unsigned char>((*net)[whole]) & mask) ==
+               (static_cast<unsigned char>((*addr)[whole]) & mask);
+    }
+    const size_t dash = value.find('-');
+    auto lo = parse_ip(value.substr(0, dash));
+    auto hi = parse_ip(value.substr(dash + 1));
+    return lo->size() == addr->size() && std::memcmp(lo->data(), addr->data(), lo->size()) <= 0 &&
+           std::memcmp(addr->data(), hi->data(), hi->size()) <= 0;
+}
+
+bool zone_contains(const Json& zone, std::string_view ip) {
+    const Json* gateways = zone.find("gateways");
+    if (!gateways || !gateways->is_array()) return false;
+    for (const Json& g : gateways->as_array())
+        if (zone_address_contains(g.string_at("type"), g.string_at("value"), ip)) return true;
+    return false;
+}
+
 Result<Json> zone_content(const Json& body, const UniqueLookup& owner_of, std::string_view self) {
     Causes causes;
     Json out = Json::object();

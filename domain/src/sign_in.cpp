@@ -17,6 +17,13 @@ Event failure(std::string_view reason, bool counts) {
 
 }  // namespace
 
+Event signed_in_event(const std::string& session_digest, Millis session_expires) {
+    Json d = Json::object();
+    d.set("sessionTokenDigest", session_digest);
+    d.set("sessionExpiresAt", session_expires);
+    return make_event(ev::kSignedIn, std::move(d));
+}
+
 SignInDecision decide_sign_in(const User& u, const SignInAttempt& a, const LockoutPolicy& policy,
                               Millis now) {
     SignInDecision out;

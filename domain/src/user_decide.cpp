@@ -1,5 +1,6 @@
 #include "idledger/domain/user_decide.hpp"
 
+#include "idledger/domain/sign_in.hpp"
 #include "idledger/domain/user_rules.hpp"
 
 namespace idledger::domain {
@@ -350,12 +351,13 @@ Result<std::vector<Event>> decide_change_recovery(const User& u, const RecoveryQ
 }
 
 Result<std::vector<Event>> decide_forgot_password(const User& u, const std::string& token_digest,
-                                                  Millis expires_at,
-                                                  const std::string& request_id) {
+                                                  Millis expires_at, const std::string& request_id,
+                                                  bool self_service) {
     if (u.transitioning_to) return fail(ErrorCode::UserInTransition);
     // Okta answers E0000034 unless the user is ACTIVE with a recovery question (the same rule
     // as the user's forgotPassword link).
-    if (u.status != UserStatus::Active || is_federated(u.provider_type) || !u.recovery_question)
+    if (u.status != UserStatus::Active || is_federated(u.provider_type) ||
+        (!u.recovery_question && !self_service))
         return fail(ErrorCode::ForgotPasswordNotAllowed);
     Json d = Json::object();
     d.set("tokenDigest", token_digest);
@@ -372,6 +374,39 @@ Result<std::vector<Event>> decide_forgot_password_reset(const User& u, const Sto
     Json d = Json::object();
     d.set("password", next.to_json());
     return std::vector<Event>{Event{std::string(ev::kPasswordSet), std::move(d)}};
+}
+
+Result<void> check_redeemable(const User& u, RedeemedToken kind, std::string_view digest,
+                              Millis now) {
+    using S = UserStatus;
+    const bool activation = kind == RedeemedToken::Activation;
+    const TokenState state =
+        activation ? token_state(u.activation_token_digest, u.activation_token_expires, digest, now)
+                   : token_state(u.forgot_token_digest, u.forgot_token_expires, digest, now);
+    const bool status_ok = activation ? u.status == S::Provisioned
+                                      : (u.status == S::Recovery || u.status == S::Active ||
+                                         u.status == S::PasswordExpired);
+    if (state != TokenState::Valid || !status_ok || u.transitioning_to)
+        return fail(ErrorCode::InvalidToken);
+    return {};
+}
+
+Result<std::vector<Event>> decide_token_password_reset(const User& u, RedeemedToken kind,
+                                                       std::string_view digest,
+                                                       const StoredPassword& next,
+                                                       const std::string& session_digest,
+                                                       Millis session_expires, Millis now) {
+    if (auto ok = check_redeemable(u, kind, digest, now); !ok) return std::unexpected(ok.error());
+    std::vector<Event> out;
+    Json d = Json::object();
+    d.set("password", next.to_json());
+    if (kind == RedeemedToken::Recovery && u.status != UserStatus::Active)
+        d.set("status", "ACTIVE");
+    out.push_back(Event{std::string(ev::kPasswordSet), std::move(d)});
+    if (kind == RedeemedToken::Activation)
+        out.push_back(status_event(ev::kActivated, UserStatus::Active));
+    out.push_back(signed_in_event(session_digest, session_expires));
+    return out;
 }
 
 }  // namespace idledger::domain

@@ -6,7 +6,8 @@
 // attribute of the profile, base or custom); 'p': the first 2 or 4 characters of a case-folded
 // login, email, firstName or lastName (for `sw` and `q`). And one ordered entry per date a user
 // has, "d" + letter + date(8) + seq(8) (kDateIndexes), for date ranges (a date is not personal
-// data). The digest
+// data). Tag 't': the digest of an outstanding activation or recovery token (token_index). The
+// digest
 // is SHA-256 of the attribute name and the value, so no key holds personal data in clear (a
 // shredded user leaves no readable name in index blocks or MANIFEST boundaries). Entries sort by
 // creation order within a value, so every index scan pages in the same order as the plain listing.
@@ -100,6 +101,9 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
     }
     for (const auto& [attribute, letter] : kDateIndexes)
         if (auto at = domain::user_date(u, attribute)) keys.push_back(date_key(letter, *at) + s);
+    if (u.activation_token_digest)
+        keys.push_back(token_index("activation", *u.activation_token_digest) + s);
+    if (u.forgot_token_digest) keys.push_back(token_index("recovery", *u.forgot_token_digest) + s);
     for (auto a : kPrefixAttributes) {
         auto text = attribute_text(u, a);
         if (!text) continue;
@@ -117,6 +121,10 @@ std::optional<std::string> equality_index(std::string_view attribute, std::strin
         return std::nullopt;
     if (value.empty() || value.size() > kMaxIndexedValueBytes) return std::nullopt;
     return index_prefix('e', attribute, domain::normalize_login(value));
+}
+
+std::string token_index(std::string_view kind, std::string_view digest) {
+    return index_prefix('t', kind, digest);
 }
 
 std::optional<std::string> prefix_index(std::string_view attribute, std::string_view prefix) {

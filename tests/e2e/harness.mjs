@@ -14,7 +14,12 @@ export async function startServer({ dataDir, token, args = [], fdLimit } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'idledger-e2e-'));
   const tok = token ?? 'e2e-' + randomBytes(16).toString('hex');
   const argv = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir,
-                '--argon2-memory-kib', '8192', '--argon2-iterations', '1', ...args];
+                '--argon2-memory-kib', '8192', '--argon2-iterations', '1',
+                // A synchronous lifecycle call answers once its worker is done, or after this
+                // wait. CI runs two sanitized servers on two cores, one of them often flooding;
+                // a round trip through Kafka has taken over 10 s there, so tests about the status
+                // machine wait longer (a test about the wait itself passes its own).
+                '--sync-wait-ms', '60000', ...args];
   const [cmd, cmdArgs] = fdLimit
     ? ['sh', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, BIN, ...argv]]
     : [BIN, argv];

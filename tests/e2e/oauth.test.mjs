@@ -381,3 +381,21 @@ test('key rotation: the new key signs, the old one stays published until the nex
   assert.equal(listed.body.length, 2);
   assert.ok(!listed.text.includes('"d"'));
 });
+
+test('DELETE /users/{id}/sessions?oauthTokens=true also revokes the refresh tokens issued to the user', async () => {
+  const app = await oidcApp({ grants: ['password', 'refresh_token', 'authorization_code'] });
+  const u = await assignedUser(app.id);
+  const issued = await form_post('/oauth2/default/v1/token', { grant_type: 'password', username: u.profile.login, password: STRONG_PASSWORD, scope: 'openid offline_access' }, app);
+  assert.equal(issued.status, 200, issued.text);
+  assert.ok(issued.body.refresh_token);
+  // Without the flag only sessions end: the refresh token still works.
+  assert.equal((await admin.delete(`/api/v1/users/${u.id}/sessions`)).status, 204);
+  const refreshed = await form_post('/oauth2/default/v1/token', { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token }, app);
+  assert.equal(refreshed.status, 200, refreshed.text);
+  assert.equal((await admin.delete(`/api/v1/users/${u.id}/sessions?oauthTokens=maybe`)).status, 400);
+  assert.equal((await admin.delete(`/api/v1/users/${u.id}/sessions?oauthTokens=true`)).status, 204);
+  const refused = await form_post('/oauth2/default/v1/token', { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }, app);
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error, 'invalid_grant');
+  assert.equal((await admin.get(`/api/v1/users/${u.id}/clients/${app.id}/tokens`)).body.length, 0);
+});

@@ -4,11 +4,13 @@
 
 #include "authn/authn.hpp"
 
+#include "authn/transactions.hpp"
 #include "core/documents_http.hpp"
 #include "core/json_io.hpp"
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/sign_in.hpp"
 #include "sessions/sessions.hpp"
+#include "threats/threat_enforcement.hpp"
 #include "users/user_commands.hpp"
 
 namespace idledger::api::authn {
@@ -17,24 +19,6 @@ using domain::Json;
 using R = domain::Result<HttpResponse>;
 
 namespace {
-
-/// The user as the Authentication API embeds it.
-Json embedded_user(const domain::User& u) {
-    Json profile = Json::object();
-    for (const char* k : {"login", "firstName", "lastName", "locale", "timeZone"}) {
-        const Json* v = u.profile.find(k);
-        profile.set(k, v ? *v : Json(nullptr));
-    }
-    Json user = Json::object();
-    user.set("id", u.id);
-    user.set("passwordChanged", u.password_changed
-                                    ? Json(domain::format_iso8601(*u.password_changed))
-                                    : Json(nullptr));
-    user.set("profile", std::move(profile));
-    Json embedded = Json::object();
-    embedded.set("user", std::move(user));
-    return embedded;
-}
 
 /// A password nobody has, hashed once at start: verifying against it costs what a real
 /// verification costs.
@@ -57,6 +41,14 @@ R sign_in(RequestContext& ctx, const HttpRequest& req) {
     auto body = parse_body(req);
     if (!body) return std::unexpected(body.error());
     const Json* username = body->find("username");
+    // The other forms: an activation or recovery token, or a transaction's stateToken.
+    if (const Json* token = body->find("token"); token && !username) {
+        if (!token->is_string() || token->as_string().empty())
+            return domain::validation("token", "The field cannot be left blank");
+        return redeem_token(ctx, token->as_string());
+    }
+    if (const Json* state = body->find("stateToken"); state && state->is_string() && !username)
+        return resume(ctx, state->as_string());
     const Json* password = body->find("password");
     domain::Causes causes;
     if (!username || !username->is_string() || username->as_string().empty())
@@ -66,6 +58,8 @@ R sign_in(RequestContext& ctx, const HttpRequest& req) {
     if (auto r = causes.result(); !r) return std::unexpected(r.error());
     auto done = sign_in_with_password(ctx, username->as_string(), password->as_string());
     if (!done) return std::unexpected(done.error());
+    if (done->blocked)
+        return std::unexpected(domain::Error{domain::ErrorCode::PermissionDenied, {}, {}});
     const domain::SignInOutcome outcome = done->outcome;
     if (outcome == domain::SignInOutcome::Failed || !done->row)
         return std::unexpected(authentication_failed());
@@ -73,16 +67,15 @@ R sign_in(RequestContext& ctx, const HttpRequest& req) {
     Json out = Json::object();
     switch (outcome) {
         case domain::SignInOutcome::Success:
+            if (password_warning_due(ctx.app, u))
+                return password_state(ctx, u, "PASSWORD_WARN", password_days_left(ctx.app, u));
             out.set("expiresAt", domain::format_iso8601(done->session_expires_at));
             out.set("status", "SUCCESS");
             out.set("sessionToken", done->session_token);
             out.set("_embedded", embedded_user(u));
             return json_response(200, out);
         case domain::SignInOutcome::PasswordExpired:
-            out.set("expiresAt", domain::format_iso8601(done->session_expires_at));
-            out.set("status", "PASSWORD_EXPIRED");
-            out.set("_embedded", embedded_user(u));
-            return json_response(200, out);
+            return password_state(ctx, u, "PASSWORD_EXPIRED");
         case domain::SignInOutcome::LockedOut: {
             out.set("status", "LOCKED_OUT");
             Json next = hal_link(ctx.base_url + "/api/v1/authn/recovery/unlock", {"POST"});
@@ -105,11 +98,18 @@ domain::Result<PasswordSignIn> sign_in_with_password(RequestContext& ctx,
                                                      const std::string& password) {
     const domain::Secret secret(password);
     PasswordSignIn out;
+    if (!threat_insight::screen_sign_in(ctx)) {
+        out.blocked = true;
+        return out;
+    }
     auto found = ctx.app.reader.find_user(username);
     if (!found) return std::unexpected(store_failure(found.error()));
     if (!*found || !(*found)->user.password) {
         (void)domain::verify_password(secret, decoy(ctx.app));
-        if (!*found) return out;
+        if (!*found) {
+            threat_insight::learn_sign_in(ctx, username, false);
+            return out;
+        }
     }
     const domain::User& seen = (*found)->user;
     domain::SignInAttempt attempt;
@@ -139,16 +139,21 @@ domain::Result<PasswordSignIn> sign_in_with_password(RequestContext& ctx,
         });
     if (!done) return std::unexpected(done.error());
     out.row = std::move(done->row);
+    threat_insight::learn_sign_in(ctx, username,
+                                  out.outcome == domain::SignInOutcome::Success ||
+                                      out.outcome == domain::SignInOutcome::PasswordExpired);
     if (out.outcome != domain::SignInOutcome::Success) out.session_token.clear();
     return out;
 }
 
 std::vector<Route> routes() {
     using enum Exec;
-    return {
+    std::vector<Route> out = {
         {"POST", "/api/v1/authn", "Authentication_authenticate", "authn", kPublic, Blocking,
          sign_in},
     };
+    for (auto& r : transaction_routes()) out.push_back(std::move(r));
+    return out;
 }
 
 }  // namespace idledger::api::authn

@@ -18,6 +18,8 @@ std::vector<Route> routes();
 /// authorization server's sign-in page and its password grant use it too).
 struct PasswordSignIn {
     domain::SignInOutcome outcome = domain::SignInOutcome::Failed;
+    /// ThreatInsight (action block) refused the attempt before the password was looked at.
+    bool blocked = false;
     std::optional<projections::UserRow> row;  // the user after the attempt (none: unknown)
     std::string session_token;                // with Success: its one-time session token
     domain::Millis session_expires_at = 0;

@@ -21,6 +21,7 @@
 #include "idledger/domain/ids.hpp"
 #include "idledger/domain/password_hash.hpp"
 #include "idledger/domain/sign_in.hpp"
+#include "idledger/domain/threat_detector.hpp"
 #include "idledger/domain/user_rules.hpp"
 #include "idledger/eventstore/event_store.hpp"
 #include "idledger/projections/documents.hpp"
@@ -47,6 +48,10 @@ struct AppConfig {
     domain::Millis reset_token_ttl_ms = 3600LL * 1000;
     /// Sign-in: failures in a row before LOCKED_OUT, and the automatic unlock (0: none).
     domain::LockoutPolicy lockout;
+    /// The password policy's maximum age and the warning before it (0: none); a sign-in within
+    /// the warning answers PASSWORD_WARN.
+    domain::Millis password_max_age_ms = 0;
+    domain::Millis password_warn_ms = 0;
     /// The one-time session token a successful sign-in answers with.
     domain::Millis session_token_ttl_ms = 5LL * 60 * 1000;
     /// The authorization server: how long what it issues lives (Okta's defaults).
@@ -54,6 +59,8 @@ struct AppConfig {
     domain::Millis refresh_token_ttl_ms = 90LL * 24 * 3600 * 1000;
     domain::Millis authorization_code_ttl_ms = 60LL * 1000;
     domain::Millis session_ttl_ms = 2LL * 3600 * 1000;
+    /// ThreatInsight's detection thresholds (domain/threat_detector.hpp).
+    domain::ThreatSettings threats;
     /// Test hooks (moving the clock, stopping the embedded broker): never in production.
     bool test_hooks = false;
     /// The org's base URL (scheme://host[:port]): every absolute URL the server writes (Link
@@ -80,6 +87,7 @@ struct App {
           limiter(config.rate_limits),
           metrics(route_labels()),
           security_log(s, c),
+          threats(config.threats),
           pool(config.handler_threads),
           query_pool(config.query_threads, /*nice=*/10) {}
 
@@ -95,6 +103,8 @@ struct App {
     RateLimiter limiter;
     Metrics metrics;
     SecurityLog security_log;
+    /// Addresses behind credential attacks, learned from failed sign-ins (ThreatInsight).
+    domain::ThreatDetector threats;
     AuthCache auth_cache;
     RenderCache rendered_users;
     Completions completions;  // callers waiting for their asynchronous transition

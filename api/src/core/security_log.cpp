@@ -17,6 +17,10 @@ const char* event_type(Refusal kind) {
             return "SecurityAuthorizationRefused";
         case Refusal::RateLimit:
             return "SecurityRateLimitViolated";
+        case Refusal::ThreatAudited:
+            return "SecurityThreatAudited";
+        case Refusal::ThreatBlocked:
+            return "SecurityThreatBlocked";
     }
     return "SecurityAuthenticationRefused";
 }

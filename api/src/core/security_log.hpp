@@ -17,7 +17,9 @@
 
 namespace idledger::api {
 
-enum class Refusal { Authentication, Authorization, RateLimit };
+/// ThreatAudited / ThreatBlocked: ThreatInsight found a sign-in from a suspicious address (with
+/// action audit it went on; with block it was refused).
+enum class Refusal { Authentication, Authorization, RateLimit, ThreatAudited, ThreatBlocked };
 
 /// Security events appended per minute at the most, whatever the number of client addresses.
 inline constexpr uint32_t kMaxEventsPerWindow = 100;

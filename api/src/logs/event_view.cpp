@@ -118,7 +118,9 @@ std::optional<Json> EventView::log_event(const eventstore::RecordedEvent& e) {
     auto p = payload(e);
     in.target = target(e, p);
     if (e.stream == "security") {
-        in.outcome_result = e.type == "SecurityAuthenticationRefused" ? "FAILURE" : "DENY";
+        in.outcome_result = e.type == "SecurityAuthenticationRefused" ? "FAILURE"
+                            : e.type == "SecurityThreatAudited"       ? "ALLOW"
+                                                                      : "DENY";
         if (const Json* r = p.data.find("reason"); r && r->is_string())
             in.outcome_reason = r->as_string();
         if (const Json* n = p.data.find("refusedEarlierInPreviousWindow"); n && n->is_int())

@@ -188,6 +188,8 @@ R by_password(RequestContext& ctx, const AuthServer& server, const Client& clien
         return invalid_grant("The credentials provided were invalid.");
     auto signed_in = authn::sign_in_with_password(ctx, username, password);
     if (!signed_in) return std::unexpected(signed_in.error());
+    if (signed_in->blocked)
+        return oauth_error(403, "access_denied", "The request came from a suspicious address.");
     if (signed_in->outcome != domain::SignInOutcome::Success || !signed_in->row)
         return invalid_grant("The credentials provided were invalid.");
     const std::string uid = signed_in->row->user.id;

@@ -10,6 +10,7 @@
 #include "idledger/domain/oauth.hpp"
 #include "idledger/domain/password_hash.hpp"
 #include "idledger/projections/read_model.hpp"
+#include "user_grants/user_grants.hpp"
 
 namespace idledger::api::sessions {
 
@@ -180,12 +181,17 @@ R end_me(RequestContext& ctx, const HttpRequest& req) {
     return res;
 }
 
-R end_user_sessions(RequestContext& ctx, const HttpRequest&) {
+R end_user_sessions(RequestContext& ctx, const HttpRequest& req) {
     const std::string& uid = ctx.param("userId");
+    auto oauth_tokens = bool_param(req, "oauthTokens", false);
+    if (!oauth_tokens) return std::unexpected(oauth_tokens.error());
     auto user = ctx.app.reader.user(uid);
     if (!user) return std::unexpected(store_failure(user.error()));
     if (!*user) return domain::not_found(uid, "User");
     if (auto r = end_all(ctx, uid, "ADMIN"); !r) return std::unexpected(r.error());
+    if (*oauth_tokens)
+        if (auto r = user_grants::revoke_refresh_tokens_of(ctx, uid); !r)
+            return std::unexpected(r.error());
     return empty_response(204);
 }
 

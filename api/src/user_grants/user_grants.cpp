@@ -362,6 +362,14 @@ R revoke_client_tokens(RequestContext& ctx, const HttpRequest&) {
 
 }  // namespace
 
+domain::Result<void> revoke_refresh_tokens_of(RequestContext& ctx, const std::string& user_id) {
+    auto ids = ctx.app.documents.grouped(kOAuthRefreshTokens, "user", user_id);
+    if (!ids) return std::unexpected(store_failure(ids.error()));
+    if (auto r = end_each(ctx, kOAuthRefreshTokens, *ids, domain::oauth_event::kRefreshRevoked); !r)
+        return std::unexpected(r.error());
+    return {};
+}
+
 domain::Result<size_t> revoke_all_of_user_in(eventstore::Transaction& tx,
                                              const std::string& user_id,
                                              const std::string& metadata, std::string_view reason) {

@@ -26,6 +26,13 @@ extern const ResourceKind kNetworkZones;
 /// or one address) or RANGE (`10.0.0.1-10.0.0.9`, both ends of one family, in order).
 bool valid_zone_address(std::string_view type, std::string_view value);
 
+/// Whether the client address `ip` lies in the block `value` of `type` (CIDR or RANGE). An
+/// IPv4-mapped IPv6 address (::ffff:a.b.c.d) counts as its IPv4 address; families never mix.
+bool zone_address_contains(std::string_view type, std::string_view value, std::string_view ip);
+
+/// Whether `ip` lies in one of a zone's gateways (its state as the kit keeps it).
+bool zone_contains(const Json& zone, std::string_view ip);
+
 /// The writable content of an IP zone (type, name, usage, gateways, proxies), validated (400
 /// E0000001 with a cause per field). `self`: the zone being replaced (it keeps its name).
 Result<Json> zone_content(const Json& body, const UniqueLookup& owner_of,

@@ -52,6 +52,9 @@ struct SignInDecision {
     std::vector<Event> events;
 };
 
+/// The UserSignedIn event of a sign-in answered with a session token (lastLogin).
+Event signed_in_event(const std::string& session_digest, Millis session_expires);
+
 SignInDecision decide_sign_in(const User& u, const SignInAttempt& attempt,
                               const LockoutPolicy& policy, Millis now);
 

@@ -119,13 +119,32 @@ std::optional<Event> decide_password_expiry_request(const User& user, Millis max
 
 Result<std::vector<Event>> decide_change_password(const User& user, const StoredPassword& next);
 Result<std::vector<Event>> decide_change_recovery(const User& user, const RecoveryQuestion& rq);
-/// `request_id` non-empty: a worker e-mails the reset link.
+/// `request_id` non-empty: a worker e-mails the reset link. `self_service`: the user asked
+/// (POST /api/v1/authn/recovery/password): the e-mail is the factor, no recovery question needed.
 Result<std::vector<Event>> decide_forgot_password(const User& user, const std::string& token_digest,
                                                   Millis expires_at,
-                                                  const std::string& request_id = {});
+                                                  const std::string& request_id = {},
+                                                  bool self_service = false);
 /// Forgot-password with the answer already verified: sets the new password.
 Result<std::vector<Event>> decide_forgot_password_reset(const User& user,
                                                         const StoredPassword& next);
+
+/// The one-time tokens a user redeems through the Authentication API.
+enum class RedeemedToken { Activation, Recovery };
+
+/// Whether `digest` is the user's current, unexpired token of `kind` and the user may redeem it
+/// (activation: PROVISIONED; recovery: RECOVERY, ACTIVE or PASSWORD_EXPIRED). 401 E0000011
+/// otherwise (unknown, spent, superseded or expired look the same).
+Result<void> check_redeemable(const User& u, RedeemedToken kind, std::string_view digest,
+                              Millis now);
+
+/// PASSWORD_RESET answered: the new password is set, the token spent, the user ACTIVE (an
+/// activation also activates), and the user signed in with the session token `session_digest`.
+Result<std::vector<Event>> decide_token_password_reset(const User& u, RedeemedToken kind,
+                                                       std::string_view digest,
+                                                       const StoredPassword& next,
+                                                       const std::string& session_digest,
+                                                       Millis session_expires, Millis now);
 
 /// POST /users/{id}: supplied members replace; everything else stays.
 Json merge_profile(const Json& current, const Json& patch);

@@ -99,6 +99,9 @@ std::optional<char> date_index(std::string_view attribute);
 /// when the attribute has no equality index (status, type.id and every string profile
 /// attribute have one, for values up to 1 KiB).
 std::optional<std::string> equality_index(std::string_view attribute, std::string_view value);
+/// The index scan prefix of a user's outstanding one-time token (`kind` "activation" or
+/// "recovery") by its digest: the Authentication API finds the user a token belongs to.
+std::string token_index(std::string_view kind, std::string_view digest);
 /// The index scan prefix answering `attribute sw prefix` (a superset: the bucket of its first 4,
 /// else 2, characters), or nullopt when the attribute has no prefix index or `prefix` is shorter
 /// than 2 characters.
