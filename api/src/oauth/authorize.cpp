@@ -298,12 +298,25 @@ Answer run(RequestContext& ctx, const HttpRequest& req, const Params* form) {
 
 }  // namespace
 
-Answer authorize(RequestContext& ctx, const HttpRequest& req) { return run(ctx, req, nullptr); }
+namespace {
+
+/// A page with a form may end in a redirect to the client (its redirect_uri was checked before
+/// any form page is answered).
+Answer with_form_redirect(Answer answer, const HttpRequest& req) {
+    if (answer) allow_form_redirect(*answer, read(req).redirect_uri);
+    return answer;
+}
+
+}  // namespace
+
+Answer authorize(RequestContext& ctx, const HttpRequest& req) {
+    return with_form_redirect(run(ctx, req, nullptr), req);
+}
 
 Answer authorize_form(RequestContext& ctx, const HttpRequest& req) {
     auto form = form_params(req);
     if (!form) return error_page(400, "invalid_request", "The form could not be read.");
-    return run(ctx, req, &*form);
+    return with_form_redirect(run(ctx, req, &*form), req);
 }
 
 }  // namespace idledger::api::oauth

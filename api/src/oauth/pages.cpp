@@ -1,5 +1,7 @@
 #include "oauth/pages.hpp"
 
+#include <cctype>
+
 namespace idledger::api::oauth {
 
 namespace {
@@ -55,6 +57,25 @@ HttpResponse page(int status, std::string_view title, const std::string& body_ht
                html_escape(title) + "</title><style>" + std::string(kStyle) +
                "</style></head><body><main>" + body_html + "</main></body></html>";
     return res;
+}
+
+void allow_form_redirect(HttpResponse& res, std::string_view redirect_uri) {
+    const size_t scheme = redirect_uri.find("://");
+    if (scheme == std::string_view::npos) return;
+    const std::string_view name = redirect_uri.substr(0, scheme);
+    if (name != "http" && name != "https") return;
+    const size_t end = redirect_uri.find_first_of("/?#", scheme + 3);
+    const std::string_view origin = redirect_uri.substr(0, end);
+    for (char c : origin.substr(scheme + 3))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+              c == '[' || c == ']'))
+            return;
+    for (auto& h : res.headers)
+        if (h.name == "Content-Security-Policy") {
+            const std::string self = "form-action 'self'";
+            if (const size_t at = h.value.find(self); at != std::string::npos)
+                h.value.insert(at + self.size(), " " + std::string(origin));
+        }
 }
 
 HttpResponse sign_in_page(std::string_view action, std::string_view app_name,

@@ -27,6 +27,11 @@ HttpResponse consent_page(std::string_view action, std::string_view app_name,
                           const std::vector<std::string>& names, std::string_view csrf);
 
 /// An error the browser cannot be sent back to the client with (unknown client, redirect URI).
+/// Lets a page's forms end in a redirect to `redirect_uri`'s origin: browsers apply the page's
+/// CSP form-action to the redirect a form submission answers with (sign-in or consent -> the
+/// client's callback). Ignored unless `redirect_uri` is a plain http(s) URL.
+void allow_form_redirect(HttpResponse& res, std::string_view redirect_uri);
+
 HttpResponse error_page(int status, std::string_view error, std::string_view description);
 
 }  // namespace idledger::api::oauth
