@@ -35,6 +35,7 @@ namespace idledger::bench {
 int serve_http_ceiling(int threads);
 int run_scale(const std::map<std::string, std::string>& opt);
 int run_relations(const std::map<std::string, std::string>& opt);
+int run_auth(const std::map<std::string, std::string>& opt);
 }  // namespace idledger::bench
 
 using namespace idledger::bench;
@@ -445,14 +446,16 @@ int main(int argc, char** argv) {
     // The data directories made here are the servers' own: private, as `serve` requires.
     ::umask(077);
     if (argc < 2) {
-        std::cerr << "usage: idledger-bench run [--idledger PATH] [--seconds N] [--connections N] "
-                     "[--batch N]\n"
-                     "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
-                     "N] [--connections N]\n"
-                     "       idledger-bench lifecycle [--lifecycle-users N]\n"
-                     "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE]\n"
-                     "       idledger-bench relations [--idledger PATH] [--max N] [--seconds N]\n"
-                     "       idledger-bench http-ceiling [--threads N]\n";
+        std::cerr
+            << "usage: idledger-bench run [--idledger PATH] [--seconds N] [--connections N] "
+               "[--batch N]\n"
+               "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
+               "N] [--connections N]\n"
+               "       idledger-bench lifecycle [--lifecycle-users N]\n"
+               "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE]\n"
+               "       idledger-bench relations [--idledger PATH] [--max N] [--seconds N]\n"
+               "       idledger-bench auth [--idledger PATH] [--seconds N] [--connections N]\n"
+               "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
     std::string cmd = argv[1];
@@ -465,6 +468,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return run(opt);
         if (cmd == "scale") return run_scale(opt);
         if (cmd == "relations") return run_relations(opt);
+        if (cmd == "auth") return run_auth(opt);
         if (cmd == "load") return load(opt);
         if (cmd == "lifecycle") {  // the lifecycle rows alone
             fs::path dir =

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -106,6 +107,29 @@ std::vector<std::string> created_ids(const std::vector<std::string>& bodies) {
         if (auto p = b.find("\"id\":\""); p != std::string::npos)
             ids.push_back(b.substr(p + 6, 20));
     return ids;
+}
+
+std::string request_once(uint16_t port, const std::string& request) {
+    LoadSpec s;
+    s.port = port;
+    s.connections = 1;
+    s.max_requests = 1;
+    s.keep_bodies = true;
+    s.duration = std::chrono::milliseconds(30'000);
+    s.make_request = [&](uint64_t) { return request; };
+    auto r = run_load(s);
+    if (r.requests != 1 || r.non_2xx != 0)
+        throw std::runtime_error("request failed: " + request.substr(0, request.find('\r')));
+    return r.bodies.empty() ? "" : r.bodies[0];
+}
+
+std::string json_string(const std::string& body, const std::string& key) {
+    const std::string open = "\"" + key + "\":\"";
+    const size_t at = body.find(open);
+    if (at == std::string::npos)
+        throw std::runtime_error("no " + key + " in: " + body.substr(0, 200));
+    const size_t from = at + open.size();
+    return body.substr(from, body.find('"', from) - from);
 }
 
 std::string fetch_once(uint16_t port, const std::string& path) {

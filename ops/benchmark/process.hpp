@@ -30,6 +30,10 @@ std::string create_user_request(const std::string& token, const std::string& log
                                 const std::string& credentials = "");
 /// The ids of the users in create responses.
 std::vector<std::string> created_ids(const std::vector<std::string>& bodies);
+/// One request on one connection; its body (throws unless the answer is 2xx).
+std::string request_once(uint16_t port, const std::string& request);
+/// The string value of the first `"key":"..."` in a JSON text (throws when there is none).
+std::string json_string(const std::string& body, const std::string& key);
 /// One GET, its body.
 std::string fetch_once(uint16_t port, const std::string& path);
 /// The value of a Prometheus line `name value`.

@@ -33,27 +33,9 @@ std::string create_request(const std::string& token, uint64_t n) {
                             R"(","email":")" + login + R"(","login":")" + login + R"("}})");
 }
 
-/// The `"id":"..."` of a JSON answer.
-std::string id_in(const std::string& body) {
-    const size_t at = body.find("\"id\":\"");
-    if (at == std::string::npos) throw std::runtime_error("no id in: " + body.substr(0, 200));
-    return body.substr(at + 6, body.find('"', at + 6) - at - 6);
-}
+std::string id_in(const std::string& body) { return json_string(body, "id"); }
 
-/// One request on one connection; its body (throws on a non-2xx answer).
-std::string once(uint16_t port, const std::string& request) {
-    LoadSpec s;
-    s.port = port;
-    s.connections = 1;
-    s.max_requests = 1;
-    s.keep_bodies = true;
-    s.duration = std::chrono::milliseconds(30'000);
-    s.make_request = [&](uint64_t) { return request; };
-    auto r = run_load(s);
-    if (r.requests != 1 || r.non_2xx != 0)
-        throw std::runtime_error("request failed: " + request.substr(0, request.find('\r')));
-    return r.bodies.empty() ? "" : r.bodies[0];
-}
+std::string once(uint16_t port, const std::string& request) { return request_once(port, request); }
 
 LoadResult measure(uint16_t port, int connections, std::chrono::milliseconds duration,
                    uint64_t max_requests, std::function<std::string(uint64_t)> make) {

@@ -164,6 +164,22 @@ Result<void> Reader::scan_dates(
                        });
 }
 
+Result<void> Reader::scan_date_order(
+    char letter, bool descending, std::optional<std::pair<domain::Millis, uint64_t>> after,
+    const std::function<bool(domain::Millis, uint64_t, std::string_view)>& visit) const {
+    const std::string prefix = date_key(letter, 0).substr(0, 2);
+    const std::string start =
+        after ? date_key(letter, after->first) + encode_u64(after->second) : std::string();
+    return store_.scan(
+        cf::kUsersIndex, prefix, start,
+        [&](std::string_view k, std::string_view v) {
+            if (!start.empty() && k == start) return true;  // the cursor's own entry
+            return visit(domain::Millis(eventstore::decode_u64(k.substr(2, 8))),
+                         eventstore::decode_u64(k.substr(10, 8)), v);
+        },
+        descending);
+}
+
 Result<void> Reader::scan_index(
     std::string_view prefix, uint64_t after_seq,
     const std::function<bool(uint64_t, std::string_view)>& visit) const {

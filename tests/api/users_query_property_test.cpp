@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "http/message.hpp"
@@ -195,6 +196,53 @@ TEST(UsersQueryProperty, IndexedAndScannedAnswersEqualABruteForceFoldPageByPage)
         indexed += expr.find(" co ") == std::string::npos;
     }
     EXPECT_GT(indexed, 30);  // both paths were exercised
+}
+
+TEST(UsersQueryProperty, SortedSearchesEqualABruteForceSortPageByPage) {
+    // sortBy on dates (the date index walked, or few matches sorted) and on profile attributes
+    // (the matches sorted): ties in creation order, desc the exact reverse of asc.
+    std::mt19937 rng(20261202);
+    seed_users(rng, 120);
+    const std::vector<std::string> sorts = {"created",           "lastUpdated", "profile.lastName",
+                                            "profile.firstName", "status",      "activated"};
+    int walked = 0;
+    for (int i = 0; i < 80; ++i) {
+        // Every tenth: an unindexed query sorted by a date, which walks the date index.
+        const bool walk = i % 10 == 0;
+        const std::string expr =
+            walk ? std::string("profile.lastName co ") + (i % 20 ? "\"i\"" : "\"o\"")
+                 : random_query(rng, true);
+        const std::string sort_by = walk ? (i % 20 ? "created" : "lastUpdated") : pick(rng, sorts);
+        const bool desc = rng() % 2;
+        auto parsed = domain::parse_user_query(expr, domain::QueryMode::Search);
+        ASSERT_TRUE(parsed) << expr;
+        std::vector<std::pair<std::string, std::string>> expected;  // (key, id), creation order
+        auto r = api().reader().scan_users(0, [&](const idledger::projections::UserRow& row) {
+            if (!domain::matches(*parsed, row.user, domain::QueryMode::Search)) return true;
+            const auto v = domain::user_attribute(row.user, sort_by);
+            expected.emplace_back(v.is_string() ? domain::normalize_login(v.as_string()) : "",
+                                  row.user.id);
+            return true;
+        });
+        ASSERT_TRUE(r);
+        std::stable_sort(expected.begin(), expected.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        if (desc) std::reverse(expected.begin(), expected.end());
+        std::vector<std::string> ids;
+        for (const auto& e : expected) ids.push_back(e.second);
+        const size_t limit = 1 + rng() % 25;
+        EXPECT_EQ(answer("search=" + encode(expr) + "&sortBy=" + sort_by +
+                             "&sortOrder=" + (desc ? "desc" : "asc"),
+                         limit),
+                  ids)
+            << expr << " sortBy " << sort_by << (desc ? " desc" : " asc") << " limit " << limit;
+        walked += expr.find(" co ") != std::string::npos &&
+                  (sort_by == "created" || sort_by == "lastUpdated");
+    }
+    EXPECT_GT(walked, 3);  // the date walk was exercised, past the scan bound
+    auto bad = api().get("/api/v1/users?search=" + encode("status eq \"ACTIVE\"") +
+                         "&sortBy=created&after=zz");
+    EXPECT_EQ(bad.status, 400);
 }
 
 TEST(UsersQueryProperty, QMatchesAPrefixOfFirstNameLastNameOrEmail) {

@@ -18,7 +18,7 @@ std::vector<Route> routes() {
         {"GET", "authorize", "authorize", Blocking, authorize},
         {"POST", "authorize", "authorizeWithPost", Blocking, authorize_form, true},
         {"POST", "token", "token", Blocking, token, true},
-        {"POST", "introspect", "introspect", Blocking, introspect, true},
+        {"POST", "introspect", "introspect", Inline, introspect, true},
         {"POST", "revoke", "revoke", Blocking, revoke, true},
         {"GET", "userinfo", "userinfo", Inline, userinfo},
         {"POST", "userinfo", "userinfoWithPost", Inline, userinfo, true},

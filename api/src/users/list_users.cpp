@@ -10,6 +10,7 @@
 #include "idledger/domain/user_rules.hpp"
 #include "users/handlers.hpp"
 #include "users/query_plan.hpp"
+#include "users/sorted_search.hpp"
 #include "users/user_json.hpp"
 
 namespace idledger::api::users {
@@ -109,55 +110,6 @@ R scan_in_creation_order(RequestContext& ctx, const HttpRequest& req,
     return page_response(ctx, req, users, *limit, next);
 }
 
-/// search with sortBy: every match sorted by (value, id); the cursor is the last (value, id).
-R sorted_search(RequestContext& ctx, const HttpRequest& req, const domain::QueryNode& query,
-                const std::string& sort_by, bool descending) {
-    auto limit = read_limit(req, kMaxLimit, kMaxLimit);
-    if (!limit) return std::unexpected(limit.error());
-    struct Item {
-        std::string key;
-        UserRow row;
-    };
-    std::vector<Item> items;
-    auto r = ctx.app.reader.scan_users(0, [&](const UserRow& row) {
-        if (domain::matches(query, row.user, domain::QueryMode::Search)) {
-            Json v = domain::user_attribute(row.user, sort_by);
-            std::string key = v.is_string() ? domain::normalize_login(v.as_string())
-                              : v.is_null() ? ""
-                                            : v.dump();
-            items.push_back({std::move(key), row});
-        }
-        return items.size() < 50'000;
-    });
-    if (!r) return std::unexpected(store_failure(r.error()));
-    auto less = [&](const Item& a, const Item& b) {
-        if (a.key != b.key) return descending ? a.key > b.key : a.key < b.key;
-        return a.row.user.id < b.row.user.id;
-    };
-    std::sort(items.begin(), items.end(), less);
-    size_t start = 0;
-    if (const std::string* after = req.param("after"); after && !after->empty()) {
-        auto dot = after->find('.');
-        auto key = dot == std::string::npos
-                       ? std::nullopt
-                       : domain::from_hex(std::string_view(*after).substr(0, dot));
-        if (!key)
-            return domain::fail(domain::ErrorCode::InvalidPaging, {},
-                                {{"after: The cursor is not valid"}});
-        Item pivot{*key, UserRow{0, domain::User{}}};
-        pivot.row.user.id = after->substr(dot + 1);
-        start = size_t(std::upper_bound(items.begin(), items.end(), pivot, less) - items.begin());
-    }
-    std::vector<const domain::User*> users;
-    for (size_t i = start; i < items.size() && users.size() < *limit; ++i)
-        users.push_back(&items[i].row.user);
-    std::optional<std::string> next;
-    size_t end = start + users.size();
-    if (end < items.size() && !users.empty())
-        next = domain::to_hex(items[end - 1].key) + "." + items[end - 1].row.user.id;
-    return page_response(ctx, req, users, *limit, next);
-}
-
 }  // namespace
 
 R list(RequestContext& ctx, const HttpRequest& req) {
@@ -183,7 +135,15 @@ R list(RequestContext& ctx, const HttpRequest& req) {
             if (!known)
                 return domain::fail(domain::ErrorCode::InvalidSearch, {},
                                     {{"sortBy: " + *sort_by + " is not an attribute of a user"}});
-            return sorted_search(ctx, req, *query, *sort_by, direction == "desc");
+            auto limit = read_limit(req, kMaxLimit, kMaxLimit);
+            if (!limit) return std::unexpected(limit.error());
+            const std::string* after = req.param("after");
+            auto page = sorted_search(ctx, *query, *sort_by, direction == "desc",
+                                      after ? *after : std::string(), *limit);
+            if (!page) return std::unexpected(page.error());
+            std::vector<const domain::User*> users;
+            for (const auto& row : page->rows) users.push_back(&row.user);
+            return page_response(ctx, req, users, *limit, page->next);
         }
         return scan_in_creation_order(ctx, req, *query, domain::QueryMode::Search);
     }

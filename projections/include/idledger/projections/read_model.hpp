@@ -155,6 +155,13 @@ class Reader {
     Result<void> scan_dates(
         char letter, domain::Millis from, domain::Millis to,
         const std::function<bool(uint64_t seq, std::string_view id)>& visit) const;
+    /// Every user by date `letter` (kDateIndexes), in (date, creation) order — backwards when
+    /// `descending` — starting after the entry (`date`, `seq`) when `after_date` is given, until
+    /// `visit` returns false. For dates every user has (created, lastUpdated), this is a sort.
+    Result<void> scan_date_order(
+        char letter, bool descending, std::optional<std::pair<domain::Millis, uint64_t>> after,
+        const std::function<bool(domain::Millis date, uint64_t seq, std::string_view id)>& visit)
+        const;
     /// The log positions of one System Log index value (log_index_prefix), from `from` on
     /// (inclusive; backwards when `descending`), until `visit` returns false.
     Result<void> scan_log_index(std::string_view prefix, uint64_t from, bool descending,
