@@ -62,17 +62,11 @@ std::string form_request(const std::string& path, const std::string& body) {
 
 std::string login_of(uint64_t n) { return "signin" + std::to_string(n) + "@example.com"; }
 
-LoadResult measure(uint16_t port, int connections, std::chrono::milliseconds duration,
+/// measure(), refusing an answer that is not 2xx (every request here must succeed).
+LoadResult checked(uint16_t port, int connections, std::chrono::milliseconds duration,
                    uint64_t max_requests, bool keep_bodies,
                    std::function<std::string(uint64_t)> make) {
-    LoadSpec s;
-    s.port = port;
-    s.connections = connections;
-    s.duration = duration;
-    s.max_requests = max_requests;
-    s.keep_bodies = keep_bodies;
-    s.make_request = std::move(make);
-    auto r = run_load(s);
+    auto r = measure(port, connections, duration, max_requests, std::move(make), keep_bodies);
     if (r.non_2xx) throw std::runtime_error(std::to_string(r.non_2xx) + " non-2xx answers");
     return r;
 }
@@ -111,21 +105,20 @@ int run_auth(const std::map<std::string, std::string>& opt) {
     });
     std::cerr << "auth: HTTP ceiling (minimal Beast server)...\n";
     Child ceiling = spawn_and_wait_port({opt.at("self"), "http-ceiling"}, {});
-    const LoadResult http = measure(ceiling.port, connections, duration, 0, false,
+    const LoadResult http = checked(ceiling.port, connections, duration, 0, false,
                                     [](uint64_t) { return http_request("GET", "/fixed", "", ""); });
     stop(ceiling, SIGKILL);
 
-    Child server = spawn_and_wait_port(
-        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "data").string()},
-        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    Child server = serve(idledger, dir / "data", token);
     const uint16_t port = server.port;
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
-    try {
+    const ChildScope scope{server, dir};
+    {
         // 200 ACTIVE users with passwords, signed in round robin (a user's sign-ins are
         // serialised by its stream, so one user would measure contention, not sign-ins).
         const uint64_t users = 200;
         std::cerr << "auth: " << users << " users with passwords...\n";
-        measure(port, 8, std::chrono::milliseconds(600'000), users, false, [&](uint64_t n) {
+        checked(port, 8, std::chrono::milliseconds(600'000), users, false, [&](uint64_t n) {
             return create_user_request(
                 token, login_of(n), "U" + std::to_string(n), "",
                 std::string(R"({"password":{"value":")") + kPassword + R"("}})");
@@ -133,7 +126,7 @@ int run_auth(const std::map<std::string, std::string>& opt) {
         std::cerr << "auth: password sign-ins for " << seconds << " s on " << 2 * cores
                   << " connections...\n";
         const LoadResult signins =
-            measure(port, int(2 * cores), duration, 0, false, [&](uint64_t n) {
+            checked(port, int(2 * cores), duration, 0, false, [&](uint64_t n) {
                 return http_request("POST", "/api/v1/authn", "",
                                     R"({"username":")" + login_of(n % users) + R"(","password":")" +
                                         kPassword + R"("})");
@@ -151,7 +144,7 @@ int run_auth(const std::map<std::string, std::string>& opt) {
         const std::string client = "client_id=" + json_string(app, "id") +
                                    "&client_secret=" + json_string(app, "client_secret");
         std::cerr << "auth: client_credentials tokens for " << seconds << " s...\n";
-        const LoadResult tokens = measure(port, connections, duration, 0, true, [&](uint64_t) {
+        const LoadResult tokens = checked(port, connections, duration, 0, true, [&](uint64_t) {
             return form_request("/oauth2/default/v1/token",
                                 "grant_type=client_credentials&scope=bench%3Aread&" + client);
         });
@@ -160,7 +153,7 @@ int run_auth(const std::map<std::string, std::string>& opt) {
             issued.push_back(json_string(tokens.bodies[i], "access_token"));
         if (issued.empty()) throw std::runtime_error("no access token was issued");
         std::cerr << "auth: introspections for " << seconds << " s...\n";
-        const LoadResult intros = measure(port, connections, duration, 0, false, [&](uint64_t n) {
+        const LoadResult intros = checked(port, connections, duration, 0, false, [&](uint64_t n) {
             return form_request(
                 "/oauth2/default/v1/introspect",
                 "token=" + issued[n % issued.size()] + "&token_type_hint=access_token&" + client);
@@ -206,13 +199,7 @@ int run_auth(const std::map<std::string, std::string>& opt) {
             "crypto_pwhash, the server's defaults); RS256 with RSA-2048 keys (OpenSSL)\n",
             (unsigned long long)(argon2.memory_bytes / 1024),
             (unsigned long long)argon2.iterations);
-    } catch (...) {
-        stop(server);
-        fs::remove_all(dir);
-        throw;
     }
-    stop(server);
-    fs::remove_all(dir);
     return 0;
 }
 

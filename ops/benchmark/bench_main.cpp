@@ -36,6 +36,7 @@ int serve_http_ceiling(int threads);
 int run_scale(const std::map<std::string, std::string>& opt);
 int run_relations(const std::map<std::string, std::string>& opt);
 int run_auth(const std::map<std::string, std::string>& opt);
+void write_scale_chart(const std::string& csv_path, const std::string& svg_path);
 }  // namespace idledger::bench
 
 using namespace idledger::bench;
@@ -452,7 +453,8 @@ int main(int argc, char** argv) {
                "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
                "N] [--connections N]\n"
                "       idledger-bench lifecycle [--lifecycle-users N]\n"
-               "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE]\n"
+               "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE] [--svg FILE]\n"
+               "       idledger-bench scale-chart --csv FILE --svg FILE\n"
                "       idledger-bench relations [--idledger PATH] [--max N] [--seconds N]\n"
                "       idledger-bench auth [--idledger PATH] [--seconds N] [--connections N]\n"
                "       idledger-bench http-ceiling [--threads N]\n";
@@ -469,6 +471,11 @@ int main(int argc, char** argv) {
         if (cmd == "scale") return run_scale(opt);
         if (cmd == "relations") return run_relations(opt);
         if (cmd == "auth") return run_auth(opt);
+        if (cmd == "scale-chart") {
+            write_scale_chart(opt.count("csv") ? opt["csv"] : "scale.csv",
+                              opt.count("svg") ? opt["svg"] : "scale.svg");
+            return 0;
+        }
         if (cmd == "load") return load(opt);
         if (cmd == "lifecycle") {  // the lifecycle rows alone
             fs::path dir =

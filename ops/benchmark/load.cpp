@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iostream>
 #include <stdexcept>
 
 namespace idledger::bench {
@@ -140,6 +141,21 @@ LoadResult run_load(const LoadSpec& spec) {
     ::close(ep);
     std::sort(result.latencies_ms.begin(), result.latencies_ms.end());
     return result;
+}
+
+LoadResult measure(uint16_t port, int connections, std::chrono::milliseconds duration,
+                   uint64_t max_requests, std::function<std::string(uint64_t)> make,
+                   bool keep_bodies) {
+    LoadSpec s;
+    s.port = port;
+    s.connections = connections;
+    s.duration = duration;
+    s.max_requests = max_requests;
+    s.keep_bodies = keep_bodies;
+    s.make_request = std::move(make);
+    auto r = run_load(s);
+    if (r.non_2xx) std::cerr << "  (" << r.non_2xx << " non-2xx answers)\n";
+    return r;
 }
 
 }  // namespace idledger::bench

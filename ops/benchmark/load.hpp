@@ -33,4 +33,9 @@ struct LoadSpec {
 
 LoadResult run_load(const LoadSpec& spec);
 
+/// run_load on 127.0.0.1:`port`; says on stderr how many answers were not 2xx.
+LoadResult measure(uint16_t port, int connections, std::chrono::milliseconds duration,
+                   uint64_t max_requests, std::function<std::string(uint64_t)> make,
+                   bool keep_bodies = false);
+
 }  // namespace idledger::bench

@@ -69,6 +69,19 @@ Child spawn_and_wait_port(std::vector<std::string> args, const std::vector<std::
     return c;
 }
 
+Child serve(const std::string& idledger, const std::filesystem::path& data_dir,
+            const std::string& token) {
+    return spawn_and_wait_port(
+        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()},
+        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+}
+
+ChildScope::~ChildScope() {
+    stop(child);
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+}
+
 void stop(Child& c, int sig) {
     if (c.pid > 0) {
         kill(c.pid, sig);
@@ -109,7 +122,8 @@ std::vector<std::string> created_ids(const std::vector<std::string>& bodies) {
     return ids;
 }
 
-std::string request_once(uint16_t port, const std::string& request) {
+namespace {
+LoadResult one_request(uint16_t port, const std::string& request) {
     LoadSpec s;
     s.port = port;
     s.connections = 1;
@@ -117,7 +131,12 @@ std::string request_once(uint16_t port, const std::string& request) {
     s.keep_bodies = true;
     s.duration = std::chrono::milliseconds(30'000);
     s.make_request = [&](uint64_t) { return request; };
-    auto r = run_load(s);
+    return run_load(s);
+}
+}  // namespace
+
+std::string request_once(uint16_t port, const std::string& request) {
+    auto r = one_request(port, request);
     if (r.requests != 1 || r.non_2xx != 0)
         throw std::runtime_error("request failed: " + request.substr(0, request.find('\r')));
     return r.bodies.empty() ? "" : r.bodies[0];
@@ -132,14 +151,8 @@ std::string json_string(const std::string& body, const std::string& key) {
     return body.substr(from, body.find('"', from) - from);
 }
 
-std::string fetch_once(uint16_t port, const std::string& path) {
-    LoadSpec spec;
-    spec.port = port;
-    spec.connections = 1;
-    spec.max_requests = 1;
-    spec.keep_bodies = true;
-    spec.make_request = [&](uint64_t) { return http_request("GET", path, "", ""); };
-    auto r = run_load(spec);
+std::string fetch_once(uint16_t port, const std::string& path, const std::string& token) {
+    auto r = one_request(port, http_request("GET", path, token, ""));
     return r.bodies.empty() ? "" : r.bodies[0];
 }
 

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct Child {
 Child spawn_and_wait_port(std::vector<std::string> args, const std::vector<std::string>& extra_env,
                           const std::string& ready_line = "");
 void stop(Child& c, int sig = SIGTERM);
+/// `idledger serve` on a free loopback port over `data_dir`, its bootstrap token `token`.
+Child serve(const std::string& idledger, const std::filesystem::path& data_dir,
+            const std::string& token);
+/// Stops `child` and removes `dir` when the scope ends, however it ends.
+struct ChildScope {
+    Child& child;
+    std::filesystem::path dir;
+    ~ChildScope();
+};
 /// The bytes of one HTTP/1.1 request; `extra_headers` are full lines ending in CRLF.
 std::string http_request(const std::string& method, const std::string& path,
                          const std::string& token, const std::string& body,
@@ -34,8 +44,8 @@ std::vector<std::string> created_ids(const std::vector<std::string>& bodies);
 std::string request_once(uint16_t port, const std::string& request);
 /// The string value of the first `"key":"..."` in a JSON text (throws when there is none).
 std::string json_string(const std::string& body, const std::string& key);
-/// One GET, its body.
-std::string fetch_once(uint16_t port, const std::string& path);
+/// One GET (with an SSWS token when one is given), its body; empty when there was none.
+std::string fetch_once(uint16_t port, const std::string& path, const std::string& token = "");
 /// The value of a Prometheus line `name value`.
 double metric(const std::string& text, const std::string& name);
 

@@ -37,19 +37,6 @@ std::string id_in(const std::string& body) { return json_string(body, "id"); }
 
 std::string once(uint16_t port, const std::string& request) { return request_once(port, request); }
 
-LoadResult measure(uint16_t port, int connections, std::chrono::milliseconds duration,
-                   uint64_t max_requests, std::function<std::string(uint64_t)> make) {
-    LoadSpec s;
-    s.port = port;
-    s.connections = connections;
-    s.duration = duration;
-    s.max_requests = max_requests;
-    s.make_request = std::move(make);
-    auto r = run_load(s);
-    if (r.non_2xx) std::cerr << "  (" << r.non_2xx << " non-2xx answers)\n";
-    return r;
-}
-
 }  // namespace
 
 int run_relations(const std::map<std::string, std::string>& opt) {
@@ -62,12 +49,11 @@ int run_relations(const std::map<std::string, std::string>& opt) {
         fs::temp_directory_path() / ("idledger-bench-rel-" + std::to_string(getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    Child server = spawn_and_wait_port(
-        {idledger, "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "data").string()},
-        {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    Child server = serve(idledger, dir / "data", token);
     const uint16_t port = server.port;
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
-    try {
+    const ChildScope scope{server, dir};
+    {
         // Fixtures: 2,000 users, 50 groups, 20 apps each assigned to one group; user 0 in all 50.
         std::cerr << "relations: 2,000 users, 50 groups, 20 apps...\n";
         uint64_t users = 2000;
@@ -170,13 +156,7 @@ int run_relations(const std::map<std::string, std::string>& opt) {
                         add1.percentile(99), page.percentile(99), mine.percentile(99), grow.rate());
             std::fflush(stdout);
         }
-    } catch (...) {
-        stop(server);
-        fs::remove_all(dir);
-        throw;
     }
-    stop(server);
-    fs::remove_all(dir);
     return 0;
 }
 

@@ -14,6 +14,21 @@ R get(RequestContext& ctx, const HttpRequest& req) {
         return get_as_of(ctx, *as_of);
     }
     const std::string ref = resolve_user_ref(ctx, ctx.param("userId"));
+    const Omissions omit = requested_omissions(req);
+    // By id, with its rendering cached: only the user's version is read (a few bytes that stay
+    // in the block cache), not its row.
+    if (!omit.any() && ref.size() == 20 && ref.starts_with("00u") &&
+        (ctx.principal.may("okta.users.read") || ref == ctx.principal.user_id)) {
+        auto version = ctx.app.reader.user_version(ref);
+        if (!version) return std::unexpected(store_failure(version.error()));
+        if (*version)
+            if (auto body = ctx.app.rendered_users.find(ref, **version, ctx.base_url)) {
+                HttpResponse res;
+                res.body = std::move(*body);
+                res.add_header("ETag", user_etag(ref, **version));
+                return res;
+            }
+    }
     auto raw = ctx.app.reader.find_user_row(ref);
     if (!raw) return std::unexpected(store_failure(raw.error()));
     if (!*raw) return domain::not_found(ctx.param("userId"), "User");
@@ -21,7 +36,6 @@ R get(RequestContext& ctx, const HttpRequest& req) {
     // they exist, so a token cannot enumerate logins.
     if (!ctx.principal.may("okta.users.read") && (*raw)->id != ctx.principal.user_id)
         return domain::not_found(ctx.param("userId"), "User");
-    const Omissions omit = requested_omissions(req);
     // An unchanged user is served from its earlier rendering, without decoding the row.
     const uint64_t version = projections::user_row_version((*raw)->bytes);
     if (omit.any()) {
