@@ -257,6 +257,14 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
                               std::to_string(options_.write_reserve_bytes >> 20) +
                               " MB kept in reserve",
                           /*rocksdb=*/false);
+            // A write-ahead log file is deleted only once every column family written in it
+            // has flushed; a family that gets a few bytes per write (an index) would pin the
+            // logs until max_total_wal_size. Flushing them all now (out of the reserve) gives
+            // that space back, so freeing a little on the disk is enough to resume.
+            rocksdb::FlushOptions fo;
+            fo.wait = false;
+            fo.allow_write_stall = true;
+            db_->Flush(fo, handles_).PermitUncheckedError();
             const Error err{Errc::Unavailable, "the store cannot write: " + *write_failure()};
             for (auto& p : batch) p.done(std::unexpected(err));
             return;
