@@ -74,15 +74,19 @@ R find_by_q(RequestContext& ctx, const HttpRequest& req, const std::string& q) {
         }
         index->push_back({*p, std::nullopt});
     }
-    auto found = collect_users(ctx, index, 0, *limit, [&](const UserRow& row) {
-        if (row.user.status == UserStatus::Deprovisioned) return false;
-        for (const char* field : kFields) {
-            const Json* v = row.user.profile.find(field);
-            if (v && v->is_string() && domain::normalize_login(v->as_string()).starts_with(needle))
-                return true;
-        }
-        return false;
-    });
+    auto found = collect_users(
+        ctx, index, 0, *limit,
+        [&](const UserRow& row) {
+            if (row.user.status == UserStatus::Deprovisioned) return false;
+            for (const char* field : kFields) {
+                const Json* v = row.user.profile.find(field);
+                if (v && v->is_string() &&
+                    domain::normalize_login(v->as_string()).starts_with(needle))
+                    return true;
+            }
+            return false;
+        },
+        /*bound_refused=*/false);
     if (!found) return std::unexpected(found.error());
     std::vector<const domain::User*> users;
     for (const auto& row : found->rows) users.push_back(&row.user);

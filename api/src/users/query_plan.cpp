@@ -86,12 +86,13 @@ namespace {
 /// read whole first). nullopt when a range holds more than kRangeCap users.
 domain::Result<std::optional<Collected>> collect_indexed(
     RequestContext& ctx, const IndexPlan& index, uint64_t after, size_t limit,
-    const std::function<bool(const pj::UserRow&)>& accept) {
+    const std::function<bool(const pj::UserRow&)>& accept, bool bound_refused) {
     constexpr size_t kBatch = 256;
     Collected out;
     std::vector<uint64_t> pos(index.size(), after);
     std::vector<bool> exhausted(index.size(), false);
     std::map<uint64_t, std::string> pending;  // seq -> id, deduplicated across values
+    size_t rejected = 0;
     for (size_t i = 0; i < index.size(); ++i) {
         if (!index[i].range) continue;
         exhausted[i] = true;
@@ -132,7 +133,15 @@ domain::Result<std::optional<Collected>> collect_indexed(
                 if (row.error().code == eventstore::Errc::Corruption) continue;
                 return std::unexpected(store_failure(row.error()));
             }
-            if (!*row || (*row)->seq != seq || !accept(**row)) continue;
+            if (!*row || (*row)->seq != seq || !accept(**row)) {
+                // Candidates that do not match are bounded like a scan's rows: the page ends
+                // here and the cursor continues after this candidate.
+                if (bound_refused && ++rejected == ctx.app.config.scan_bound) {
+                    out.next_seq = seq;
+                    return std::optional(std::move(out));
+                }
+                continue;
+            }
             if (out.rows.size() == limit) {
                 out.next_seq = out.rows.back().seq;
                 return std::optional(std::move(out));
@@ -172,9 +181,10 @@ domain::Result<Collected> collect_scanned(RequestContext& ctx, uint64_t after, s
 
 domain::Result<Collected> collect_users(RequestContext& ctx, const std::optional<IndexPlan>& index,
                                         uint64_t after, size_t limit,
-                                        const std::function<bool(const pj::UserRow&)>& accept) {
+                                        const std::function<bool(const pj::UserRow&)>& accept,
+                                        bool bound_refused) {
     if (index) {
-        auto indexed = collect_indexed(ctx, *index, after, limit, accept);
+        auto indexed = collect_indexed(ctx, *index, after, limit, accept, bound_refused);
         if (!indexed) return std::unexpected(indexed.error());
         if (*indexed) return std::move(**indexed);
         // A range too wide to sort: its matches are common, so a scan fills pages quickly.

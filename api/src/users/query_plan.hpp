@@ -44,10 +44,13 @@ struct Collected {
 };
 
 /// Up to `limit` users with seq > `after` accepted by `accept`, in creation order: from the
-/// union of `index` values when given, otherwise by scanning at most AppConfig::scan_bound rows
-/// (past it the page ends early with a cursor: Okta's clients follow `next` until it is absent).
+/// union of `index` values when given, otherwise by scanning. Either way at most
+/// AppConfig::scan_bound rows are read in vain (scanned, or index candidates `accept` refuses):
+/// past it the page ends early with a cursor (Okta's clients follow `next` until it is absent).
+/// `bound_refused` false: index candidates are read until the page is full (`q`, which answers
+/// one page without a cursor).
 domain::Result<Collected> collect_users(
     RequestContext& ctx, const std::optional<IndexPlan>& index, uint64_t after, size_t limit,
-    const std::function<bool(const projections::UserRow&)>& accept);
+    const std::function<bool(const projections::UserRow&)>& accept, bool bound_refused = true);
 
 }  // namespace idledger::api::users

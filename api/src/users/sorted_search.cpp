@@ -63,9 +63,10 @@ struct Matches {
     bool complete = true;           // false: there are more than the cap
 };
 
-/// The query's matches, the first `cap` of them.
+/// The query's matches, the first `cap` of them. With `probe`, reading stops (incomplete) at the
+/// first page the scan bound ends early: a date sort then walks its index instead.
 domain::Result<Matches> matches(RequestContext& ctx, const domain::QueryNode& query,
-                                const std::optional<IndexPlan>& plan, size_t cap) {
+                                const std::optional<IndexPlan>& plan, size_t cap, bool probe) {
     Matches out;
     uint64_t after = 0;
     for (;;) {
@@ -74,6 +75,8 @@ domain::Result<Matches> matches(RequestContext& ctx, const domain::QueryNode& qu
                 return domain::matches(query, row.user, domain::QueryMode::Search);
             });
         if (!page) return std::unexpected(page.error());
+        const size_t asked = cap + 1 - out.rows.size();
+        const bool cut_short = page->next_seq && page->rows.size() < asked;
         for (auto& r : page->rows) out.rows.push_back(std::move(r));
         if (out.rows.size() > cap) {
             out.rows.resize(cap);
@@ -81,6 +84,10 @@ domain::Result<Matches> matches(RequestContext& ctx, const domain::QueryNode& qu
             return out;
         }
         if (!page->next_seq) return out;
+        if (probe && cut_short) {
+            out.complete = false;
+            return out;
+        }
         after = *page->next_seq;
     }
 }
@@ -163,7 +170,7 @@ domain::Result<SortedPage> sorted_search(RequestContext& ctx, const domain::Quer
     // A date sort walks the date index unless the query's own index finds few matches (an
     // unindexed query is not collected first: that would scan every user).
     if (walkable && !plan) return walk_dates(ctx, query, sort_by, descending, *from, limit);
-    auto found = matches(ctx, query, plan, walkable ? kDateProbe : kSortCap);
+    auto found = matches(ctx, query, plan, walkable ? kDateProbe : kSortCap, walkable);
     if (!found) return std::unexpected(found.error());
     if (walkable && !found->complete)
         return walk_dates(ctx, query, sort_by, descending, *from, limit);
