@@ -41,6 +41,7 @@ void write_scale_chart(const std::string& csv_path, const std::string& svg_path)
 
 using namespace idledger::bench;
 namespace fs = std::filesystem;
+using Options = std::map<std::string, std::string>;
 
 namespace {
 
@@ -441,6 +442,34 @@ int load(const std::map<std::string, std::string>& opt) {
     return 0;
 }
 
+int scale_chart(const Options& opt) {
+    write_scale_chart(opt.count("csv") ? opt.at("csv") : "scale.csv",
+                      opt.count("svg") ? opt.at("svg") : "scale.svg");
+    return 0;
+}
+
+int http_ceiling(const Options& opt) {
+    return serve_http_ceiling(opt.count("threads") ? std::stoi(opt.at("threads")) : 2);
+}
+
+/// The lifecycle rows alone.
+int lifecycle_only(const Options& opt) {
+    fs::path dir = fs::temp_directory_path() / ("idledger-bench-lc-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    auto f = measure_lifecycle(
+        opt.count("idledger") ? opt.at("idledger") : "build/idledger", dir,
+        "bench-token-0123456789", 64,
+        opt.count("lifecycle-users") ? std::stoul(opt.at("lifecycle-users")) : 5000);
+    fs::remove_all(dir);
+    std::printf(
+        "activation p50 %.2f ms p99 %.2f ms; accepted %.0f/s; completed %.0f/s; raw "
+        "two-hop %.0f/s; ratio %.3f\n",
+        f.activation_p50_ms, f.activation_p99_ms, f.accepted_per_s, f.completed_per_s,
+        f.raw_round_trips_per_s,
+        f.raw_round_trips_per_s > 0 ? f.completed_per_s / f.raw_round_trips_per_s : 0);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -464,39 +493,23 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> opt;
     for (int i = 2; i + 1 < argc; i += 2) opt[std::string(argv[i]).substr(2)] = argv[i + 1];
     opt["self"] = fs::canonical("/proc/self/exe").string();
+    using Command = int (*)(const Options&);
+    static const std::map<std::string, Command> kCommands = {
+        {"run", run},
+        {"load", load},
+        {"scale", run_scale},
+        {"scale-chart", scale_chart},
+        {"relations", run_relations},
+        {"auth", run_auth},
+        {"lifecycle", lifecycle_only},
+        {"http-ceiling", http_ceiling},
+    };
+    const auto command = kCommands.find(cmd);
+    if (command == kCommands.end()) return 2;
     try {
-        if (cmd == "http-ceiling")
-            return serve_http_ceiling(opt.count("threads") ? std::stoi(opt["threads"]) : 2);
-        if (cmd == "run") return run(opt);
-        if (cmd == "scale") return run_scale(opt);
-        if (cmd == "relations") return run_relations(opt);
-        if (cmd == "auth") return run_auth(opt);
-        if (cmd == "scale-chart") {
-            write_scale_chart(opt.count("csv") ? opt["csv"] : "scale.csv",
-                              opt.count("svg") ? opt["svg"] : "scale.svg");
-            return 0;
-        }
-        if (cmd == "load") return load(opt);
-        if (cmd == "lifecycle") {  // the lifecycle rows alone
-            fs::path dir =
-                fs::temp_directory_path() / ("idledger-bench-lc-" + std::to_string(getpid()));
-            fs::remove_all(dir);
-            auto f = measure_lifecycle(
-                opt.count("idledger") ? opt["idledger"] : "build/idledger", dir,
-                "bench-token-0123456789", 64,
-                opt.count("lifecycle-users") ? std::stoul(opt["lifecycle-users"]) : 5000);
-            fs::remove_all(dir);
-            std::printf(
-                "activation p50 %.2f ms p99 %.2f ms; accepted %.0f/s; completed %.0f/s; raw "
-                "two-hop %.0f/s; ratio %.3f\n",
-                f.activation_p50_ms, f.activation_p99_ms, f.accepted_per_s, f.completed_per_s,
-                f.raw_round_trips_per_s,
-                f.raw_round_trips_per_s > 0 ? f.completed_per_s / f.raw_round_trips_per_s : 0);
-            return 0;
-        }
+        return command->second(opt);
     } catch (const std::exception& ex) {
         std::cerr << "idledger-bench: " << ex.what() << "\n";
         return 1;
     }
-    return 2;
 }

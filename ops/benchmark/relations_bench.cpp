@@ -33,10 +33,6 @@ std::string create_request(const std::string& token, uint64_t n) {
                             R"(","email":")" + login + R"(","login":")" + login + R"("}})");
 }
 
-std::string id_in(const std::string& body) { return json_string(body, "id"); }
-
-std::string once(uint16_t port, const std::string& request) { return request_once(port, request); }
-
 }  // namespace
 
 int run_relations(const std::map<std::string, std::string>& opt) {
@@ -61,23 +57,28 @@ int run_relations(const std::map<std::string, std::string>& opt) {
                 [&](uint64_t n) { return create_request(token, n); });
         std::vector<std::string> groups;
         for (int g = 0; g < 50; ++g)
-            groups.push_back(id_in(once(port, http_request("POST", "/api/v1/groups", token,
-                                                           R"({"profile":{"name":"Bench group )" +
-                                                               std::to_string(g) + R"("}})"))));
+            groups.push_back(
+                json_string(request_once(port, http_request("POST", "/api/v1/groups", token,
+                                                            R"({"profile":{"name":"Bench group )" +
+                                                                std::to_string(g) + R"("}})")),
+                            "id"));
         for (int a = 0; a < 20; ++a) {
-            const std::string app = id_in(once(
-                port, http_request("POST", "/api/v1/apps", token,
-                                   R"({"name":"bookmark","label":"Bench app )" + std::to_string(a) +
-                                       R"(","settings":{"app":{"url":"https://app)" +
-                                       std::to_string(a) + R"(.example.com"}}})")));
-            once(port,
-                 http_request("PUT", "/api/v1/apps/" + app + "/groups/" + groups[a], token, ""));
+            const std::string app = json_string(
+                request_once(port, http_request("POST", "/api/v1/apps", token,
+                                                R"({"name":"bookmark","label":"Bench app )" +
+                                                    std::to_string(a) +
+                                                    R"(","settings":{"app":{"url":"https://app)" +
+                                                    std::to_string(a) + R"(.example.com"}}})")),
+                "id");
+            request_once(port, http_request("PUT", "/api/v1/apps/" + app + "/groups/" + groups[a],
+                                            token, ""));
         }
         for (const auto& g : groups)
-            once(port,
-                 http_request("PUT", "/api/v1/groups/" + g + "/users/" + login_of(0), token, ""));
-        const std::string probe =
-            id_in(once(port, http_request("GET", "/api/v1/users/" + login_of(0), token, "")));
+            request_once(port, http_request("PUT", "/api/v1/groups/" + g + "/users/" + login_of(0),
+                                            token, ""));
+        const std::string probe = json_string(
+            request_once(port, http_request("GET", "/api/v1/users/" + login_of(0), token, "")),
+            "id");
 
         std::cerr << "relations: GET /users/{id} (baseline), the user's groups, its appLinks, "
                      "adding members...\n";
@@ -114,8 +115,10 @@ int run_relations(const std::map<std::string, std::string>& opt) {
             app_links.rate(), app_links.percentile(99), ratio(app_links.rate(), get.rate()));
 
         // One group grown through 10 k, 100 k, 1 M members.
-        const std::string big = id_in(once(
-            port, http_request("POST", "/api/v1/groups", token, R"({"profile":{"name":"Big"}})")));
+        const std::string big =
+            json_string(request_once(port, http_request("POST", "/api/v1/groups", token,
+                                                        R"({"profile":{"name":"Big"}})")),
+                        "id");
         std::printf(
             "\n| members of one group | add member p99 ms (1 conn) | first page of 200 "
             "members p99 ms | a member's groups p99 ms | members added/s while growing "

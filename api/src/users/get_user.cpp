@@ -7,6 +7,20 @@
 
 namespace idledger::api::users {
 
+namespace {
+
+/// The cached rendering of version `version` of user `id`, when there is one.
+std::optional<HttpResponse> cached(RequestContext& ctx, const std::string& id, uint64_t version) {
+    auto body = ctx.app.rendered_users.find(id, version, ctx.base_url);
+    if (!body) return std::nullopt;
+    HttpResponse res;
+    res.body = std::move(*body);
+    res.add_header("ETag", user_etag(id, version));
+    return res;
+}
+
+}  // namespace
+
 R get(RequestContext& ctx, const HttpRequest& req) {
     if (const std::string* as_of = req.param("asOf"); as_of && !as_of->empty()) {
         if (!ctx.principal.may("okta.users.read"))
@@ -16,18 +30,12 @@ R get(RequestContext& ctx, const HttpRequest& req) {
     const std::string ref = resolve_user_ref(ctx, ctx.param("userId"));
     const Omissions omit = requested_omissions(req);
     // By id, with its rendering cached: only the user's version is read (a few bytes that stay
-    // in the block cache), not its row.
-    if (!omit.any() && ref.size() == 20 && ref.starts_with("00u") &&
-        (ctx.principal.may("okta.users.read") || ref == ctx.principal.user_id)) {
+    // in the block cache), not its row. A login is no key there: it goes on to the row.
+    if (!omit.any() && (ctx.principal.may("okta.users.read") || ref == ctx.principal.user_id)) {
         auto version = ctx.app.reader.user_version(ref);
         if (!version) return std::unexpected(store_failure(version.error()));
         if (*version)
-            if (auto body = ctx.app.rendered_users.find(ref, **version, ctx.base_url)) {
-                HttpResponse res;
-                res.body = std::move(*body);
-                res.add_header("ETag", user_etag(ref, **version));
-                return res;
-            }
+            if (auto res = cached(ctx, ref, **version)) return std::move(*res);
     }
     auto raw = ctx.app.reader.find_user_row(ref);
     if (!raw) return std::unexpected(store_failure(raw.error()));
@@ -45,12 +53,7 @@ R get(RequestContext& ctx, const HttpRequest& req) {
         res.add_header("ETag", user_etag(row->user));
         return res;
     }
-    if (auto body = ctx.app.rendered_users.find((*raw)->id, version, ctx.base_url)) {
-        HttpResponse res;
-        res.body = std::move(*body);
-        res.add_header("ETag", user_etag((*raw)->id, version));
-        return res;
-    }
+    if (auto res = cached(ctx, (*raw)->id, version)) return std::move(*res);
     auto row = projections::decode_user_row((*raw)->bytes);
     if (!row) return domain::fail(domain::ErrorCode::InternalError, "undecodable user row");
     return user_response(ctx, row->user);

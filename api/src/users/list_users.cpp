@@ -47,13 +47,13 @@ domain::Result<uint64_t> read_seq_cursor(RequestContext& ctx, const HttpRequest&
     return seq;
 }
 
-R page_response(RequestContext& ctx, const HttpRequest& req,
-                const std::vector<const domain::User*>& users, size_t limit,
-                const std::optional<std::string>& next) {
+R page_response(RequestContext& ctx, const HttpRequest& req, const std::vector<UserRow>& rows,
+                size_t limit, const std::optional<std::string>& next) {
     Json arr = Json::array();
-    arr.as_array().reserve(users.size());
+    arr.as_array().reserve(rows.size());
     const Omissions omit = requested_omissions(req);
-    for (const auto* u : users) arr.push(render_user(*u, ctx.base_url, LinkSet::SelfOnly, omit));
+    for (const auto& row : rows)
+        arr.push(render_user(row.user, ctx.base_url, LinkSet::SelfOnly, omit));
     auto res = json_response(200, arr);
     add_link_headers(res, ctx, req, limit, next);
     return res;
@@ -88,9 +88,7 @@ R find_by_q(RequestContext& ctx, const HttpRequest& req, const std::string& q) {
         },
         /*bound_refused=*/false);
     if (!found) return std::unexpected(found.error());
-    std::vector<const domain::User*> users;
-    for (const auto& row : found->rows) users.push_back(&row.user);
-    return page_response(ctx, req, users, *limit, std::nullopt);
+    return page_response(ctx, req, found->rows, *limit, std::nullopt);
 }
 
 /// Listing and filter/search without sortBy: creation order, stable under concurrent creation;
@@ -107,11 +105,9 @@ R scan_in_creation_order(RequestContext& ctx, const HttpRequest& req,
         return domain::matches(*query, row.user, mode);
     });
     if (!found) return std::unexpected(found.error());
-    std::vector<const domain::User*> users;
-    for (const auto& row : found->rows) users.push_back(&row.user);
     std::optional<std::string> next;
     if (found->next_seq) next = seq_cursor(*found->next_seq);
-    return page_response(ctx, req, users, *limit, next);
+    return page_response(ctx, req, found->rows, *limit, next);
 }
 
 }  // namespace
@@ -145,9 +141,7 @@ R list(RequestContext& ctx, const HttpRequest& req) {
             auto page = sorted_search(ctx, *query, *sort_by, direction == "desc",
                                       after ? *after : std::string(), *limit);
             if (!page) return std::unexpected(page.error());
-            std::vector<const domain::User*> users;
-            for (const auto& row : page->rows) users.push_back(&row.user);
-            return page_response(ctx, req, users, *limit, page->next);
+            return page_response(ctx, req, page->rows, *limit, page->next);
         }
         return scan_in_creation_order(ctx, req, *query, domain::QueryMode::Search);
     }

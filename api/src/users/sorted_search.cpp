@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include "core/json_io.hpp"
 #include "idledger/domain/ids.hpp"
@@ -21,13 +22,17 @@ struct Position {
     uint64_t seq = 0;
 };
 
-/// The sort key: a date as 8 big-endian bytes of its milliseconds (absent: empty, first), a
-/// string case-folded, anything else as JSON.
+/// A date's sort key: 8 big-endian bytes of its milliseconds, as the date index orders it.
+std::string date_key(domain::Millis at) {
+    return eventstore::encode_u64(uint64_t(std::max<domain::Millis>(at, 0)));
+}
+
+/// The sort key: a date's date_key (absent: empty, first), a string case-folded, anything else
+/// as JSON.
 std::string sort_key(const domain::User& u, const std::string& sort_by) {
     if (pj::date_index(sort_by)) {
         auto at = domain::user_date(u, sort_by);
-        return at ? eventstore::encode_u64(uint64_t(std::max<domain::Millis>(*at, 0)))
-                  : std::string();
+        return at ? date_key(*at) : std::string();
     }
     Json v = domain::user_attribute(u, sort_by);
     return v.is_string() ? domain::normalize_login(v.as_string()) : v.is_null() ? "" : v.dump();
@@ -53,9 +58,8 @@ domain::Result<std::optional<Position>> read_cursor(const std::string& after) {
 
 /// (key, seq) order, or its reverse.
 bool before(const Position& a, const Position& b, bool descending) {
-    const bool less = a.key != b.key ? a.key < b.key : a.seq < b.seq;
-    const bool greater = a.key != b.key ? a.key > b.key : a.seq > b.seq;
-    return descending ? greater : less;
+    return descending ? std::tie(b.key, b.seq) < std::tie(a.key, a.seq)
+                      : std::tie(a.key, a.seq) < std::tie(b.key, b.seq);
 }
 
 struct Matches {
@@ -70,12 +74,11 @@ domain::Result<Matches> matches(RequestContext& ctx, const domain::QueryNode& qu
     Matches out;
     uint64_t after = 0;
     for (;;) {
-        auto page =
-            collect_users(ctx, plan, after, cap + 1 - out.rows.size(), [&](const pj::UserRow& row) {
-                return domain::matches(query, row.user, domain::QueryMode::Search);
-            });
-        if (!page) return std::unexpected(page.error());
         const size_t asked = cap + 1 - out.rows.size();
+        auto page = collect_users(ctx, plan, after, asked, [&](const pj::UserRow& row) {
+            return domain::matches(query, row.user, domain::QueryMode::Search);
+        });
+        if (!page) return std::unexpected(page.error());
         const bool cut_short = page->next_seq && page->rows.size() < asked;
         for (auto& r : page->rows) out.rows.push_back(std::move(r));
         if (out.rows.size() > cap) {
@@ -92,9 +95,8 @@ domain::Result<Matches> matches(RequestContext& ctx, const domain::QueryNode& qu
     }
 }
 
-domain::Result<SortedPage> sort_matches(std::vector<pj::UserRow> rows, const std::string& sort_by,
-                                        bool descending, const std::optional<Position>& from,
-                                        size_t limit) {
+SortedPage sort_matches(std::vector<pj::UserRow> rows, const std::string& sort_by, bool descending,
+                        const std::optional<Position>& from, size_t limit) {
     struct Item {
         Position at;
         pj::UserRow* row;
@@ -138,7 +140,7 @@ domain::Result<SortedPage> walk_dates(RequestContext& ctx, const domain::QueryNo
             // A user changed since this entry was read shows up at its new place instead.
             const bool current =
                 row && *row && (*row)->seq == seq && domain::user_date((*row)->user, sort_by) == at;
-            const Position here{eventstore::encode_u64(uint64_t(at)), seq};
+            const Position here{date_key(at), seq};
             if (current && domain::matches(query, (*row)->user, domain::QueryMode::Search)) {
                 if (out.rows.size() == limit) {
                     out.next = cursor(last);
