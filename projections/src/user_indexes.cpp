@@ -4,7 +4,11 @@
 //
 // tag 'e': equality of an attribute's case-folded value (status, type.id and every string
 // attribute of the profile, base or custom); 'p': the first 2 or 4 characters of a case-folded
-// login, email, firstName or lastName (for `sw` and `q`). And one ordered entry per date a user
+// string attribute of the profile, base or custom (for `sw` and `q`); 'h': the presence of a
+// profile attribute other than login, email, firstName and lastName (for `pr`: those four are
+// on nearly every user, so a scan of the plain listing answers them at once). Custom attributes
+// are indexed on first use, not from the schema: an index never lags a schema change, and a user
+// pays only for the attributes it holds. And one ordered entry per date a user
 // has, "d" + letter + date(8) + seq(8) (kDateIndexes), for date ranges (a date is not personal
 // data). Tag 't': the digest of an outstanding activation or recovery token (token_index). The
 // digest
@@ -31,8 +35,9 @@ namespace {
 constexpr std::string_view kEqualityAttributes[] = {"status", "type.id"};
 /// Longer values are not indexed (a query for one is answered by a bounded scan).
 constexpr size_t kMaxIndexedValueBytes = 1024;
-constexpr std::string_view kPrefixAttributes[] = {"profile.login", "profile.email",
-                                                  "profile.firstName", "profile.lastName"};
+/// Attributes nearly every user holds: `pr` on them is answered by the plain listing.
+constexpr std::string_view kUniversalAttributes[] = {"profile.login", "profile.email",
+                                                     "profile.firstName", "profile.lastName"};
 constexpr size_t kPrefixLengths[] = {2, 4};  // characters
 
 std::string index_prefix(char tag, std::string_view attribute, std::string_view folded) {
@@ -55,12 +60,24 @@ std::optional<std::string_view> first_chars(std::string_view s, size_t n) {
     return s.substr(0, i);
 }
 
+bool is_profile_attribute(std::string_view attribute) {
+    return attribute.starts_with("profile.") && attribute.size() > 8;
+}
+
+bool universal(std::string_view attribute) {
+    return std::find(std::begin(kUniversalAttributes), std::end(kUniversalAttributes), attribute) !=
+           std::end(kUniversalAttributes);
+}
+
+/// `pr` as the query language defines it: neither null nor the empty string.
+bool present(const domain::Json& v) {
+    return !v.is_null() && !(v.is_string() && v.as_string().empty());
+}
+
 std::optional<std::string> attribute_text(const domain::User& u, std::string_view attribute) {
     if (attribute == "status") return std::string(domain::to_string(u.status));
-    if (attribute == "type.id") return u.type_id;
-    const domain::Json* v = u.profile.find(attribute.substr(8));
-    if (!v || !v->is_string() || v->as_string().empty()) return std::nullopt;
-    return v->as_string();
+    if (attribute == "type.id" && !u.type_id.empty()) return u.type_id;
+    return std::nullopt;
 }
 
 std::string date_key(char letter, domain::Millis at) {
@@ -79,20 +96,25 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
         if (auto text = attribute_text(u, a))
             keys.push_back(index_prefix('e', a, domain::normalize_login(*text)) + s);
     if (u.profile.is_object()) {
+        // The 'e' and 'p' keys of one string value.
         auto add = [&](const std::string& attribute, const domain::Json& v) {
-            if (!v.is_string() || v.as_string().empty() ||
-                v.as_string().size() > kMaxIndexedValueBytes)
-                return;
-            keys.push_back(index_prefix('e', attribute, domain::normalize_login(v.as_string())) +
-                           s);
+            if (!v.is_string() || v.as_string().empty()) return;
+            const std::string folded = domain::normalize_login(v.as_string());
+            if (v.as_string().size() <= kMaxIndexedValueBytes)
+                keys.push_back(index_prefix('e', attribute, folded) + s);
+            for (size_t n : kPrefixLengths)
+                if (auto p = first_chars(folded, n))
+                    keys.push_back(index_prefix('p', attribute, *p) + s);
         };
         for (const auto& [name, v] : u.profile.as_object()) {
             const std::string attribute = "profile." + name;
+            if (present(v) && !universal(attribute))
+                keys.push_back(index_prefix('h', attribute, {}) + s);
             if (!v.is_array()) {
                 add(attribute, v);
                 continue;
             }
-            // `eq` matches any element of an array attribute.
+            // `eq` and `sw` match any element of an array attribute.
             const size_t first = keys.size();
             for (const auto& e : v.as_array()) add(attribute, e);
             std::sort(keys.begin() + ptrdiff_t(first), keys.end());
@@ -104,23 +126,21 @@ std::vector<std::string> user_index_keys(const domain::User& u, uint64_t seq) {
     if (u.activation_token_digest)
         keys.push_back(token_index("activation", *u.activation_token_digest) + s);
     if (u.forgot_token_digest) keys.push_back(token_index("recovery", *u.forgot_token_digest) + s);
-    for (auto a : kPrefixAttributes) {
-        auto text = attribute_text(u, a);
-        if (!text) continue;
-        const std::string folded = domain::normalize_login(*text);
-        for (size_t n : kPrefixLengths)
-            if (auto p = first_chars(folded, n)) keys.push_back(index_prefix('p', a, *p) + s);
-    }
     return keys;
 }
 
 std::optional<std::string> equality_index(std::string_view attribute, std::string_view value) {
-    const bool profile = attribute.starts_with("profile.") && attribute.size() > 8;
-    if (!profile && std::find(std::begin(kEqualityAttributes), std::end(kEqualityAttributes),
-                              attribute) == std::end(kEqualityAttributes))
+    if (!is_profile_attribute(attribute) &&
+        std::find(std::begin(kEqualityAttributes), std::end(kEqualityAttributes), attribute) ==
+            std::end(kEqualityAttributes))
         return std::nullopt;
     if (value.empty() || value.size() > kMaxIndexedValueBytes) return std::nullopt;
     return index_prefix('e', attribute, domain::normalize_login(value));
+}
+
+std::optional<std::string> presence_index(std::string_view attribute) {
+    if (!is_profile_attribute(attribute) || universal(attribute)) return std::nullopt;
+    return index_prefix('h', attribute, {});
 }
 
 std::string token_index(std::string_view kind, std::string_view digest) {
@@ -128,9 +148,7 @@ std::string token_index(std::string_view kind, std::string_view digest) {
 }
 
 std::optional<std::string> prefix_index(std::string_view attribute, std::string_view prefix) {
-    if (std::find(std::begin(kPrefixAttributes), std::end(kPrefixAttributes), attribute) ==
-        std::end(kPrefixAttributes))
-        return std::nullopt;
+    if (!is_profile_attribute(attribute)) return std::nullopt;
     const std::string folded = domain::normalize_login(prefix);
     for (auto it = std::rbegin(kPrefixLengths); it != std::rend(kPrefixLengths); ++it)
         if (auto p = first_chars(folded, *it)) return index_prefix('p', attribute, *p);

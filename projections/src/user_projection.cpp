@@ -345,7 +345,7 @@ const Projection& users_projection() {
     static const Projection kUsers{
         .name = "users",
         .stream_prefix = "user-",
-        .schema_version = 13,
+        .schema_version = 14,
         .families = {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
                      std::string(cf::kUsersBySeq), std::string(cf::kUserSnapshots),
                      std::string(cf::kUsersByShortName), std::string(cf::kLifecyclePending),

@@ -12,10 +12,11 @@ using domain::QueryNode;
 
 namespace {
 
-/// 0: equality, 1: prefix, 2: range (lower is more selective).
+/// 0: equality, 1: prefix, 2: presence or range (lower is more selective).
 int rank(const IndexPlan& p) {
     int worst = 0;
-    for (const auto& s : p) worst = std::max(worst, s.range ? 2 : s.prefix.front() == 'p');
+    for (const auto& s : p)
+        worst = std::max(worst, s.range || s.prefix.front() == 'h' ? 2 : s.prefix.front() == 'p');
     return worst;
 }
 
@@ -46,6 +47,11 @@ std::optional<IndexPlan> plan_query(const QueryNode& n) {
     switch (n.kind) {
         case QueryNode::Kind::Compare: {
             if (auto range = date_range(n)) return IndexPlan{{std::string(), range}};
+            if (n.op == domain::QueryOp::Pr) {
+                auto p = pj::presence_index(n.attribute);
+                if (!p) return std::nullopt;
+                return IndexPlan{{*p, std::nullopt}};
+            }
             if (!n.value.is_string()) return std::nullopt;
             std::optional<std::string> p;
             if (n.op == domain::QueryOp::Eq)

@@ -107,9 +107,12 @@ std::optional<std::string> equality_index(std::string_view attribute, std::strin
 /// "recovery") by its digest: the Authentication API finds the user a token belongs to.
 std::string token_index(std::string_view kind, std::string_view digest);
 /// The index scan prefix answering `attribute sw prefix` (a superset: the bucket of its first 4,
-/// else 2, characters), or nullopt when the attribute has no prefix index or `prefix` is shorter
-/// than 2 characters.
+/// else 2, characters), or nullopt when the attribute is not a profile attribute or `prefix` is
+/// shorter than 2 characters.
 std::optional<std::string> prefix_index(std::string_view attribute, std::string_view prefix);
+/// The index scan prefix answering `attribute pr` for a profile attribute other than login,
+/// email, firstName and lastName (those are on nearly every user), else nullopt.
+std::optional<std::string> presence_index(std::string_view attribute);
 
 /// The System Log index value a filter reads: tag 'e' (eventType), 'a' (actor.id) or 't'
 /// (target.id) and the value.
