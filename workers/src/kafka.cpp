@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "consumer_rest.hpp"
 #include "idledger/workers/embedded_broker.hpp"
 
 namespace idledger::workers {
@@ -42,6 +43,7 @@ rd_kafka_conf_t* base_conf(const KafkaSettings& s, const std::string& client_id,
 }
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) ConsumerRest::delivered();
     auto* done = static_cast<Producer::Delivered*>(m->_private);
     if (!done) return;
     (*done)(m->err == RD_KAFKA_RESP_ERR_NO_ERROR,
@@ -122,7 +124,9 @@ struct Consumer::Impl {
     rd_kafka_t* rk = nullptr;
     std::mutex mu;
     std::map<std::pair<std::string, int32_t>, int64_t> stored;  // highest offset stored
+    std::unique_ptr<ConsumerRest> rest;                         // when rest_when_idle
     ~Impl() {
+        rest.reset();  // no delivery wakes this consumer any more
         if (!rk) return;
         rd_kafka_consumer_close(rk);
         rd_kafka_destroy(rk);
@@ -161,6 +165,7 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
         return std::unexpected(std::string("cannot create a Kafka consumer: ") + err);
     }
     rd_kafka_poll_set_consumer(c->impl_->rk);
+    if (s.rest_when_idle) c->impl_->rest = std::make_unique<ConsumerRest>(c->impl_->rk);
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(topics.size()));
     for (const auto& t : topics)
         rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
@@ -173,8 +178,10 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
 Consumer::~Consumer() = default;
 
 std::optional<KafkaMessage> Consumer::poll(int timeout_ms) {
+    if (impl_->rest) impl_->rest->tick();
     rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, timeout_ms);
     if (!m) return std::nullopt;
+    if (impl_->rest) impl_->rest->fetched();
     std::optional<KafkaMessage> out;
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         out = KafkaMessage{

@@ -10,7 +10,12 @@ namespace idledger::api {
 workers::KafkaSettings kafka_settings(const std::string& brokers, int fetch_wait_ms,
                                       std::vector<std::pair<std::string, std::string>> properties) {
     const bool loopback = brokers.starts_with("127.") || brokers.starts_with("localhost:");
-    return workers::KafkaSettings{brokers, loopback, fetch_wait_ms, std::move(properties)};
+    workers::KafkaSettings s;
+    s.brokers = brokers;
+    s.embedded = loopback;
+    s.fetch_wait_ms = fetch_wait_ms;
+    s.properties = std::move(properties);
+    return s;
 }
 
 std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::start(
@@ -26,8 +31,11 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     } else {
         rt->bootstrap_ = o.kafka_brokers;
     }
-    const workers::KafkaSettings kafka =
+    workers::KafkaSettings kafka =
         kafka_settings(rt->bootstrap_, o.kafka_fetch_wait_ms, o.kafka_properties);
+    // The embedded broker cannot hold an empty fetch until data arrives: this process's
+    // consumers rest while idle and are woken by its own deliveries.
+    kafka.rest_when_idle = rt->broker_ != nullptr;
     if (!rt->broker_)
         if (auto t = workers::ensure_lifecycle_topics(kafka); !t) return std::unexpected(t.error());
     auto producer = workers::Producer::create(kafka, "idledger-relay");

@@ -20,6 +20,10 @@ struct KafkaSettings {
     /// Consumers' fetch.wait.max.ms; 0: 2 ms embedded (the mock answers an empty fetch only
     /// after the full wait, so this bounds each hop's latency), 100 ms on a real cluster.
     int fetch_wait_ms = 0;
+    /// Consumers pause their partitions while idle and resume when a producer of this process
+    /// has a message delivered (consumer_rest.hpp): set by the process that runs the embedded
+    /// broker, so that an idle server sends no fetches.
+    bool rest_when_idle = false;
     /// librdkafka properties set last on every client (producers, consumers, admin): how a
     /// real cluster's SASL/SSL settings are given (`--kafka-property security.protocol=SASL_SSL`).
     std::vector<std::pair<std::string, std::string>> properties = {};

@@ -1,0 +1,114 @@
+#include "consumer_rest.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+namespace idledger::workers {
+namespace {
+
+std::mutex& registry_mutex() {
+    static std::mutex mu;
+    return mu;
+}
+
+std::vector<ConsumerRest*>& registry() {
+    static std::vector<ConsumerRest*> all;
+    return all;
+}
+
+std::atomic<bool>& anyone_resting() {
+    static std::atomic<bool> any{false};
+    return any;
+}
+
+}  // namespace
+
+ConsumerRest::ConsumerRest(rd_kafka_t* rk) : rk_(rk) {
+    kicker_ = std::thread([this] {
+        std::unique_lock lock(kick_mu_);
+        for (;;) {
+            kick_cv_.wait(lock, [this] { return kick_ || stop_; });
+            if (stop_) return;
+            kick_ = false;
+            lock.unlock();
+            const rd_kafka_metadata_t* md = nullptr;
+            if (rd_kafka_metadata(rk_, 0, nullptr, &md, 1000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+                rd_kafka_metadata_destroy(md);
+            lock.lock();
+        }
+    });
+    wake(Clock::now() + kAwake);
+    std::lock_guard lock(registry_mutex());
+    registry().push_back(this);
+    anyone_resting() = true;
+}
+
+ConsumerRest::~ConsumerRest() {
+    {
+        std::lock_guard lock(registry_mutex());
+        std::erase(registry(), this);
+        anyone_resting() = !registry().empty();
+    }
+    {
+        std::lock_guard lock(kick_mu_);
+        stop_ = true;
+        kick_cv_.notify_one();
+    }
+    kicker_.join();
+}
+
+void ConsumerRest::set_paused(bool paused) {
+    rd_kafka_topic_partition_list_t* assigned = nullptr;
+    if (rd_kafka_assignment(rk_, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || !assigned) return;
+    if (paused) {
+        rd_kafka_pause_partitions(rk_, assigned);
+    } else {
+        rd_kafka_resume_partitions(rk_, assigned);
+        // The broker thread notices a resumed partition only when it next wakes (up to a
+        // second later); a request through it wakes it now.
+        std::lock_guard lock(kick_mu_);
+        kick_ = true;
+        kick_cv_.notify_one();
+    }
+    rd_kafka_topic_partition_list_destroy(assigned);
+}
+
+void ConsumerRest::tick() {
+    const auto now = Clock::now();
+    if (paused_) {
+        if (now - rested_at_ < kLook) return;
+        wake(now + kLookFor);  // a look for other processes' messages
+        return;
+    }
+    if (now.time_since_epoch().count() < awake_until_.load()) return;
+    set_paused(true);
+    rested_at_ = now;
+    paused_ = true;
+    // A delivery between the check above and here woke nobody (not yet paused): look again.
+    if (Clock::now().time_since_epoch().count() < awake_until_.load() && paused_.exchange(false))
+        set_paused(false);
+}
+
+void ConsumerRest::fetched() { extend(Clock::now() + kAwake); }
+
+void ConsumerRest::extend(Clock::time_point until) {
+    const auto u = until.time_since_epoch().count();
+    Clock::rep seen = awake_until_.load();
+    while (seen < u && !awake_until_.compare_exchange_weak(seen, u)) {
+    }
+}
+
+void ConsumerRest::wake(Clock::time_point until) {
+    extend(until);
+    if (paused_.exchange(false)) set_paused(false);
+}
+
+void ConsumerRest::delivered() {
+    if (!anyone_resting().load(std::memory_order_relaxed)) return;
+    const auto until = Clock::now() + kAwake;
+    std::lock_guard lock(registry_mutex());
+    for (ConsumerRest* c : registry()) c->wake(until);
+}
+
+}  // namespace idledger::workers

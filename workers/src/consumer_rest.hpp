@@ -1,0 +1,59 @@
+#pragma once
+// Resting consumers. librdkafka's mock cluster (the embedded broker) answers an empty fetch only
+// once the whole fetch wait has passed, never early when data arrives, so a consumer on it
+// either polls every few milliseconds or adds that wait to every hop. A resting consumer pauses
+// its partitions once nothing was fetched or delivered for a while, and resumes the moment a
+// producer of this process has a message delivered: an idle server sends almost no fetches, a
+// busy one keeps its hop latency. Every two seconds a resting consumer looks anyway, for messages
+// produced by other processes (a worker process on this broker), and stays awake while they come.
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace idledger::workers {
+
+class ConsumerRest {
+  public:
+    using Clock = std::chrono::steady_clock;
+    /// How long a consumer stays awake after a message or a delivery in this process.
+    static constexpr auto kAwake = std::chrono::seconds(1);
+    /// How often a resting consumer looks for messages from other processes, and for how long.
+    static constexpr auto kLook = std::chrono::seconds(2);
+    static constexpr auto kLookFor = std::chrono::milliseconds(20);
+
+    explicit ConsumerRest(rd_kafka_t* rk);
+    ~ConsumerRest();
+    ConsumerRest(const ConsumerRest&) = delete;
+    ConsumerRest& operator=(const ConsumerRest&) = delete;
+
+    /// Called by the consumer's poll loop before each poll: rests when idle, looks once a second.
+    void tick();
+    /// A message arrived: stay awake.
+    void fetched();
+    /// Stay awake until `until` (thread-safe): resumes a resting consumer.
+    void wake(Clock::time_point until);
+
+    /// Wakes every resting consumer of this process: a message was delivered.
+    static void delivered();
+
+  private:
+    void set_paused(bool paused);
+    void extend(Clock::time_point until);
+
+    rd_kafka_t* rk_;
+    std::atomic<bool> paused_{false};
+    std::atomic<Clock::rep> awake_until_{0};
+    Clock::time_point rested_at_{};
+    // Wakes the broker thread after a resume (a metadata request through it).
+    std::mutex kick_mu_;
+    std::condition_variable kick_cv_;
+    bool kick_ = false, stop_ = false;
+    std::thread kicker_;
+};
+
+}  // namespace idledger::workers
