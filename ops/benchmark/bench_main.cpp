@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -36,6 +37,7 @@ int serve_http_ceiling(int threads);
 int run_scale(const std::map<std::string, std::string>& opt);
 int run_relations(const std::map<std::string, std::string>& opt);
 int run_auth(const std::map<std::string, std::string>& opt);
+int run_peers(const std::map<std::string, std::string>& opt);
 void write_scale_chart(const std::string& csv_path, const std::string& svg_path);
 }  // namespace idledger::bench
 
@@ -172,6 +174,22 @@ int run(const std::map<std::string, std::string>& opt) {
         spawn_and_wait_port({idledger, "serve", "--listen", "127.0.0.1:0", "--metrics-public",
                              "--data-dir", (work / "idledger").string()},
                             {"IDLEDGER_BOOTSTRAP_TOKEN=" + token});
+    // --preload N: the rows measured on a store that already holds N users (issue #14 §3).
+    const uint64_t preload = opt.count("preload") ? std::stoull(opt.at("preload")) : 0;
+    if (preload > 0) {
+        std::cerr << "idledger: preloading " << preload << " users (activate=false)...\n";
+        LoadSpec grow;
+        grow.port = server.port;
+        grow.connections = connections;
+        grow.duration = std::chrono::hours(4);
+        grow.max_requests = preload;
+        grow.make_request = [&](uint64_t n) {
+            return create_user_request(token, "pre" + std::to_string(n) + "@example.com",
+                                       "Pre" + std::to_string(n % 10000), "?activate=false");
+        };
+        const LoadResult grown = run_load(grow);
+        std::cerr << "idledger: preloaded at " << grown.rate() << " users/s\n";
+    }
     LoadSpec create;
     create.port = server.port;
     create.connections = connections;
@@ -335,8 +353,10 @@ int run(const std::map<std::string, std::string>& opt) {
     const double create_ceiling = std::min(storage.records_per_s, http.rate());
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
     std::printf("\n");
-    std::printf("| measure (%d connections, %d s each) | idledger | baseline | ratio | target |\n",
-                connections, seconds);
+    std::printf(
+        "| measure (%d connections, %d s each, store preloaded with %llu users) | idledger | "
+        "baseline | ratio | target |\n",
+        connections, seconds, static_cast<unsigned long long>(preload));
     std::printf("|---|---|---|---|---|\n");
     std::printf(
         "| durable POST /api/v1/users, activated: PROVISIONED + activation e-mail (creates/s) | "
@@ -388,6 +408,21 @@ int run(const std::map<std::string, std::string>& opt) {
         "broker) | %.2f | >= 0.50 |\n",
         lc.completed_per_s, lc.raw_round_trips_per_s,
         ratio(lc.completed_per_s, lc.raw_round_trips_per_s));
+    {
+        // The four ratio rows, for ops/pictures.
+        std::ofstream csv(opt.count("csv") ? opt.at("csv") : "bench.csv");
+        csv << "measure,idledger,baseline,ratio,target\n"
+            << "creates (activated)," << created.rate() << "," << create_ceiling << ","
+            << ratio(created.rate(), create_ceiling) << ",0.5\n"
+            << "creates (activate=false)," << staged.rate() << "," << create_ceiling << ","
+            << ratio(staged.rate(), create_ceiling) << ",0.5\n"
+            << "GET /users/{id}," << read.rate() << "," << http.rate() << ","
+            << ratio(read.rate(), http.rate()) << ",0.6\n"
+            << "replay," << replay_rate << "," << raw_iteration_rate << ","
+            << ratio(replay_rate, raw_iteration_rate) << ",0.3\n"
+            << "async completions," << lc.completed_per_s << "," << lc.raw_round_trips_per_s << ","
+            << ratio(lc.completed_per_s, lc.raw_round_trips_per_s) << ",0.5\n";
+    }
     std::printf("\n");
     std::printf("| ceiling | measured |\n|---|---|\n");
     std::printf(
@@ -478,7 +513,7 @@ int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr
             << "usage: idledger-bench run [--idledger PATH] [--seconds N] [--connections N] "
-               "[--batch N]\n"
+               "[--batch N] [--preload N] [--csv FILE]\n"
                "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
                "N] [--connections N]\n"
                "       idledger-bench lifecycle [--lifecycle-users N]\n"
@@ -486,6 +521,8 @@ int main(int argc, char** argv) {
                "       idledger-bench scale-chart --csv FILE --svg FILE\n"
                "       idledger-bench relations [--idledger PATH] [--max N] [--seconds N]\n"
                "       idledger-bench auth [--idledger PATH] [--seconds N] [--connections N]\n"
+               "       idledger-bench peers [--idledger PATH] [--users N] [--connections N] "
+               "[--seconds N] [--csv FILE]\n"
                "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
@@ -501,6 +538,7 @@ int main(int argc, char** argv) {
         {"scale-chart", scale_chart},
         {"relations", run_relations},
         {"auth", run_auth},
+        {"peers", run_peers},
         {"lifecycle", lifecycle_only},
         {"http-ceiling", http_ceiling},
     };

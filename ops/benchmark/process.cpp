@@ -1,12 +1,18 @@
 #include "process.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -162,6 +168,65 @@ double metric(const std::string& text, const std::string& name) {
     while (std::getline(in, line))
         if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
     return 0;
+}
+
+double rss_mb(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.starts_with("VmRSS:")) return std::stod(line.substr(6)) / 1024.0;
+    return 0;
+}
+
+uintmax_t disk_bytes(const std::filesystem::path& dir) {
+    uintmax_t total = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        struct stat st {};
+        if (it->is_regular_file() && ::stat(it->path().c_str(), &st) == 0)
+            total += uintmax_t(st.st_blocks) * 512;
+    }
+    return total;
+}
+
+std::string surname(uint64_t n) {
+    const uint64_t k = (n * 7919) % 1000;
+    std::string s = "S";
+    s.push_back(char('a' + k / 100));
+    s.push_back(char('a' + k / 10 % 10));
+    s.push_back(char('a' + k % 10));
+    return s + "ington";
+}
+
+std::string url_encode(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+            out.push_back(char(c));
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    return out;
+}
+
+uint16_t free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    uint16_t port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0) ::close(fd);
+    if (port == 0) throw std::runtime_error("no free loopback port");
+    return port;
 }
 
 }  // namespace idledger::bench

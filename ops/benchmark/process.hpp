@@ -46,6 +46,18 @@ std::string request_once(uint16_t port, const std::string& request);
 std::string json_string(const std::string& body, const std::string& key);
 /// One GET (with an SSWS token when one is given), its body; empty when there was none.
 std::string fetch_once(uint16_t port, const std::string& path, const std::string& token = "");
+/// 1,000 surnames "S" + three letters + "ington": one is 0.1 % of users, a three-character
+/// prefix ~1 %.
+std::string surname(uint64_t n);
+/// Percent-encodes everything but letters, digits, '-', '_' and '.' (a query parameter).
+std::string url_encode(const std::string& s);
+/// A loopback TCP port that was free a moment ago (bound to port 0 and released).
+uint16_t free_port();
+/// A process's resident memory (VmRSS), MB; 0 when it is gone.
+double rss_mb(pid_t pid);
+/// The bytes a directory's files take on disk (allocated blocks, so sparse files count as
+/// written).
+uintmax_t disk_bytes(const std::filesystem::path& dir);
 /// The value of a Prometheus line `name value`.
 double metric(const std::string& text, const std::string& name);
 

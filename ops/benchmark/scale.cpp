@@ -28,37 +28,12 @@ void write_scale_chart(const std::string& csv_path, const std::string& svg_path)
 
 namespace {
 
-/// 1,000 surnames "S" + three letters: one is 0.1 % of users, a three-character prefix ~1 %.
-std::string surname(uint64_t n) {
-    const uint64_t k = (n * 7919) % 1000;
-    std::string s = "S";
-    s.push_back(char('a' + k / 100));
-    s.push_back(char('a' + k / 10 % 10));
-    s.push_back(char('a' + k % 10));
-    return s + "ington";
-}
-
 std::string create_request(const std::string& token, uint64_t n) {
     const std::string login = "scale" + std::to_string(n) + "@example.com";
     const std::string body = R"({"profile":{"firstName":"F)" + std::to_string(n % 5000) +
                              R"(","lastName":")" + surname(n) + R"(","email":")" + login +
                              R"(","login":")" + login + R"("}})";
     return http_request("POST", "/api/v1/users?activate=false", token, body);
-}
-
-std::string url_encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-            out.push_back(char(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
 }
 
 /// `count` requests on one connection; p50 / p99.
@@ -71,14 +46,6 @@ LoadResult one_by_one(uint16_t port, size_t count,
     s.duration = std::chrono::milliseconds(600'000);
     s.make_request = make;
     return run_load(s);
-}
-
-double rss_mb(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.starts_with("VmRSS:")) return std::stod(line.substr(6)) / 1024.0;
-    return 0;
 }
 
 double dir_mb(const fs::path& dir) {

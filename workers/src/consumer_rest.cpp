@@ -74,20 +74,26 @@ void ConsumerRest::set_paused(bool paused) {
     rd_kafka_topic_partition_list_destroy(assigned);
 }
 
-void ConsumerRest::tick() {
+int ConsumerRest::tick(int timeout_ms) {
     const auto now = Clock::now();
     if (paused_) {
-        if (now - rested_at_ < kLook) return;
+        if (now - rested_at_ < kLook) return timeout_ms;
         wake(now + kLookFor);  // a look for other processes' messages
-        return;
+        return int(std::chrono::duration_cast<std::chrono::milliseconds>(kLookFor).count());
     }
-    if (now.time_since_epoch().count() < awake_until_.load()) return;
+    const auto left =
+        std::chrono::nanoseconds(awake_until_.load() - now.time_since_epoch().count());
+    if (left > std::chrono::nanoseconds(0))
+        return std::clamp(
+            int(std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) + 1, 1,
+            timeout_ms);
     set_paused(true);
     rested_at_ = now;
     paused_ = true;
     // A delivery between the check above and here woke nobody (not yet paused): look again.
     if (Clock::now().time_since_epoch().count() < awake_until_.load() && paused_.exchange(false))
         set_paused(false);
+    return timeout_ms;
 }
 
 void ConsumerRest::fetched() { extend(Clock::now() + kAwake); }

@@ -24,15 +24,17 @@ class ConsumerRest {
     static constexpr auto kAwake = std::chrono::seconds(1);
     /// How often a resting consumer looks for messages from other processes, and for how long.
     static constexpr auto kLook = std::chrono::seconds(2);
-    static constexpr auto kLookFor = std::chrono::milliseconds(20);
+    static constexpr auto kLookFor = std::chrono::milliseconds(100);
 
     explicit ConsumerRest(rd_kafka_t* rk);
     ~ConsumerRest();
     ConsumerRest(const ConsumerRest&) = delete;
     ConsumerRest& operator=(const ConsumerRest&) = delete;
 
-    /// Called by the consumer's poll loop before each poll: rests when idle, looks once a second.
-    void tick();
+    /// Called by the consumer's poll loop before each poll: rests when idle, looks every two
+    /// seconds. Returns how long that poll may wait (`timeout_ms`, or less so that a short look
+    /// ends on time).
+    int tick(int timeout_ms);
     /// A message arrived: stay awake.
     void fetched();
     /// Stay awake until `until` (thread-safe): resumes a resting consumer.

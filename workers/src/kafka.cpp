@@ -141,7 +141,7 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
     if (!conf) return std::unexpected(error);
     bool ok = set(conf, "group.id", group_id, error) &&
               set(conf, "enable.auto.commit", "true", error) &&
-              set(conf, "auto.commit.interval.ms", "200", error) &&
+              set(conf, "auto.commit.interval.ms", "1000", error) &&
               set(conf, "enable.auto.offset.store", "false", error) &&
               set(conf, "auto.offset.reset", "earliest", error) &&
               set(conf, "fetch.wait.max.ms",
@@ -151,7 +151,7 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
                   error) &&
               set(conf, "fetch.error.backoff.ms", s.embedded ? "5" : "100", error) &&
               set(conf, "session.timeout.ms", s.embedded ? "3000" : "10000", error) &&
-              set(conf, "heartbeat.interval.ms", s.embedded ? "300" : "1000", error);
+              set(conf, "heartbeat.interval.ms", "1000", error);
     if (!ok) {
         rd_kafka_conf_destroy(conf);
         return std::unexpected(error);
@@ -178,7 +178,7 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
 Consumer::~Consumer() = default;
 
 std::optional<KafkaMessage> Consumer::poll(int timeout_ms) {
-    if (impl_->rest) impl_->rest->tick();
+    if (impl_->rest) timeout_ms = impl_->rest->tick(timeout_ms);
     rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, timeout_ms);
     if (!m) return std::nullopt;
     if (impl_->rest) impl_->rest->fetched();
