@@ -44,11 +44,6 @@ std::vector<IndexKey> unique_keys(const Json& s) {
     return {{"occurrence", occurrence + "/" + s.string_at("recipient")}};
 }
 
-std::vector<IndexKey> group_keys(const Json& s) {
-    if (s.string_at("status") != "PENDING") return {};
-    return {{"status", "PENDING"}};
-}
-
 }  // namespace
 
 const ResourceKind kNotifications{
@@ -56,10 +51,11 @@ const ResourceKind kNotifications{
     .stream_prefix = "notification-",
     .family = "notifications",
     .id_prefix = "ntf",
+    // 2: no group of pending notifications (the relay reads them by position).
+    .schema_version = 2,
     .events = kEvents,
     .evolve = evolve,
     .unique_keys = unique_keys,
-    .group_keys = group_keys,
     .log_target_type = "User",
     .log_name_field = "recipient",
 };

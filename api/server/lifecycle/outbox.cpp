@@ -21,13 +21,21 @@ std::vector<uint64_t> Outbox::pending_after(uint64_t after, size_t max) {
                                        return out.size() < max;
                                    });
     if (!scanned) out.clear();
-    // Pending admin notifications are few: their positions join the user requests'.
-    auto pending = app_.documents.grouped(domain::kNotifications, "status", "PENDING");
-    if (!pending) return out;
-    for (const auto& id : *pending) {
-        auto doc = app_.documents.get(domain::kNotifications, id);
-        if (doc && *doc && (*doc)->seq > after) out.push_back((*doc)->seq);
-    }
+    // Pending admin notifications join the user requests': those created after `after`, in
+    // position order, still PENDING (at most `max`). No group of all pending notifications is
+    // kept: as one value rewritten whole on every change, a bulk deprovisioning (a notification
+    // per deactivated user) made it quadratic.
+    const auto& kind = domain::kNotifications;
+    std::vector<uint64_t> notes;
+    auto noted =
+        app_.store.scan(std::string(kind.family) + "_by_seq", "", encode_u64(after + 1),
+                        [&](std::string_view key, std::string_view id) {
+                            auto doc = app_.documents.get(kind, id);
+                            if (doc && *doc && (*doc)->state.string_at("status") == "PENDING")
+                                notes.push_back(decode_u64(key));
+                            return notes.size() < max;
+                        });
+    if (noted) out.insert(out.end(), notes.begin(), notes.end());
     std::sort(out.begin(), out.end());
     if (out.size() > max) out.resize(max);
     return out;
