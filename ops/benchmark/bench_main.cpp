@@ -9,9 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -123,36 +126,78 @@ struct StorageCeiling {
     double records_per_s = 0;
 };
 
-/// Raw RocksDB: batches of `batch` records of `record_bytes` each, WriteBatch with sync=true.
-StorageCeiling measure_storage(const fs::path& dir, size_t record_bytes, size_t batch,
-                               std::chrono::milliseconds duration) {
+std::unique_ptr<rocksdb::DB> open_raw(const fs::path& dir) {
     rocksdb::Options o;
     o.create_if_missing = true;
     rocksdb::DB* raw = nullptr;
     auto s = rocksdb::DB::Open(o, dir.string(), &raw);
     if (!s.ok()) throw std::runtime_error(s.ToString());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    std::string value(record_bytes, 'v');
-    std::mt19937_64 rng(42);
-    for (auto& ch : value) ch = char('a' + rng() % 26);
-    uint64_t key = 0, records = 0;
+    return std::unique_ptr<rocksdb::DB>(raw);
+}
+
+/// Writes batches from `fill` (which returns how many operations it put in) until `duration`
+/// has passed; returns operations per second.
+double write_for(rocksdb::DB& db, bool sync, std::chrono::milliseconds duration,
+                 const std::function<uint64_t(rocksdb::WriteBatch&)>& fill) {
     rocksdb::WriteOptions wo;
-    wo.sync = true;
+    wo.sync = sync;
+    uint64_t ops = 0;
     auto start = std::chrono::steady_clock::now();
     auto deadline = start + duration;
     while (std::chrono::steady_clock::now() < deadline) {
         rocksdb::WriteBatch wb;
+        ops += fill(wb);
+        if (!db.Write(wo, &wb).ok()) throw std::runtime_error("write failed");
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return double(ops) / secs;
+}
+
+std::string random_text(size_t bytes, std::mt19937_64& rng) {
+    std::string value(bytes, 'v');
+    for (auto& ch : value) ch = char('a' + rng() % 26);
+    return value;
+}
+
+/// Raw RocksDB: batches of `batch` records of `record_bytes` each, WriteBatch with sync=true.
+StorageCeiling measure_storage(const fs::path& dir, size_t record_bytes, size_t batch,
+                               std::chrono::milliseconds duration) {
+    auto db = open_raw(dir);
+    std::mt19937_64 rng(42);
+    const std::string value = random_text(record_bytes, rng);
+    uint64_t key = 0;
+    return {write_for(*db, /*sync=*/true, duration, [&](rocksdb::WriteBatch& wb) {
         for (size_t i = 0; i < batch; ++i) {
             uint64_t k = ++key;
             char kb[8];
             for (int b = 7; b >= 0; --b) kb[b] = char(k >> (8 * (7 - b)));
             wb.Put(rocksdb::Slice(kb, 8), value);
         }
-        if (!db->Write(wo, &wb).ok()) throw std::runtime_error("write failed");
-        records += batch;
-    }
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return {double(records) / secs};
+        return uint64_t(batch);
+    })};
+}
+
+/// Raw RocksDB shaped like idledger's writes: each operation (a create, or a replayed event)
+/// writes `records` records at random keys, `batch` operations per WriteBatch. The bound that
+/// storage alone puts on creates or replay, with the store's own count of records per operation.
+double measure_shaped_storage(const fs::path& dir, size_t records, size_t record_bytes,
+                              size_t batch, bool sync, std::chrono::milliseconds duration) {
+    auto db = open_raw(dir);
+    const size_t key_bytes = 24;
+    std::mt19937_64 rng(42);
+    const std::string value =
+        random_text(record_bytes > key_bytes ? record_bytes - key_bytes : 8, rng);
+    std::string key(key_bytes, '\0');
+    return write_for(*db, sync, duration, [&](rocksdb::WriteBatch& wb) {
+        for (size_t i = 0; i < batch * records; ++i) {
+            for (size_t b = 0; b < key_bytes; b += 8) {
+                const uint64_t r = rng();
+                std::memcpy(key.data() + b, &r, 8);
+            }
+            wb.Put(key, value);
+        }
+        return uint64_t(batch);
+    });
 }
 
 int run(const std::map<std::string, std::string>& opt) {
@@ -270,11 +315,16 @@ int run(const std::map<std::string, std::string>& opt) {
 
     // Mean event size and events per create, from the log itself.
     size_t event_bytes = 0, events = 0;
+    // Every record the store holds (log, stream index, read models, indexes), for the shaped
+    // storage ceilings below.
+    size_t records = 0, record_bytes = 0, users = 0;
     double raw_iteration_rate = 0, replay_rate = 0;
     {
         idledger::eventstore::Options o;
         o.path = (work / "idledger" / "store").string();
         idledger::projections::configure_store(o);
+        std::vector<std::string> families = o.extra_column_families;
+        for (const char* core : {"events", "streams", "stream_heads"}) families.push_back(core);
         auto store = idledger::eventstore::EventStore::open(std::move(o));
         if (!store) throw std::runtime_error(store.error().message);
         auto all = (*store)->read_all(1, 1'000'000'000);
@@ -284,6 +334,13 @@ int run(const std::map<std::string, std::string>& opt) {
             ++events;
         }
         all->clear();
+        for (const auto& family : families)
+            (void)(*store)->scan(family, "", "", [&](std::string_view k, std::string_view v) {
+                ++records;
+                record_bytes += k.size() + v.size();
+                if (family == "users") ++users;
+                return true;
+            });
         // Raw iteration over the same log (the replay ceiling), then the replay itself.
         std::cerr
             << "replay: raw RocksDB iteration over the log, then rebuilding every read model...\n";
@@ -307,6 +364,19 @@ int run(const std::map<std::string, std::string>& opt) {
     std::cerr << "storage ceiling: raw RocksDB, " << batch << " records of " << mean_event
               << " bytes per synced batch...\n";
     StorageCeiling storage = measure_storage(work / "raw-rocksdb", mean_event, batch, duration);
+    // The same storage shaped like idledger's writes: as many records per create as the store
+    // holds per user (synced, `batch` creates per batch), and per event for replay (unsynced,
+    // 4096 events per batch as replay writes them).
+    const size_t per_user = users ? (records + users / 2) / users : 1;
+    const size_t per_event =
+        events ? std::max<size_t>(1, (records - events + events / 2) / events) : 1;
+    const size_t mean_record = records ? record_bytes / records : 64;
+    std::cerr << "shaped storage: " << per_user << " records per user, " << per_event
+              << " per event, " << mean_record << " bytes each...\n";
+    const double shaped_creates = measure_shaped_storage(
+        work / "raw-shaped-creates", per_user, mean_record, batch, /*sync=*/true, duration);
+    const double shaped_replay = measure_shaped_storage(
+        work / "raw-shaped-replay", per_event, mean_record, 4096, /*sync=*/false, duration);
 
     // 3. HTTP ceiling.
     std::cerr << "HTTP ceiling: minimal Beast server, fixed 200-byte JSON...\n";
@@ -430,6 +500,16 @@ int run(const std::map<std::string, std::string>& opt) {
         batch, mean_event, storage.records_per_s);
     std::printf("| HTTP: minimal Beast server, fixed 200-byte JSON | %.0f requests/s |\n",
                 http.rate());
+    std::printf(
+        "| create-shaped storage: %zu random-key records of %zu bytes per create (the store's "
+        "records per user), %zu creates per synced batch | %.0f creates/s (activated creates "
+        "reach %.2f of it, staged %.2f) |\n",
+        per_user, mean_record, batch, shaped_creates, ratio(created.rate(), shaped_creates),
+        ratio(staged.rate(), shaped_creates));
+    std::printf(
+        "| replay-shaped storage: %zu random-key records per event, 4096 events per unsynced "
+        "batch | %.0f events/s (replay reaches %.2f of it) |\n",
+        per_event, shaped_replay, ratio(replay_rate, shaped_replay));
     std::printf("\n");
     std::printf(
         "idledger details: %llu activated + %llu staged creates (%llu non-2xx), %llu reads (%llu "
@@ -455,7 +535,7 @@ int load(const std::map<std::string, std::string>& opt) {
     const std::string tag = std::to_string(getpid());
     auto create_request = [&](uint64_t n) {
         return create_user_request(token, "load" + tag + "-" + std::to_string(n) + "@example.com",
-                                   "User");
+                                   "User", mode == "staged" ? "?activate=false" : "");
     };
     std::vector<std::string> ids;
     if (mode == "get") {
@@ -514,7 +594,8 @@ int main(int argc, char** argv) {
         std::cerr
             << "usage: idledger-bench run [--idledger PATH] [--seconds N] [--connections N] "
                "[--batch N] [--preload N] [--csv FILE]\n"
-               "       idledger-bench load --port P --token T [--mode create|get] [--seconds "
+               "       idledger-bench load --port P --token T [--mode create|staged|get] "
+               "[--seconds "
                "N] [--connections N]\n"
                "       idledger-bench lifecycle [--lifecycle-users N]\n"
                "       idledger-bench scale [--idledger PATH] [--max N] [--csv FILE] [--svg FILE]\n"

@@ -62,27 +62,68 @@ std::string message_id(const std::string& request_id) { return request_id + "@id
 class FileMailer final : public Mailer {
   public:
     explicit FileMailer(MailSettings s) : s_(std::move(s)) {}
+
     EmailOutcome send(const EmailOrder& order, const std::string& request_id) override {
-        EmailOutcome out{order.template_name, false, message_id(request_id), "file", {}};
+        return send_all({MailJob{order, request_id}}).front();
+    }
+
+    /// Each message is written to a temporary file; one syncfs makes them all durable, they are
+    /// renamed into place, and one fsync of the directory makes the names durable. An fsync per
+    /// message (a device flush each) held a worker to about a thousand e-mails a second.
+    std::vector<EmailOutcome> send_all(const std::vector<MailJob>& jobs) override {
+        std::vector<EmailOutcome> out;
+        out.reserve(jobs.size());
         std::error_code ec;
         fs::create_directories(s_.mail_dir, ec);
-        const std::string name = mail_file_name(order.user_id, request_id);
-        const fs::path final_path = fs::path(s_.mail_dir) / name;
-        const fs::path tmp = fs::path(s_.mail_dir) / (name + ".tmp");
-        const std::string text =
-            compose_email(order, s_.from, request_id, domain::SystemClock().now_ms());
-        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size()) &&
-                  ::fsync(fd) == 0;
-        if (fd >= 0) ::close(fd);
-        if (ok) fs::rename(tmp, final_path, ec);
-        if (!ok || ec) {
-            // No descriptor or no space now may be there later: worth another try.
-            out.error = "cannot write " + final_path.string();
-            out.transient = true;
-            return out;
+        struct Pending {
+            fs::path tmp, final_path;
+            int fd = -1;
+        };
+        std::vector<Pending> files(jobs.size());
+        bool any = false;
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            const auto& [order, request_id] = jobs[i];
+            out.push_back({order.template_name, false, message_id(request_id), "file", {}});
+            const std::string name = mail_file_name(order.user_id, request_id);
+            files[i].final_path = fs::path(s_.mail_dir) / name;
+            files[i].tmp = fs::path(s_.mail_dir) / (name + ".tmp");
+            const std::string text =
+                compose_email(order, s_.from, request_id, domain::SystemClock().now_ms());
+            int fd = ::open(files[i].tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            if (fd >= 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size())) {
+                files[i].fd = fd;
+                any = true;
+            } else if (fd >= 0) {
+                ::close(fd);
+            }
         }
-        out.delivered = true;
+        const int dir = any ? ::open(s_.mail_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        // One flush for the whole batch; per file where the file system refuses it.
+        const bool synced_all = dir >= 0 && ::syncfs(dir) == 0;
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            Pending& f = files[i];
+            bool ok = f.fd >= 0 && (synced_all || ::fsync(f.fd) == 0);
+            if (f.fd >= 0) ::close(f.fd);
+            std::error_code rename_error;
+            if (ok) fs::rename(f.tmp, f.final_path, rename_error);
+            if (!ok || rename_error) {
+                // No descriptor or no space now may be there later: worth another try.
+                out[i].error = "cannot write " + f.final_path.string();
+                out[i].transient = true;
+                continue;
+            }
+            out[i].delivered = true;
+        }
+        if (dir >= 0) {
+            if (::fsync(dir) != 0)
+                for (auto& o : out)
+                    if (o.delivered) {
+                        o.delivered = false;
+                        o.error = "cannot sync " + s_.mail_dir;
+                        o.transient = true;
+                    }
+            ::close(dir);
+        }
         return out;
     }
 
@@ -161,6 +202,13 @@ class SmtpMailer final : public Mailer {
 };
 
 }  // namespace
+
+std::vector<EmailOutcome> Mailer::send_all(const std::vector<MailJob>& jobs) {
+    std::vector<EmailOutcome> out;
+    out.reserve(jobs.size());
+    for (const auto& j : jobs) out.push_back(send(j.order, j.request_id));
+    return out;
+}
 
 std::string compose_email(const EmailOrder& order, const std::string& from,
                           const std::string& request_id, long long now_ms) {

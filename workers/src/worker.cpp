@@ -7,21 +7,36 @@
 
 namespace idledger::workers {
 
-ResultMessage perform(const RequestMessage& r, Mailer& mailer, const WorkerKeys& keys) {
-    ResultMessage out;
-    out.request_id = r.request_id;
-    out.position = r.position;
-    out.user_id = r.user_id;
-    out.kind = r.kind;
-    out.password_changed = r.password_changed;
-    if (r.email) {
+std::vector<ResultMessage> perform_all(const std::vector<RequestMessage>& requests, Mailer& mailer,
+                                       const WorkerKeys& keys) {
+    std::vector<ResultMessage> out;
+    std::vector<MailJob> mail;
+    std::vector<size_t> mailed;  // which result each e-mail belongs to
+    out.reserve(requests.size());
+    for (const auto& r : requests) {
+        ResultMessage& result = out.emplace_back();
+        result.request_id = r.request_id;
+        result.position = r.position;
+        result.user_id = r.user_id;
+        result.kind = r.kind;
+        result.password_changed = r.password_changed;
+        if (!r.email) continue;
         // The one-time token never travels: derived here from the request id and the link key.
         EmailOrder order = *r.email;
         order.user_id = r.user_id;
         if (order.link_token) order.link += domain::derived_token(keys.link_key, r.request_id);
-        out.email = mailer.send(order, r.request_id);
+        mail.push_back({std::move(order), r.request_id});
+        mailed.push_back(out.size() - 1);
     }
+    if (mail.empty()) return out;
+    auto outcomes = mailer.send_all(mail);
+    for (size_t i = 0; i < mailed.size() && i < outcomes.size(); ++i)
+        out[mailed[i]].email = std::move(outcomes[i]);
     return out;
+}
+
+ResultMessage perform(const RequestMessage& r, Mailer& mailer, const WorkerKeys& keys) {
+    return perform_all({r}, mailer, keys).front();
 }
 
 WorkerPool::WorkerPool(KafkaSettings kafka, WorkerKeys keys, Mailer& mailer, int threads,
@@ -58,27 +73,45 @@ void WorkerPool::stop() {
 }
 
 void WorkerPool::run(Consumer& consumer) {
-    while (!stop_) {
-        auto m = consumer.poll(100);
-        if (!m) continue;
-        auto request = decode_request(m->value, keys_);
+    std::vector<KafkaMessage> batch;
+    std::vector<RequestMessage> requests;
+    // Takes one message: a request joins the batch, anything else is dropped (and counted).
+    auto take = [&](KafkaMessage m) {
+        auto request = decode_request(m.value, keys_);
         if (!request) {
             (request.error() == Refused::Forged ? forged_ : malformed_) += 1;
             std::cerr << "idledger worker: dropping "
                       << (request.error() == Refused::Forged ? "an unauthenticated"
                                                              : "an undecodable")
-                      << " request at " << m->topic << "/" << m->partition << "@" << m->offset
-                      << "\n";
-            consumer.done(*m);
-            continue;
+                      << " request at " << m.topic << "/" << m.partition << "@" << m.offset << "\n";
+            consumer.done(m);
+            return;
         }
-        ResultMessage result = perform(*request, mailer_, keys_);
-        processed_ += 1;
-        producer_->produce(std::string(kResultTopic), result.user_id, encode(result, keys_),
-                           [&consumer, msg = std::move(*m)](bool ok, const std::string&) {
-                               // Not acknowledged: leave the offset, the request comes back.
-                               if (ok) consumer.done(msg);
-                           });
+        requests.push_back(std::move(*request));
+        batch.push_back(std::move(m));
+    };
+    while (!stop_) {
+        auto m = consumer.poll(100);
+        if (!m) continue;
+        take(std::move(*m));
+        // Whatever else has arrived is performed with it (one flush for a batch of e-mails).
+        while (batch.size() < kBatch)
+            if (auto more = consumer.poll(0))
+                take(std::move(*more));
+            else
+                break;
+        if (requests.empty()) continue;
+        std::vector<ResultMessage> results = perform_all(requests, mailer_, keys_);
+        processed_ += results.size();
+        for (size_t i = 0; i < results.size(); ++i)
+            producer_->produce(std::string(kResultTopic), results[i].user_id,
+                               encode(results[i], keys_),
+                               [&consumer, msg = std::move(batch[i])](bool ok, const std::string&) {
+                                   // Not acknowledged: leave the offset, the request comes back.
+                                   if (ok) consumer.done(msg);
+                               });
+        batch.clear();
+        requests.clear();
     }
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "idledger/workers/lifecycle_messages.hpp"
 
@@ -23,11 +24,20 @@ struct MailSettings {
 std::string compose_email(const EmailOrder& order, const std::string& from,
                           const std::string& request_id, long long now_ms);
 
+/// One e-mail of a batch.
+struct MailJob {
+    EmailOrder order;
+    std::string request_id;
+};
+
 class Mailer {
   public:
     virtual ~Mailer() = default;
     /// Delivers (with retries); the outcome says how, or why not.
     virtual EmailOutcome send(const EmailOrder& order, const std::string& request_id) = 0;
+    /// Delivers several; the outcomes come in the order of `jobs`. The default sends them one
+    /// after another; the file transport makes a whole batch durable with two flushes.
+    virtual std::vector<EmailOutcome> send_all(const std::vector<MailJob>& jobs);
 };
 
 std::unique_ptr<Mailer> make_mailer(const MailSettings& settings);

@@ -23,6 +23,9 @@ inline constexpr const char* kWorkerGroup = "idledger-workers";
 /// What a worker does with one request (no Kafka involved): the result to publish.
 /// E-mail links are completed with the token derived from `keys.link_key`.
 ResultMessage perform(const RequestMessage& request, Mailer& mailer, const WorkerKeys& keys);
+/// The same for several requests at once; their e-mails go to the mailer as one batch.
+std::vector<ResultMessage> perform_all(const std::vector<RequestMessage>& requests, Mailer& mailer,
+                                       const WorkerKeys& keys);
 
 class WorkerPool {
   public:
@@ -42,6 +45,8 @@ class WorkerPool {
     uint64_t malformed() const { return malformed_; }
 
   private:
+    /// Requests performed together at the most (those already fetched when one arrives).
+    static constexpr size_t kBatch = 64;
     void run(Consumer& consumer);
     KafkaSettings kafka_;
     WorkerKeys keys_;
