@@ -682,6 +682,11 @@ int run_cli(int argc, char** argv) {
     }
     // Everything this process creates (store files, e-mails, tokens) is the owner's alone.
     ::umask(077);
+    // A rebuild of the read models (replay, or a server finding an older shape) says how it goes.
+    projections::set_replay_progress([](uint64_t folded, uint64_t total, double seconds) {
+        std::cerr << "idledger: " << projections::replay_progress_line(folded, total, seconds)
+                  << std::endl;
+    });
     try {
         if (args->command == "serve") return serve(*args);
         if (args->command == "admin-token") return admin_token_cmd(*args);

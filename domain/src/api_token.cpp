@@ -62,7 +62,7 @@ const ResourceKind kApiTokens{
     .stream_prefix = "apitoken-",
     .family = "api_tokens",
     .id_prefix = "00T",
-    .schema_version = 2,
+    .schema_version = 3,  // group keys: one key per member
     .events = kTokenEvents,
     .evolve = evolve_token,
     .unique_keys = token_unique_keys,

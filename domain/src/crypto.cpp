@@ -33,8 +33,25 @@ Secret::~Secret() {
 
 std::string random_base62(size_t length) {
     ensure_sodium();
+    // One call for a buffer of random bytes, not one per character; a byte of 248 or more is
+    // skipped (248 = 4 x 62), so every character stays uniform.
     std::string out(length, '0');
-    for (auto& c : out) c = kBase62[randombytes_uniform(62)];
+    unsigned char pool[64];
+    size_t used = sizeof pool;
+    for (auto& c : out) {
+        for (;;) {
+            if (used == sizeof pool) {
+                randombytes_buf(pool, sizeof pool);
+                used = 0;
+            }
+            const unsigned char b = pool[used++];
+            if (b < 248) {
+                c = kBase62[b % 62];
+                break;
+            }
+        }
+    }
+    sodium_memzero(pool, sizeof pool);
     return out;
 }
 

@@ -108,7 +108,7 @@ const ResourceKind kGroups{
     .stream_prefix = "group-",
     .family = "groups",
     .id_prefix = "00g",
-    .schema_version = 2,
+    .schema_version = 3,  // group keys: one key per member
     .events = kEvents,
     .evolve = evolve,
     .unique_keys = unique_keys,

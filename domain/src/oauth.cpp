@@ -124,6 +124,7 @@ const ResourceKind kOAuthCodes{
     .stream_prefix = "oauthcode-",
     .family = "oauth_codes",
     .id_prefix = "oac",
+    .schema_version = 2,  // group keys: one key per member
     .events = kCodeEvents,
     .evolve = evolve_code,
     .group_keys = user_client_groups,
@@ -136,6 +137,7 @@ const ResourceKind kOAuthRefreshTokens{
     .stream_prefix = "oauthrt-",
     .family = "oauth_refresh_tokens",
     .id_prefix = "oar",
+    .schema_version = 2,  // group keys: one key per member
     .events = kRefreshEvents,
     .evolve = evolve_refresh,
     .group_keys = user_client_groups,
@@ -148,6 +150,7 @@ const ResourceKind kOAuthGrants{
     .stream_prefix = "oauthgrant-",
     .family = "oauth_grants",
     .id_prefix = "oag",
+    .schema_version = 2,  // group keys: one key per member
     .events = kGrantEvents,
     .evolve = evolve_grant,
     .unique_keys = grant_unique,
@@ -161,6 +164,7 @@ const ResourceKind kSessions{
     .stream_prefix = "session-",
     .family = "sessions",
     .id_prefix = "102",
+    .schema_version = 2,  // group keys: one key per member
     .events = kSessionEvents,
     .evolve = evolve_session,
     .unique_keys = session_unique,

@@ -41,7 +41,7 @@ const ResourceKind kThreatInsight{
     .stream_prefix = "threatinsight-",
     .family = "threat_insight",
     .id_prefix = "",
-    .schema_version = 1,
+    .schema_version = 2,  // group keys: one key per member
     .events = kEvents,
     .evolve = evolve,
     .group_keys = group_keys,

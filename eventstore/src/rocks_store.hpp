@@ -25,6 +25,7 @@ class RocksStore final : public EventStore {
 
     using EventStore::submit;
     void submit(Command command, Done done) override;
+    void observe_commits(CommitObserver observer) override;
     Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) override;
     Result<void> scan(std::string_view cf, std::string_view prefix, std::string_view start,
                       const std::function<bool(std::string_view, std::string_view)>& visit,
@@ -75,6 +76,8 @@ class RocksStore final : public EventStore {
     std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs_;
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;
     mutable std::mutex cf_mu_;  // guards cfs_ against clear_column_family
+    std::mutex observer_mu_;
+    CommitObserver observer_;
 
     std::atomic<uint64_t> head_{0};
     uint64_t next_position_ = 1;  // writer thread only

@@ -43,6 +43,22 @@ class BatchTransaction final : public Transaction {
         wb_.Delete(handle(cf_name), rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
     }
 
+    Result<void> scan(
+        std::string_view cf_name, std::string_view prefix,
+        const std::function<bool(std::string_view, std::string_view)>& visit) override {
+        auto* h = handle(cf_name);
+        // The batch's own writes over the database's committed state.
+        std::unique_ptr<rocksdb::Iterator> it(
+            wb_.NewIteratorWithBase(h, store_.db()->NewIterator(rocksdb::ReadOptions(), h)));
+        const rocksdb::Slice p(prefix.data(), prefix.size());
+        for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
+            if (!visit(std::string_view(it->key().data(), it->key().size()),
+                       std::string_view(it->value().data(), it->value().size())))
+                break;
+        if (!it->status().ok()) return std::unexpected(to_error(it->status()));
+        return {};
+    }
+
     Result<uint64_t> stream_version(std::string_view stream) override {
         auto v = get(kHeadsCf, stream);
         if (!v) return std::unexpected(v.error());
@@ -205,6 +221,11 @@ bool RocksStore::try_resume() {
     return true;
 }
 
+void RocksStore::observe_commits(CommitObserver observer) {
+    std::lock_guard lock(observer_mu_);
+    observer_ = std::move(observer);
+}
+
 void RocksStore::run_batch(std::deque<Pending>& batch) {
     if (write_failed_.load(std::memory_order_acquire) && !try_resume()) {
         // Refuse at once, without touching RocksDB: callers answer 503 and reads go on.
@@ -292,6 +313,12 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
         head_.store(last, std::memory_order_release);
     }
     head_cv_.notify_all();
+    {
+        std::lock_guard lock(observer_mu_);
+        if (observer_)
+            for (const auto& r : results)
+                if (r && !r->aborted && !r->events.empty()) observer_(r->events);
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
         if (results[i]) results[i]->last_position = last;
         batch[i].done(std::move(results[i]));

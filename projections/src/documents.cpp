@@ -42,36 +42,28 @@ std::optional<Document> decode_row(std::string_view id, std::string_view bytes) 
                     std::move(*j)};
 }
 
-std::vector<std::string> split_ids(std::string_view v) {
-    std::vector<std::string> out;
-    size_t i = 0;
-    while (i < v.size()) {
-        size_t j = v.find('\n', i);
-        if (j == std::string_view::npos) j = v.size();
-        if (j > i) out.emplace_back(v.substr(i, j - i));
-        i = j + 1;
-    }
-    return out;
+/// A group key holds one entry per member: 'g' index \0 value \0, the member's creation position
+/// (so members list in the order they were created), then its id. Joining or leaving writes one
+/// small key, however large the group.
+std::string group_prefix(std::string_view index, std::string_view value) {
+    std::string k = index_key('g', index, value);
+    k.push_back('\0');
+    return k;
 }
 
-void update_group(Transaction& tx, const std::string& family, const std::string& key,
-                  const std::string& id, bool add) {
-    auto current = tx.get(family, key);
-    auto ids = split_ids(current && *current ? **current : std::string());
-    std::erase(ids, id);
-    if (add) ids.push_back(id);
-    std::string joined;
-    for (const auto& x : ids) joined += x + "\n";
-    if (joined.empty())
-        tx.del(family, key);
-    else
-        tx.put(family, key, joined);
+std::string member_key(const domain::IndexKey& g, uint64_t seq, const std::string& id) {
+    return group_prefix(g.first, g.second) + encode_u64(seq) + id;
 }
 
-/// Moves the document's keys from `before` to `after` (either may be absent).
+std::string member_of(std::string_view key, size_t prefix_size) {
+    return key.size() >= prefix_size + 8 ? std::string(key.substr(prefix_size + 8)) : std::string();
+}
+
+/// Moves the document's keys from `before` (created at `old_seq`) to `after` (created at
+/// `new_seq`); either may be absent.
 void update_keys(Transaction& tx, const domain::ResourceKind& kind, const std::string& id,
-                 const std::optional<domain::Json>& before,
-                 const std::optional<domain::Json>& after) {
+                 const std::optional<domain::Json>& before, uint64_t old_seq,
+                 const std::optional<domain::Json>& after, uint64_t new_seq) {
     const std::string family = keys_family(kind);
     auto keys = [](auto fn, const std::optional<domain::Json>& s) {
         return fn && s ? fn(*s) : std::vector<domain::IndexKey>{};
@@ -88,12 +80,13 @@ void update_keys(Transaction& tx, const domain::ResourceKind& kind, const std::s
     for (const auto& [index, value] : new_unique)
         if (!value.empty()) tx.put(family, index_key('u', index, value), id);
     auto old_group = keys(kind.group_keys, before), new_group = keys(kind.group_keys, after);
+    const bool same_seq = old_seq == new_seq;
     for (const auto& g : old_group)
-        if (std::find(new_group.begin(), new_group.end(), g) == new_group.end())
-            update_group(tx, family, index_key('g', g.first, g.second), id, false);
+        if (!same_seq || std::find(new_group.begin(), new_group.end(), g) == new_group.end())
+            tx.del(family, member_key(g, old_seq, id));
     for (const auto& g : new_group)
-        if (std::find(old_group.begin(), old_group.end(), g) == old_group.end())
-            update_group(tx, family, index_key('g', g.first, g.second), id, true);
+        if (!same_seq || std::find(old_group.begin(), old_group.end(), g) == old_group.end())
+            tx.put(family, member_key(g, new_seq, id), "");
 }
 
 }  // namespace
@@ -117,9 +110,14 @@ Result<std::optional<std::string>> unique_owner(Transaction& tx, const domain::R
 
 Result<std::vector<std::string>> group_members(Transaction& tx, const domain::ResourceKind& kind,
                                                std::string_view index, std::string_view value) {
-    auto v = tx.get(keys_family(kind), index_key('g', index, value));
-    if (!v) return std::unexpected(v.error());
-    return split_ids(v->value_or(std::string()));
+    const std::string prefix = group_prefix(index, value);
+    std::vector<std::string> ids;
+    auto r = tx.scan(keys_family(kind), prefix, [&](std::string_view k, std::string_view) {
+        ids.push_back(member_of(k, prefix.size()));
+        return true;
+    });
+    if (!r) return std::unexpected(r.error());
+    return ids;
 }
 
 void apply_document_events(Transaction& tx, const domain::ResourceKind& kind,
@@ -142,7 +140,7 @@ void apply_document_events(Transaction& tx, const domain::ResourceKind& kind,
         for (const domain::RelationKind* r : kind.relations)
             if (events[i].type == r->added.name || events[i].type == r->removed.name)
                 apply_relation_event(tx, *r, id, events[i], recs[i]);
-    update_keys(tx, kind, id, before, state);
+    update_keys(tx, kind, id, before, old_seq, state, seq);
     if (!state) {
         if (existed) {
             tx.del(by_seq_family(kind), encode_u64(old_seq));
@@ -225,9 +223,15 @@ Result<std::optional<Document>> DocumentReader::by_unique(const domain::Resource
 Result<std::vector<std::string>> DocumentReader::grouped(const domain::ResourceKind& kind,
                                                          std::string_view index,
                                                          std::string_view value) const {
-    auto v = store_.get(keys_family(kind), index_key('g', index, value));
-    if (!v) return std::unexpected(v.error());
-    return split_ids(v->value_or(std::string()));
+    const std::string prefix = group_prefix(index, value);
+    std::vector<std::string> ids;
+    auto r =
+        store_.scan(keys_family(kind), prefix, prefix, [&](std::string_view k, std::string_view) {
+            ids.push_back(member_of(k, prefix.size()));
+            return true;
+        });
+    if (!r) return std::unexpected(r.error());
+    return ids;
 }
 
 Result<void> DocumentReader::scan(const domain::ResourceKind& kind, uint64_t after_seq,

@@ -24,13 +24,6 @@ Result<std::optional<UserRow>> Reader::user(std::string_view id) const {
     return std::optional<UserRow>(std::move(*row));
 }
 
-Result<std::optional<uint64_t>> Reader::user_version(std::string_view id) const {
-    auto v = store_.get(cf::kUserVersions, id);
-    if (!v) return std::unexpected(v.error());
-    if (!*v || (*v)->size() != 8) return std::optional<uint64_t>{};
-    return std::optional(decode_u64(**v));
-}
-
 Result<std::optional<Reader::RawUserRow>> Reader::find_user_row(
     std::string_view id_or_login) const {
     using Out = std::optional<RawUserRow>;

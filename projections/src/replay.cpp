@@ -30,6 +30,12 @@ class SourceOfTruthTx final : public Transaction {
     void del(std::string_view c, std::string_view k) override {
         if (!is_truth(c)) inner_.del(c, k);
     }
+    Result<void> scan(
+        std::string_view c, std::string_view prefix,
+        const std::function<bool(std::string_view, std::string_view)>& visit) override {
+        if (is_truth(c)) return source_.scan(c, prefix, prefix, visit);
+        return inner_.scan(c, prefix, visit);
+    }
     Result<uint64_t> stream_version(std::string_view s) override {
         return inner_.stream_version(s);
     }
@@ -73,10 +79,26 @@ eventstore::Result<void> apply_chunk(Transaction& tx, std::vector<eventstore::Re
     return {};
 }
 
+ReplayProgress& progress_sink() {
+    static ReplayProgress sink;
+    return sink;
+}
+
+std::string with_commas(uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
+}
+
 eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
                                       eventstore::EventStore& target) {
     ReplayReport report;
     auto start = std::chrono::steady_clock::now();
+    auto next_report = start + std::chrono::seconds(2);
+    const uint64_t total = source.head();
     std::unordered_map<const Projection*, ReplayCache> caches;
     uint64_t from = 1;
     for (;;) {
@@ -95,6 +117,12 @@ eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
         if (!w) return std::unexpected(w.error());
         if (failure) return std::unexpected(*failure);
         report.events += n;
+        if (const auto now = std::chrono::steady_clock::now();
+            progress_sink() && now >= next_report) {
+            progress_sink()(report.events, total,
+                            std::chrono::duration<double>(now - start).count());
+            next_report = now + std::chrono::seconds(2);
+        }
     }
     if (auto w = target.write_direct([](Transaction&) {}, /*sync=*/true); !w)
         return std::unexpected(w.error());
@@ -107,6 +135,18 @@ eventstore::Result<ReplayReport> fold(eventstore::EventStore& source,
 
 namespace {
 constexpr std::string_view kVersionKey = "read_model_version";
+}
+
+void set_replay_progress(ReplayProgress progress) { progress_sink() = std::move(progress); }
+
+std::string replay_progress_line(uint64_t folded, uint64_t total, double seconds) {
+    const double rate = seconds > 0 ? double(folded) / seconds : 0;
+    std::string line = "replay: " + with_commas(folded) + " of " + with_commas(total) +
+                       " events, " + with_commas(uint64_t(rate)) + " events/s";
+    if (rate > 0 && total > folded)
+        line += ", about " + std::to_string(uint64_t((double(total - folded) / rate) + 0.5)) +
+                " s left";
+    return line;
 }
 
 eventstore::Result<bool> read_models_current(eventstore::EventStore& store) {

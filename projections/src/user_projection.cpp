@@ -259,7 +259,6 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
             update_short_name(tx, old_login, user_id, /*add=*/false);
             tx.del(cf::kUsersBySeq, encode_u64(old_seq));
             tx.del(cf::kUsers, user_id);
-            tx.del(cf::kUserVersions, user_id);
         }
         // Shred: without the key no sealed payload of this user can be read again; the
         // snapshots (personal data in clear) go too.
@@ -281,7 +280,6 @@ void apply_user_events(Transaction& tx, std::optional<UserRow>& row,
         update_short_name(tx, new_login, row->user.id, /*add=*/true);
         tx.put(cf::kUsersByLogin, login_key(new_login), row->user.id);
     }
-    tx.put(cf::kUserVersions, row->user.id, encode_u64(row->user.version));
     tx.put(cf::kUsers, row->user.id, encode_user_row(*row));
 }
 
@@ -345,12 +343,12 @@ const Projection& users_projection() {
     static const Projection kUsers{
         .name = "users",
         .stream_prefix = "user-",
-        .schema_version = 14,
+        .schema_version = 15,
         .families = {std::string(cf::kUsers), std::string(cf::kUsersByLogin),
                      std::string(cf::kUsersBySeq), std::string(cf::kUserSnapshots),
                      std::string(cf::kUsersByShortName), std::string(cf::kLifecyclePending),
                      std::string(cf::kUsersByPasswordAge), std::string(cf::kOrgIndexes),
-                     std::string(cf::kUsersIndex), std::string(cf::kUserVersions)},
+                     std::string(cf::kUsersIndex)},
         .append_ordered = {std::string(cf::kUsersBySeq), std::string(cf::kLifecyclePending)},
         .sources_of_truth = {std::string(cf::kUserKeys)},
         .sealed = true,

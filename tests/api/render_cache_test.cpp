@@ -41,3 +41,39 @@ TEST(RenderCache, ANewerVersionReplacesAnOlderOneButNotTheOtherWayRound) {
     cache.put("u1", 3, "\"v3\"");
     EXPECT_EQ(cache.find("u1", 3, "o").value_or(""), "\"v3\"");
 }
+
+TEST(RenderCache, ACommittedVersionWithdrawsTheOlderRenderingAndRefusesALateOne) {
+    RenderCache cache;
+    cache.put("u1", 1, "\"v1\"");
+    ASSERT_EQ(cache.find_current("u1", "o").value_or(RenderCache::Current{}).version, 1u);
+    // The writer commits version 2: version 1 is not served any more.
+    cache.committed("u1", 2);
+    EXPECT_FALSE(cache.find_current("u1", "o"));
+    // A GET that read version 1 before the write and renders it afterwards is refused.
+    cache.put("u1", 1, "\"v1\"");
+    EXPECT_FALSE(cache.find_current("u1", "o"));
+    // The rendering of version 2 is served.
+    cache.put("u1", 2, "\"v2\"");
+    auto hit = cache.find_current("u1", "o");
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->version, 2u);
+    EXPECT_EQ(hit->body, "\"v2\"");
+}
+
+TEST(RenderCache, ACommitOfAUserNeverCachedStillRefusesAnOlderRendering) {
+    RenderCache cache;
+    cache.committed("u9", 5);  // the write lands while a GET holds version 4
+    cache.put("u9", 4, "\"v4\"");
+    EXPECT_FALSE(cache.find_current("u9", "o"));
+    // A rendering of the committed version that arrived first is kept by a late commit notice.
+    cache.put("u8", 3, "\"v3\"");
+    cache.committed("u8", 3);
+    EXPECT_EQ(cache.find_current("u8", "o").value_or(RenderCache::Current{}).body, "\"v3\"");
+}
+
+TEST(RenderCache, AVersionKnownOnlyFromACommitIsNoRendering) {
+    RenderCache cache;
+    cache.committed("u7", 3);
+    EXPECT_FALSE(cache.find("u7", 3, "o"));
+    EXPECT_FALSE(cache.find_current("u7", "o"));
+}

@@ -124,6 +124,59 @@ TEST(EventStore, LaterCommandsInABatchSeeEarlierWrites) {
     EXPECT_EQ(winners.load(), 1);
 }
 
+TEST(EventStoreProperty, ATransactionScanSeesCommittedKeysAndItsOwnWrites) {
+    TempDir dir;
+    auto s = open_at(dir.str());
+    // A model of the column family; random puts and deletes under prefixes that share bytes,
+    // each command scanning one prefix after its own writes.
+    std::map<std::string, std::string> model;
+    std::mt19937 rng(11);
+    const std::vector<std::string> prefixes = {std::string("g\0a\0", 4), std::string("g\0ab\0", 5),
+                                               std::string("g\0b\0", 4)};
+    auto key = [&] { return prefixes[rng() % 3] + std::to_string(rng() % 40); };
+    for (int round = 0; round < 200; ++round) {
+        std::vector<std::pair<std::string, std::optional<std::string>>> writes;
+        for (int i = 0; i < 4; ++i)
+            writes.emplace_back(key(), rng() % 3 ? std::optional<std::string>(std::to_string(round))
+                                                 : std::nullopt);
+        const std::string prefix = prefixes[rng() % 3];
+        bool matched = true;
+        auto done =
+            s->submit([&](Transaction& tx) {
+                 for (const auto& [k, v] : writes) {
+                     if (v)
+                         tx.put("model", k, *v);
+                     else
+                         tx.del("model", k);
+                 }
+                 std::map<std::string, std::string> seen;
+                 auto r = tx.scan("model", prefix, [&](std::string_view k, std::string_view v) {
+                     seen.emplace(k, v);
+                     return true;
+                 });
+                 std::map<std::string, std::string> expected = model;
+                 for (const auto& [k, v] : writes) {
+                     if (v)
+                         expected[k] = *v;
+                     else
+                         expected.erase(k);
+                 }
+                 std::erase_if(expected,
+                               [&](const auto& kv) { return !kv.first.starts_with(prefix); });
+                 matched = r && seen == expected;
+                 return Outcome::Commit;
+             }).get();
+        ASSERT_TRUE(done);
+        ASSERT_TRUE(matched) << "round " << round;
+        for (const auto& [k, v] : writes) {
+            if (v)
+                model[k] = *v;
+            else
+                model.erase(k);
+        }
+    }
+}
+
 TEST(EventStore, SurvivesReopenAndContinuesPositions) {
     TempDir dir;
     {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <random>
 
+#include "idledger/domain/api_token.hpp"
 #include "idledger/domain/app.hpp"
 #include "idledger/domain/json_parse.hpp"
 #include "idledger/domain/linked_object.hpp"
@@ -126,4 +127,48 @@ TEST_F(Relations, ALinkedObjectSideHasOneLeftThatAReplacementMoves) {
     run(domain::kLinkedObjects, "manager",
         [&](auto&, auto&) { return domain::decide_unlink(q, a, true, "00u9"); });
     EXPECT_FALSE(*reader.left_of(domain::kObjectLinks, a));
+}
+
+// A group key (a user's API tokens) holds one key per member: members list in the order they
+// were created and a revoked one leaves; joining writes one small key however large the group.
+TEST_F(Relations, AGroupListsItsMembersInCreationOrderAndDropsTheRevoked) {
+    auto token = [](const std::string& id, const std::string& user) {
+        Json data = Json::object();
+        data.set("id", id);
+        data.set("name", "t");
+        data.set("userId", user);
+        data.set("clientName", "c");
+        data.set("digest", "d-" + id);
+        return domain::make_event(domain::token_event::kCreated, std::move(data));
+    };
+    std::vector<std::string> created;
+    for (int i = 0; i < 300; ++i) {
+        // Ids in no particular order: the list follows creation, not the ids.
+        const std::string id = "00T" + std::to_string((i * 7919) % 300 + 1000);
+        created.push_back(id);
+        run(domain::kApiTokens, id, [&](auto&, auto&) {
+            return std::vector<domain::Event>{token(id, i % 10 ? "00ua" : "00ub")};
+        });
+    }
+    for (const auto& id : {created[1], created[150]})
+        run(domain::kApiTokens, id, [&](auto&, auto&) {
+            return std::vector<domain::Event>{
+                domain::make_event(domain::token_event::kRevoked, Json::object())};
+        });
+    std::vector<std::string> expected_a, expected_b;
+    for (size_t i = 0; i < created.size(); ++i) {
+        if (i == 1 || i == 150) continue;
+        (i % 10 ? expected_a : expected_b).push_back(created[i]);
+    }
+    pj::DocumentReader reader(*store);
+    EXPECT_EQ(*reader.grouped(domain::kApiTokens, "user", "00ua"), expected_a);
+    EXPECT_EQ(*reader.grouped(domain::kApiTokens, "user", "00ub"), expected_b);
+    EXPECT_TRUE(reader.grouped(domain::kApiTokens, "user", "00u")->empty()) << "no prefix match";
+    // The writer's view inside a command agrees.
+    run(domain::kApiTokens, "00Tnew", [&](auto&, eventstore::Transaction& tx) {
+        EXPECT_EQ(*pj::group_members(tx, domain::kApiTokens, "user", "00ub"), expected_b);
+        return std::vector<domain::Event>{token("00Tnew", "00ub")};
+    });
+    expected_b.push_back("00Tnew");
+    EXPECT_EQ(*reader.grouped(domain::kApiTokens, "user", "00ub"), expected_b);
 }

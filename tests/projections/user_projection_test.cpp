@@ -178,3 +178,10 @@ TEST(UserProjection, ReplayReproducesTheReadModelsAndDeletionShreds) {
     EXPECT_FALSE(*s->get(pj::cf::kUsersByLogin, pj::login_key("ghost@example.com")));
     EXPECT_TRUE(*reader.find_user("user0@example.com"));
 }
+
+TEST(ReplayProgress, SaysHowFarHowFastAndHowLongIsLeft) {
+    EXPECT_EQ(pj::replay_progress_line(120000, 500000, 10.0),
+              "replay: 120,000 of 500,000 events, 12,000 events/s, about 32 s left");
+    EXPECT_EQ(pj::replay_progress_line(500, 500, 1.0), "replay: 500 of 500 events, 500 events/s");
+    EXPECT_EQ(pj::replay_progress_line(0, 10, 0.0), "replay: 0 of 10 events, 0 events/s");
+}

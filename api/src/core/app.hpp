@@ -89,7 +89,14 @@ struct App {
           security_log(s, c),
           threats(config.threats),
           pool(config.handler_threads),
-          query_pool(config.query_threads, /*nice=*/10) {}
+          query_pool(config.query_threads, /*nice=*/10) {
+        watch_commits();
+    }
+    ~App() { store.observe_commits(nullptr); }
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+    /// Tells the caches that must never serve a replaced state of every committed event.
+    void watch_commits();
 
     /// Metric labels: the route table's operation ids, in table order.
     static std::vector<std::string> route_labels();

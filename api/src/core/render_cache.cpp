@@ -9,7 +9,8 @@ std::optional<std::string> RenderCache::find(const std::string& id, uint64_t ver
         Shard& s = shard(id);
         std::lock_guard lock(s.mu);
         auto it = s.entries.find(id);
-        if (it == s.entries.end() || it->second.version != version) return std::nullopt;
+        if (it == s.entries.end() || it->second.version != version || it->second.body.empty())
+            return std::nullopt;
         s.order.splice(s.order.begin(), s.order, it->second.recency);
         body = it->second.body;
     }
@@ -31,16 +32,44 @@ std::string RenderCache::with_origin(std::string_view body, std::string_view ori
     return out;
 }
 
+std::optional<RenderCache::Current> RenderCache::find_current(const std::string& id,
+                                                              std::string_view origin) const {
+    Current out;
+    {
+        Shard& s = shard(id);
+        std::lock_guard lock(s.mu);
+        auto it = s.entries.find(id);
+        if (it == s.entries.end() || it->second.body.empty()) return std::nullopt;
+        s.order.splice(s.order.begin(), s.order, it->second.recency);
+        out.body = it->second.body;
+        out.version = it->second.version;
+    }
+    out.body = with_origin(out.body, origin);
+    return out;
+}
+
 void RenderCache::put(const std::string& id, uint64_t version, std::string body) {
+    if (body.empty()) return;
+    upsert(id, version, &body);
+}
+
+void RenderCache::committed(const std::string& id, uint64_t version) {
+    upsert(id, version, nullptr);
+}
+
+void RenderCache::upsert(const std::string& id, uint64_t version, std::string* body) {
     Shard& s = shard(id);
     std::lock_guard lock(s.mu);
     auto it = s.entries.find(id);
     if (it != s.entries.end()) {
-        if (it->second.version <= version) {
-            it->second.version = version;
-            it->second.body = std::move(body);
+        Entry& e = it->second;
+        if (version > e.version) {
+            e.version = version;
+            e.body = body ? std::move(*body) : std::string();
+        } else if (version == e.version && body && e.body.empty()) {
+            e.body = std::move(*body);
         }
-        s.order.splice(s.order.begin(), s.order, it->second.recency);
+        s.order.splice(s.order.begin(), s.order, e.recency);
         return;
     }
     if (s.entries.size() >= kPerShard) {  // evict the least recently used entry
@@ -48,7 +77,7 @@ void RenderCache::put(const std::string& id, uint64_t version, std::string body)
         s.order.pop_back();
     }
     s.order.push_front(id);
-    s.entries.emplace(id, Entry{version, std::move(body), s.order.begin()});
+    s.entries.emplace(id, Entry{version, body ? std::move(*body) : std::string(), s.order.begin()});
 }
 
 }  // namespace idledger::api

@@ -44,6 +44,10 @@ class Session : public std::enable_shared_from_this<Session> {
   public:
     Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
         shared_.open_connections.fetch_add(1);
+        // Asked once per connection, not once per request (a system call each time).
+        beast::error_code ignore;
+        auto ep = stream_.socket().remote_endpoint(ignore);
+        remote_ip_ = ignore ? "" : ep.address().to_string();
     }
     ~Session() { shared_.open_connections.fetch_sub(1); }
 
@@ -109,9 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
             HttpRequest req;
             req.transport_error = transport_error;
             req.method = "GET";
-            beast::error_code ignore;
-            auto ep = stream_.socket().remote_endpoint(ignore);
-            req.remote_ip = ignore ? "" : ep.address().to_string();
+            req.remote_ip = remote_ip_;
             return dispatch(std::move(req), /*keep_alive=*/false, 11, /*head=*/false);
         }
         auto& msg = parser_->get();
@@ -139,9 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
             req.transport_error = 505;
         else if (msg.version() == 11 && msg.find(http::field::host) == msg.end())
             req.transport_error = 400;
-        beast::error_code ignore;
-        auto ep = stream_.socket().remote_endpoint(ignore);
-        req.remote_ip = ignore ? "" : ep.address().to_string();
+        req.remote_ip = remote_ip_;
         const bool keep_alive = msg.keep_alive() && !too_large && !req.transport_error;
         const bool head = msg.method() == http::verb::head;
         dispatch(std::move(req), keep_alive, msg.version(), head);
@@ -227,6 +227,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool with_token_ = false;
     bool head_ = false;
     unsigned version_ = 11;
+    std::string remote_ip_;
 };
 
 }  // namespace

@@ -29,13 +29,16 @@ R get(RequestContext& ctx, const HttpRequest& req) {
     }
     const std::string ref = resolve_user_ref(ctx, ctx.param("userId"));
     const Omissions omit = requested_omissions(req);
-    // By id, with its rendering cached: only the user's version is read (a few bytes that stay
-    // in the block cache), not its row. A login is no key there: it goes on to the row.
+    // By id, with its current rendering cached (the writer keeps the cache current:
+    // render_cache.hpp): nothing is read from the store. A login is no key there: it goes on to
+    // the row.
     if (!omit.any() && (ctx.principal.may("okta.users.read") || ref == ctx.principal.user_id)) {
-        auto version = ctx.app.reader.user_version(ref);
-        if (!version) return std::unexpected(store_failure(version.error()));
-        if (*version)
-            if (auto res = cached(ctx, ref, **version)) return std::move(*res);
+        if (auto hit = ctx.app.rendered_users.find_current(ref, ctx.base_url)) {
+            HttpResponse res;
+            res.body = std::move(hit->body);
+            res.add_header("ETag", user_etag(ref, hit->version));
+            return res;
+        }
     }
     auto raw = ctx.app.reader.find_user_row(ref);
     if (!raw) return std::unexpected(store_failure(raw.error()));

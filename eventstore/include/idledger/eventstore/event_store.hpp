@@ -96,6 +96,11 @@ class Transaction {
     virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;
     virtual void put(std::string_view cf, std::string_view key, std::string_view value) = 0;
     virtual void del(std::string_view cf, std::string_view key) = 0;
+    /// Visits the keys of `cf` that begin with `prefix`, in key order, as this transaction sees
+    /// them (its own writes included), until `visit` returns false.
+    virtual Result<void> scan(
+        std::string_view cf, std::string_view prefix,
+        const std::function<bool(std::string_view key, std::string_view value)>& visit) = 0;
     virtual Result<uint64_t> stream_version(std::string_view stream) = 0;
     /// Appends events to `stream` if its version equals `expected` (or kAnyVersion). With an
     /// idempotency key already recorded, writes nothing and reports duplicate with the first
@@ -137,6 +142,13 @@ class EventStore {
     /// must be quick — hand real work to another thread. Thread-safe.
     using Done = std::function<void(Result<CommitInfo>)>;
     virtual void submit(Command command, Done done) = 0;
+
+    /// Runs on the writer thread after every durable batch, before its commands' `done`
+    /// callbacks, once per committed command with the events it appended (a cache that must
+    /// never serve what a write replaced learns of it here). Must be quick. Set it before the
+    /// first command that should be seen; null stops it.
+    using CommitObserver = std::function<void(const std::vector<RecordedEvent>& events)>;
+    virtual void observe_commits(CommitObserver observer) = 0;
 
     /// Committed reads. Thread-safe.
     virtual Result<std::optional<std::string>> get(std::string_view cf, std::string_view key) = 0;

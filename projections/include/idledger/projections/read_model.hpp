@@ -22,10 +22,6 @@ namespace cf {
 inline constexpr std::string_view kUsers = "users";                  // id -> seq(8) + state
 inline constexpr std::string_view kUsersByLogin = "users_by_login";  // login_key(login) -> id
 inline constexpr std::string_view kUsersBySeq = "users_by_seq";      // seq(8) -> id
-/// id -> version(8): a user's current version without reading its row. ~30 bytes per user, so
-/// the whole family stays in the block cache: a GET of a user whose rendering is cached reads
-/// only this, never the row's blocks.
-inline constexpr std::string_view kUserVersions = "user_versions";
 /// login_key(part of the login before '@') -> the ids holding it (20 bytes each): a short name
 /// finds its user only when exactly one holds it.
 inline constexpr std::string_view kUsersByShortName = "users_by_short_name";
@@ -144,8 +140,6 @@ class Reader {
     explicit Reader(eventstore::EventStore& store) : store_(store) {}
 
     Result<std::optional<UserRow>> user(std::string_view id) const;
-    /// The current version of the user with this id (nullopt: no such user).
-    Result<std::optional<uint64_t>> user_version(std::string_view id) const;
     /// The stored row of a user by id or login, undecoded (see decode_user_row), with its id.
     struct RawUserRow {
         std::string id;

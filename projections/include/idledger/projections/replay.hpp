@@ -2,6 +2,7 @@
 // Rebuilding read models from the log.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "idledger/eventstore/event_store.hpp"
@@ -12,6 +13,15 @@ struct ReplayReport {
     uint64_t events = 0;
     double seconds = 0;
 };
+
+/// Told how a fold goes, about every two seconds: events folded so far, events in the log,
+/// seconds since it started (an operator watching a long rebuild sees the rate and what is left).
+using ReplayProgress = std::function<void(uint64_t folded, uint64_t total, double seconds)>;
+/// Sets where every later fold reports its progress (null: nowhere). Not thread-safe: set it at
+/// start-up.
+void set_replay_progress(ReplayProgress progress);
+/// A progress line: "replay: 120,000 of 500,000 events, 11,000 events/s, about 35 s left".
+std::string replay_progress_line(uint64_t folded, uint64_t total, double seconds);
 
 // The shape of the read models is registry.hpp's read_model_version(): a server finding another
 // version stored rebuilds every read model from the log at start.
