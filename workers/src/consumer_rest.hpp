@@ -24,7 +24,7 @@ class ConsumerRest {
     static constexpr auto kAwake = std::chrono::seconds(1);
     /// How often a resting consumer looks for messages from other processes, and for how long.
     static constexpr auto kLook = std::chrono::seconds(2);
-    static constexpr auto kLookFor = std::chrono::milliseconds(100);
+    static constexpr auto kLookFor = std::chrono::milliseconds(20);
 
     explicit ConsumerRest(rd_kafka_t* rk);
     ~ConsumerRest();

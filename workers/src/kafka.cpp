@@ -59,6 +59,12 @@ struct Producer::Impl {
     std::thread poller;
     ~Impl() {
         stop = true;
+        if (rk) {
+            // Wakes the poller's blocking poll at once.
+            rd_kafka_queue_t* main = rd_kafka_queue_get_main(rk);
+            rd_kafka_queue_yield(main);
+            rd_kafka_queue_destroy(main);
+        }
         if (poller.joinable()) poller.join();
         if (!rk) return;
         rd_kafka_flush(rk, 1000);
@@ -93,7 +99,9 @@ std::expected<std::unique_ptr<Producer>, std::string> Producer::create(
     }
     Impl* impl = p->impl_.get();
     impl->poller = std::thread([impl] {
-        while (!impl->stop) rd_kafka_poll(impl->rk, 50);
+        // Delivery reports are served the moment they arrive; the timeout only bounds how long
+        // an idle poller sleeps (the destructor wakes it).
+        while (!impl->stop) rd_kafka_poll(impl->rk, 1000);
     });
     return p;
 }
@@ -193,6 +201,13 @@ std::optional<KafkaMessage> Consumer::poll(int timeout_ms) {
     }
     rd_kafka_message_destroy(m);
     return out;
+}
+
+void Consumer::interrupt() {
+    rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(impl_->rk);
+    if (!q) return;
+    rd_kafka_queue_yield(q);
+    rd_kafka_queue_destroy(q);
 }
 
 void Consumer::done(const KafkaMessage& m) {

@@ -1,5 +1,7 @@
 #include "idledger/workers/relay.hpp"
 
+#include <optional>
+
 namespace idledger::workers {
 
 using Clock = std::chrono::steady_clock;
@@ -60,6 +62,11 @@ void Relay::publish(uint64_t position, bool again) {
 
 void Relay::run() {
     uint64_t seen_head = 0;
+    // The log head at the last look for new requests, and whether the window was full then:
+    // when the log has not moved and the last look found fewer than it had room for, there is
+    // nothing new to find, so an idle relay does not scan the store ten times a second.
+    std::optional<uint64_t> looked_at;
+    bool window_was_full = false;
     auto next_retry_check = Clock::now();
     for (;;) {
         std::vector<uint64_t> done;
@@ -73,13 +80,17 @@ void Relay::run() {
                 options_.window > in_flight_.size() ? options_.window - in_flight_.size() : 0;
         }
         // New requests, oldest first, as far as the window allows.
-        if (free_slots > 0) {
+        const bool worth_a_look = !looked_at || *looked_at != seen_head || window_was_full;
+        if (free_slots > 0 && worth_a_look) {
+            looked_at = seen_head;
+            size_t found = 0;
             uint64_t cursor;
             {
                 std::lock_guard lock(mu_);
                 cursor = cursor_;
             }
             for (uint64_t p : source_.pending_after(cursor, free_slots)) {
+                ++found;
                 {
                     std::lock_guard lock(mu_);
                     cursor_ = std::max(cursor_, p);
@@ -87,6 +98,9 @@ void Relay::run() {
                 }
                 publish(p, /*again=*/false);
             }
+            window_was_full = found >= free_slots;
+        } else if (free_slots == 0) {
+            window_was_full = true;
         }
         // Requests that waited too long: publish again (or forget them if no longer pending).
         if (Clock::now() >= next_retry_check) {

@@ -7,6 +7,11 @@
 
 namespace idledger::workers {
 
+namespace {
+/// How long a consumer loop sleeps in one poll when nothing comes (stop() interrupts it).
+constexpr int kPollMs = 1000;
+}  // namespace
+
 std::vector<ResultMessage> perform_all(const std::vector<RequestMessage>& requests, Mailer& mailer,
                                        const WorkerKeys& keys) {
     std::vector<ResultMessage> out;
@@ -65,6 +70,7 @@ std::expected<void, std::string> WorkerPool::start() {
 
 void WorkerPool::stop() {
     stop_ = true;
+    for (auto& c : consumers_) c->interrupt();
     for (auto& t : running_)
         if (t.joinable()) t.join();
     running_.clear();
@@ -91,7 +97,7 @@ void WorkerPool::run(Consumer& consumer) {
         batch.push_back(std::move(m));
     };
     while (!stop_) {
-        auto m = consumer.poll(100);
+        auto m = consumer.poll(kPollMs);
         if (!m) continue;
         take(std::move(*m));
         // Whatever else has arrived is performed with it (one flush for a batch of e-mails).
@@ -130,7 +136,7 @@ std::expected<void, std::string> ResultConsumer::start() {
     consumer_ = std::move(*c);
     thread_ = std::thread([this] {
         while (!stop_) {
-            auto m = consumer_->poll(100);
+            auto m = consumer_->poll(kPollMs);
             if (!m) continue;
             auto result = decode_result(m->value, keys_);
             if (!result) {
@@ -157,6 +163,7 @@ std::expected<void, std::string> ResultConsumer::start() {
 
 void ResultConsumer::stop() {
     stop_ = true;
+    if (consumer_) consumer_->interrupt();
     if (thread_.joinable()) thread_.join();
     // Results handed to the store are acknowledged when durable: wait for them (bounded).
     for (int i = 0; outstanding_ > 0 && i < 1000; ++i)

@@ -70,6 +70,8 @@ class Consumer {
     Consumer& operator=(const Consumer&) = delete;
 
     std::optional<KafkaMessage> poll(int timeout_ms);
+    /// Ends a poll blocked in another thread at once (a stopping loop need not wait it out).
+    void interrupt();
     /// Marks a message processed (thread-safe): its offset may be committed.
     void done(const KafkaMessage& m);
 
