@@ -55,8 +55,19 @@ std::string member_key(const domain::IndexKey& g, uint64_t seq, const std::strin
     return group_prefix(g.first, g.second) + encode_u64(seq) + id;
 }
 
-std::string member_of(std::string_view key, size_t prefix_size) {
-    return key.size() >= prefix_size + 8 ? std::string(key.substr(prefix_size + 8)) : std::string();
+/// The members of a group, in creation order, through `scan` (a writer transaction's or the
+/// store's prefix scan of the keys family).
+template <typename Scan>
+Result<std::vector<std::string>> members(std::string_view index, std::string_view value,
+                                         const Scan& scan) {
+    const std::string prefix = group_prefix(index, value);
+    std::vector<std::string> ids;
+    auto r = scan(prefix, [&](std::string_view k, std::string_view) {
+        if (k.size() >= prefix.size() + 8) ids.emplace_back(k.substr(prefix.size() + 8));
+        return true;
+    });
+    if (!r) return std::unexpected(r.error());
+    return ids;
 }
 
 /// Moves the document's keys from `before` (created at `old_seq`) to `after` (created at
@@ -110,14 +121,9 @@ Result<std::optional<std::string>> unique_owner(Transaction& tx, const domain::R
 
 Result<std::vector<std::string>> group_members(Transaction& tx, const domain::ResourceKind& kind,
                                                std::string_view index, std::string_view value) {
-    const std::string prefix = group_prefix(index, value);
-    std::vector<std::string> ids;
-    auto r = tx.scan(keys_family(kind), prefix, [&](std::string_view k, std::string_view) {
-        ids.push_back(member_of(k, prefix.size()));
-        return true;
+    return members(index, value, [&](std::string_view prefix, const auto& visit) {
+        return tx.scan(keys_family(kind), prefix, visit);
     });
-    if (!r) return std::unexpected(r.error());
-    return ids;
 }
 
 void apply_document_events(Transaction& tx, const domain::ResourceKind& kind,
@@ -223,15 +229,9 @@ Result<std::optional<Document>> DocumentReader::by_unique(const domain::Resource
 Result<std::vector<std::string>> DocumentReader::grouped(const domain::ResourceKind& kind,
                                                          std::string_view index,
                                                          std::string_view value) const {
-    const std::string prefix = group_prefix(index, value);
-    std::vector<std::string> ids;
-    auto r =
-        store_.scan(keys_family(kind), prefix, prefix, [&](std::string_view k, std::string_view) {
-            ids.push_back(member_of(k, prefix.size()));
-            return true;
-        });
-    if (!r) return std::unexpected(r.error());
-    return ids;
+    return members(index, value, [&](std::string_view prefix, const auto& visit) {
+        return store_.scan(keys_family(kind), prefix, prefix, visit);
+    });
 }
 
 Result<void> DocumentReader::scan(const domain::ResourceKind& kind, uint64_t after_seq,

@@ -4,17 +4,9 @@ namespace idledger::api {
 
 std::optional<std::string> RenderCache::find(const std::string& id, uint64_t version,
                                              std::string_view origin) const {
-    std::string body;
-    {
-        Shard& s = shard(id);
-        std::lock_guard lock(s.mu);
-        auto it = s.entries.find(id);
-        if (it == s.entries.end() || it->second.version != version || it->second.body.empty())
-            return std::nullopt;
-        s.order.splice(s.order.begin(), s.order, it->second.recency);
-        body = it->second.body;
-    }
-    return with_origin(body, origin);
+    auto current = find_current(id, origin);
+    if (!current || current->version != version) return std::nullopt;
+    return std::move(current->body);
 }
 
 std::string RenderCache::with_origin(std::string_view body, std::string_view origin) {
