@@ -25,16 +25,11 @@ std::vector<uint64_t> Outbox::pending_after(uint64_t after, size_t max) {
     // position order, still PENDING (at most `max`). No group of all pending notifications is
     // kept: as one value rewritten whole on every change, a bulk deprovisioning (a notification
     // per deactivated user) made it quadratic.
-    const auto& kind = domain::kNotifications;
     std::vector<uint64_t> notes;
-    auto noted =
-        app_.store.scan(std::string(kind.family) + "_by_seq", "", encode_u64(after + 1),
-                        [&](std::string_view key, std::string_view id) {
-                            auto doc = app_.documents.get(kind, id);
-                            if (doc && *doc && (*doc)->state.string_at("status") == "PENDING")
-                                notes.push_back(decode_u64(key));
-                            return notes.size() < max;
-                        });
+    auto noted = app_.documents.scan(domain::kNotifications, after, [&](const pj::Document& d) {
+        if (d.state.string_at("status") == "PENDING") notes.push_back(d.seq);
+        return notes.size() < max;
+    });
     if (noted) out.insert(out.end(), notes.begin(), notes.end());
     std::sort(out.begin(), out.end());
     if (out.size() > max) out.resize(max);
