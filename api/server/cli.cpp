@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -25,6 +26,8 @@
 #include "idledger/projections/replay.hpp"
 #include "lifecycle/runtime.hpp"
 #include "logs/export.hpp"
+#include "replica/replica_link.hpp"
+#include "replica/snapshot.hpp"
 
 namespace idledger::api {
 namespace {
@@ -33,6 +36,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage = R"(usage:
   idledger serve   --listen HOST:PORT --data-dir DIR [options]
+  idledger replica --primary http://H:P --kafka-brokers H:P,... --listen HOST:PORT --data-dir DIR
+                   [serve options]   a read replica (IDLEDGER_PRIMARY_TOKEN: an admin token)
   idledger replay  --data-dir DIR [--verify]
   idledger replay  --data-dir DIR --until POS|TIME --target DIR2
   idledger export  --data-dir DIR [--since POS|TIME]
@@ -95,8 +100,19 @@ serve options:
                             serving, writes answer 503 when fewer than 64 MB would be left [80]
   --block-cache-mb N        RocksDB's block cache, shared by the log and the read models [256]
   --metrics-public          serve GET /metrics without a token (default: super admins only)
+  --publish-log             publish every committed event to the log topic (idledger.log), for
+                            read replicas
+  --position-wait-ms N      how long a read with X-Idledger-Min-Position (and a replica's
+                            forwarded write) waits for this node to reach the position  [5000]
   --test-hooks              enable POST /api/v1/_test/clock and /api/v1/_test/kafka (tests only)
 
+replica: starts from a snapshot of the primary's store (copied into DIR/store on the first start,
+  or again when the log topic no longer holds what follows it), folds the log topic of a primary
+  started with --publish-log, serves every read itself and forwards writes to the primary,
+  answering them once it has folded them. Options: --primary URL, --kafka-brokers (the
+  primary's DIR/kafka-bootstrap for its embedded broker), --max-lag N (events behind the topic
+  past which /readyz is not ready) [10000]; the API token of a super administrator of the primary
+  in IDLEDGER_PRIMARY_TOKEN or a file named by --primary-token-file.
 replay --until POS|TIME --target DIR2: copies the log up to a position (or the last event at or
   before a time) into DIR2 and rebuilds every read model there: `serve --read-only --data-dir DIR2`
   then answers the whole API as it was at that point.
@@ -138,7 +154,8 @@ std::optional<Args> parse_args(int argc, char** argv) {
         if (eq != std::string::npos && s.substr(0, eq) != "--rate-limit") {
             a.options[s.substr(2, eq - 2)].push_back(s.substr(eq + 1));
         } else if (s == "--verify" || s == "--help" || s == "--read-only" || s == "--test-hooks" ||
-                   s == "--allow-shared-data-dir" || s == "--metrics-public") {
+                   s == "--allow-shared-data-dir" || s == "--metrics-public" ||
+                   s == "--publish-log") {
             a.flags.push_back(s.substr(2));
         } else if (i + 1 < argc) {
             a.options[s.substr(2)].push_back(argv[++i]);
@@ -158,10 +175,11 @@ std::optional<long long> to_number(const std::string& s) {
 
 eventstore::Result<std::unique_ptr<eventstore::EventStore>> open_store(
     const std::string& data_dir, domain::Clock& clock, bool read_only = false,
-    uint64_t block_cache_mb = 256) {
+    uint64_t block_cache_mb = 256, bool follower = false) {
     if (!read_only) fs::create_directories(data_dir);
     eventstore::Options o;
     o.read_only = read_only;
+    o.follower = follower;
     o.block_cache_bytes = block_cache_mb << 20;
     o.path = (fs::path(data_dir) / "store").string();
     projections::configure_store(o);
@@ -202,7 +220,26 @@ std::optional<std::string> shared_data_dir(const std::string& data_dir) {
     return std::nullopt;
 }
 
+/// The command line this process started with (a replica that must take a fresh snapshot starts
+/// itself again).
+std::vector<char*>& saved_argv() {
+    static std::vector<char*> argv;
+    return argv;
+}
+
+/// The primary's API token for `idledger replica`.
+std::optional<std::string> primary_token(const Args& args) {
+    if (const char* env = std::getenv("IDLEDGER_PRIMARY_TOKEN"); env && *env) return env;
+    if (auto file = args.get("primary-token-file")) {
+        std::ifstream in(*file);
+        std::string token;
+        if (std::getline(in, token) && !token.empty()) return token;
+    }
+    return std::nullopt;
+}
+
 int serve(const Args& args) {
+    const bool replica = args.command == "replica";
     const std::string listen = args.get("listen").value_or("127.0.0.1:8080");
     const std::string data_dir = args.get("data-dir").value_or("./data");
     auto colon = listen.rfind(':');
@@ -250,6 +287,8 @@ int serve(const Args& args) {
     if (auto v = args.get("threat-addresses-per-username"))
         config.threats.max_addresses_per_username = int(to_number(*v).value_or(5));
     config.test_hooks = args.flag("test-hooks");
+    if (auto v = args.get("position-wait-ms"))
+        config.position_wait = std::chrono::milliseconds(to_number(*v).value_or(5000));
     config.metrics_public = args.flag("metrics-public");
     if (auto it = args.options.find("allowed-host"); it != args.options.end())
         config.allowed_hosts = it->second;
@@ -277,6 +316,7 @@ int serve(const Args& args) {
         lifecycle.email_rounds = int(to_number(*v).value_or(5));
     if (auto v = args.get("relay-window"))
         lifecycle.relay.window = size_t(to_number(*v).value_or(2000));
+    lifecycle.publish_log = args.flag("publish-log");
 
     if (!args.flag("allow-shared-data-dir"))
         if (auto why = shared_data_dir(data_dir)) return fail("refusing to start: " + *why);
@@ -299,12 +339,31 @@ int serve(const Args& args) {
 
     domain::OffsetClock clock;
     domain::RandomIdSource ids;
-    config.read_only = args.flag("read-only");
+    config.read_only = args.flag("read-only") || replica;
     config.password_max_age_ms = lifecycle.expiry.max_age_ms;
     config.password_warn_ms = lifecycle.expiry.warn_ms;
+    std::optional<PrimaryClient> primary;
+    if (replica) {
+        auto url = args.get("primary");
+        if (!url) return fail("replica needs --primary http://HOST:PORT");
+        if (lifecycle.kafka_brokers.empty())
+            return fail(
+                "replica needs --kafka-brokers (the primary's broker, or its DIR/kafka-bootstrap)");
+        auto token = primary_token(args);
+        if (!token)
+            return fail(
+                "replica needs a super administrator's API token of the primary: "
+                "IDLEDGER_PRIMARY_TOKEN or --primary-token-file");
+        auto made = PrimaryClient::make(*url, *token);
+        if (!made) return fail(made.error());
+        primary = std::move(*made);
+        if (auto ready = prepare_replica_store(data_dir, *primary); !ready)
+            return fail("cannot take a snapshot of the primary: " + ready.error());
+    }
     auto store =
-        open_store(data_dir, clock, config.read_only,
-                   uint64_t(to_number(args.get("block-cache-mb").value_or("256")).value_or(256)));
+        open_store(data_dir, clock, config.read_only && !replica,
+                   uint64_t(to_number(args.get("block-cache-mb").value_or("256")).value_or(256)),
+                   /*follower=*/replica);
     if (!store) return fail("cannot open the store: " + store.error().message);
     int code = 0;
     {
@@ -418,6 +477,24 @@ int serve(const Args& args) {
                 std::ofstream(fs::path(data_dir) / "kafka-bootstrap")
                     << runtime->bootstrap() << "\n";
         }
+        // A replica folds the primary's log topic and sends it the writes.
+        std::unique_ptr<ReplicaLink> link;
+        std::atomic<bool> resnapshot{false};
+        if (replica) {
+            ReplicaOptions ro;
+            if (auto v = args.get("max-lag")) ro.max_lag = uint64_t(to_number(*v).value_or(10000));
+            link = std::make_unique<ReplicaLink>(
+                app, std::move(*primary),
+                kafka_settings(lifecycle.kafka_brokers, lifecycle.kafka_fetch_wait_ms,
+                               lifecycle.kafka_properties),
+                ro, [&resnapshot, data_dir] {
+                    std::ofstream(fs::path(data_dir) / std::string(kResnapshotMarker)) << "1\n";
+                    resnapshot = true;
+                    ::kill(::getpid(), SIGTERM);
+                });
+            app.replica = link.get();
+            link->start();
+        }
         std::cout << "idledger listening on http://" << sc.host << ":" << bound << "\n";
         if (boot->created && boot->token)
             std::cout << "admin API token (shown once, also in " << token_file.string()
@@ -429,7 +506,10 @@ int serve(const Args& args) {
         if (runtime)
             std::cout << "kafka bootstrap: " << runtime->bootstrap()
                       << (runtime->embedded() ? " (embedded)" : "") << "\n";
-        std::cout << "data directory: " << data_dir << (config.read_only ? " (read-only)" : "")
+        std::cout << "data directory: " << data_dir
+                  << (replica            ? " (replica)"
+                      : config.read_only ? " (read-only)"
+                                         : "")
                   << std::endl;
 
         server.wait_for_shutdown_signal();
@@ -439,10 +519,21 @@ int serve(const Args& args) {
         // their connections while the server's I/O context still exists.
         app.pool.wait_idle();
         app.query_pool.wait_idle();
+        if (link) link->stop();
+        app.replica = nullptr;
+        link.reset();
         runtime.reset();
         app.io_post = nullptr;
+        if (resnapshot) code = 75;
     }
     (*store)->close();
+    if (code == 75 && replica) {
+        // The log topic moved past this store: start again, which takes a fresh snapshot.
+        std::cout << "idledger replica: starting again from a fresh snapshot" << std::endl;
+        saved_argv().push_back(nullptr);
+        ::execv("/proc/self/exe", saved_argv().data());
+        return fail("cannot start again for a fresh snapshot");
+    }
     return code;
 }
 
@@ -688,7 +779,8 @@ int run_cli(int argc, char** argv) {
                   << std::endl;
     });
     try {
-        if (args->command == "serve") return serve(*args);
+        saved_argv().assign(argv, argv + argc);
+        if (args->command == "serve" || args->command == "replica") return serve(*args);
         if (args->command == "admin-token") return admin_token_cmd(*args);
         if (args->command == "replay") return replay(*args);
         if (args->command == "compact") return compact(*args);

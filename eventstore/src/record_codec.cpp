@@ -90,4 +90,14 @@ std::string stream_key(std::string_view stream, uint64_t version) {
 }
 
 }  // namespace detail
+
+std::string encode_event(const RecordedEvent& e) {
+    return encode_u64(e.position) + detail::encode_record(e);
+}
+
+std::optional<RecordedEvent> decode_event(std::string_view bytes) {
+    if (bytes.size() < 8) return std::nullopt;
+    return detail::decode_record(decode_u64(bytes.substr(0, 8)), bytes.substr(8));
+}
+
 }  // namespace idledger::eventstore

@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 
 #include <algorithm>
 #include <chrono>
@@ -308,6 +309,18 @@ Result<void> RocksStore::clear_column_family(std::string_view name) {
         if (h == old) h = fresh;
     db_->DestroyColumnFamilyHandle(old).PermitUncheckedError();
     it->second = fresh;
+    return {};
+}
+
+Result<void> RocksStore::checkpoint(const std::string& dir) {
+    rocksdb::Checkpoint* raw = nullptr;
+    auto s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+    if (!s.ok()) return std::unexpected(to_error(s));
+    std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+    // Flushing first (log_size_for_flush 0) leaves no write-ahead log to copy: the copy holds
+    // table files (hard links) and the manifest.
+    s = cp->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+    if (!s.ok()) return std::unexpected(to_error(s));
     return {};
 }
 

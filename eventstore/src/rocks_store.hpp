@@ -42,6 +42,9 @@ class RocksStore final : public EventStore {
     Result<void> clear_column_family(std::string_view cf) override;
     Result<void> import_events(const std::vector<RecordedEvent>& events) override;
     Result<void> compact_all() override;
+    Result<void> append_replicated(const std::vector<RecordedEvent>& events,
+                                   const std::function<bool(Transaction&)>& fold) override;
+    Result<void> checkpoint(const std::string& dir) override;
     const Stats& stats() const override { return stats_; }
     void close() override;
     std::optional<std::string> write_failure() const override;

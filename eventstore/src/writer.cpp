@@ -152,6 +152,9 @@ namespace idledger::eventstore::detail {
 void RocksStore::submit(Command command, Done done) {
     if (options_.read_only)
         return done(std::unexpected(Error{Errc::ReadOnly, "the store is open read-only"}));
+    if (options_.follower)
+        return done(std::unexpected(
+            Error{Errc::ReadOnly, "a replica's store takes the primary's events only"}));
     {
         std::lock_guard lock(queue_mu_);
         if (!stopping_) {
@@ -325,24 +328,30 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
     }
 }
 
-Result<void> RocksStore::import_events(const std::vector<RecordedEvent>& events) {
-    if (events.empty()) return {};
-    if (events.front().position != head() + 1)
-        return std::unexpected(
-            Error{Errc::InvalidArgument, "imported events must continue the log"});
-    rocksdb::WriteBatch wb;
+/// Puts recorded events (which must continue the log at `next`) into `wb` with their stream
+/// index entries and stream heads, as the writer would have.
+static Result<void> put_copied_events(RocksStore& store, rocksdb::WriteBatchBase& wb,
+                                      const std::vector<RecordedEvent>& events, uint64_t next) {
     std::map<std::string, uint64_t> heads;
-    uint64_t expected = head() + 1;
     for (const auto& e : events) {
-        if (e.position != expected++)
-            return std::unexpected(Error{Errc::InvalidArgument, "gap in imported events"});
-        wb.Put(cf(kEventsCf), encode_u64(e.position), encode_record(e)).PermitUncheckedError();
-        wb.Put(cf(kStreamsCf), stream_key(e.stream, e.version), encode_u64(e.position))
+        if (e.position != next++)
+            return std::unexpected(
+                Error{Errc::InvalidArgument, "copied events must continue the log"});
+        wb.Put(store.cf(kEventsCf), encode_u64(e.position), encode_record(e))
+            .PermitUncheckedError();
+        wb.Put(store.cf(kStreamsCf), stream_key(e.stream, e.version), encode_u64(e.position))
             .PermitUncheckedError();
         heads[e.stream] = e.version;
     }
     for (const auto& [stream, version] : heads)
-        wb.Put(cf(kHeadsCf), stream, encode_u64(version)).PermitUncheckedError();
+        wb.Put(store.cf(kHeadsCf), stream, encode_u64(version)).PermitUncheckedError();
+    return {};
+}
+
+Result<void> RocksStore::import_events(const std::vector<RecordedEvent>& events) {
+    if (events.empty()) return {};
+    rocksdb::WriteBatch wb;
+    if (auto r = put_copied_events(*this, wb, events, head() + 1); !r) return r;
     rocksdb::WriteOptions wo;
     wo.sync = true;
     auto s = db_->Write(wo, &wb);
@@ -350,6 +359,30 @@ Result<void> RocksStore::import_events(const std::vector<RecordedEvent>& events)
     head_ = events.back().position;
     next_position_ = head_ + 1;
     last_timestamp_ = std::max(last_timestamp_, events.back().timestamp_ms);
+    return {};
+}
+
+Result<void> RocksStore::append_replicated(const std::vector<RecordedEvent>& events,
+                                           const std::function<bool(Transaction&)>& fold) {
+    if (events.empty()) return {};
+    rocksdb::WriteBatchWithIndex wb(rocksdb::BytewiseComparator(), 0, true);
+    if (auto r = put_copied_events(*this, wb, events, head() + 1); !r) return r;
+    uint64_t unused = 0;
+    BatchTransaction tx(*this, wb, unused, events.back().timestamp_ms, /*allow_append=*/false);
+    if (!fold(tx))
+        return std::unexpected(Error{Errc::InvalidArgument, "the replicated events did not fold"});
+    rocksdb::WriteOptions wo;
+    auto s = db_->Write(wo, wb.GetWriteBatch());
+    if (!s.ok()) return std::unexpected(to_error(s));
+    {
+        std::lock_guard lock(head_mu_);
+        head_.store(events.back().position, std::memory_order_release);
+    }
+    next_position_ = events.back().position + 1;
+    last_timestamp_ = std::max(last_timestamp_, events.back().timestamp_ms);
+    head_cv_.notify_all();
+    std::lock_guard lock(observer_mu_);
+    if (observer_) observer_(events);
     return {};
 }
 

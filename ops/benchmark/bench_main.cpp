@@ -41,6 +41,7 @@ int run_scale(const std::map<std::string, std::string>& opt);
 int run_relations(const std::map<std::string, std::string>& opt);
 int run_auth(const std::map<std::string, std::string>& opt);
 int run_peers(const std::map<std::string, std::string>& opt);
+int run_replicas(const std::map<std::string, std::string>& opt);
 void write_scale_chart(const std::string& csv_path, const std::string& svg_path);
 }  // namespace idledger::bench
 
@@ -604,6 +605,8 @@ int main(int argc, char** argv) {
                "       idledger-bench auth [--idledger PATH] [--seconds N] [--connections N]\n"
                "       idledger-bench peers [--idledger PATH] [--users N] [--connections N] "
                "[--seconds N] [--csv FILE]\n"
+               "       idledger-bench replicas [--idledger PATH] [--users N] [--connections N] "
+               "[--seconds N]\n"
                "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
@@ -620,6 +623,7 @@ int main(int argc, char** argv) {
         {"relations", run_relations},
         {"auth", run_auth},
         {"peers", run_peers},
+        {"replicas", run_replicas},
         {"lifecycle", lifecycle_only},
         {"http-ceiling", http_ceiling},
     };

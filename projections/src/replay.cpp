@@ -137,6 +137,24 @@ namespace {
 constexpr std::string_view kVersionKey = "read_model_version";
 }
 
+eventstore::Result<void> fold_replicated(
+    eventstore::EventStore& store, std::vector<eventstore::RecordedEvent> events,
+    const std::vector<std::pair<std::string, std::string>>& new_keys) {
+    auto copy = events;
+    std::optional<eventstore::Error> failure;
+    std::unordered_map<const Projection*, ReplayCache> caches;
+    auto w = store.append_replicated(events, [&](Transaction& tx) {
+        for (const auto& [id, key] : new_keys) tx.put(cf::kUserKeys, id, key);
+        if (auto r = apply_chunk(tx, copy, caches); !r) {
+            failure = r.error();
+            return false;
+        }
+        return true;
+    });
+    if (failure) return std::unexpected(*failure);
+    return w;
+}
+
 void set_replay_progress(ReplayProgress progress) { progress_sink() = std::move(progress); }
 
 std::string replay_progress_line(uint64_t folded, uint64_t total, double seconds) {

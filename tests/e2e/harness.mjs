@@ -9,11 +9,12 @@ import { randomBytes } from 'node:crypto';
 
 export const BIN = process.env.IDLEDGER_BIN ?? new URL('../../build/idledger', import.meta.url).pathname;
 
-/// `fdLimit`: start the server under `ulimit -n fdLimit` (soft and hard).
-export async function startServer({ dataDir, token, args = [], fdLimit } = {}) {
+/// `fdLimit`: start the server under `ulimit -n fdLimit` (soft and hard). `command`: `replica`
+/// starts a read replica instead (its options in `args`, its environment added from `env`).
+export async function startServer({ dataDir, token, args = [], fdLimit, command = 'serve', env = {} } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'idledger-e2e-'));
   const tok = token ?? 'e2e-' + randomBytes(16).toString('hex');
-  const argv = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir,
+  const argv = [command, '--listen', '127.0.0.1:0', '--data-dir', dir,
                 '--argon2-memory-kib', '8192', '--argon2-iterations', '1',
                 // A synchronous lifecycle call answers once its worker is done, or after this
                 // wait. CI runs two sanitized servers on two cores, one of them often flooding;
@@ -24,14 +25,14 @@ export async function startServer({ dataDir, token, args = [], fdLimit } = {}) {
     ? ['sh', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, BIN, ...argv]]
     : [BIN, argv];
   const child = spawn(cmd, cmdArgs, {
-    env: { ...process.env, IDLEDGER_BOOTSTRAP_TOKEN: tok },
+    env: { ...process.env, IDLEDGER_BOOTSTRAP_TOKEN: tok, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const port = await new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + out + stderr)), 60_000);
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out + stderr)), 120_000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);

@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include "idledger/workers/kafka.hpp"
+#include "idledger/workers/log_topic.hpp"
 
 namespace idledger::workers {
 
@@ -11,6 +12,7 @@ const std::vector<Topic>& lifecycle_topics() {
     static const std::vector<Topic> kTopics = {
         {std::string(kRequestTopic), 8},
         {std::string(kResultTopic), 8},
+        {std::string(kLogTopic), 1},  // one partition: the log's order is total
     };
     return kTopics;
 }

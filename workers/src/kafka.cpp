@@ -11,9 +11,10 @@
 
 #include "consumer_rest.hpp"
 #include "idledger/workers/embedded_broker.hpp"
+#include "kafka_conf.hpp"
 
 namespace idledger::workers {
-namespace {
+namespace detail {
 
 bool set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std::string& error) {
     char err[512];
@@ -41,6 +42,13 @@ rd_kafka_conf_t* base_conf(const KafkaSettings& s, const std::string& client_id,
     }
     return conf;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::base_conf;
+using detail::set;
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) ConsumerRest::delivered();

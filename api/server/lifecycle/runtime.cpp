@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "lifecycle/completion.hpp"
+#include "lifecycle/log_feed.hpp"
 #include "lifecycle/outbox.hpp"
+#include "metric_lines.hpp"
 
 namespace idledger::api {
 
@@ -74,6 +76,14 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
         if (auto s = rt->workers_->start(); !s) return std::unexpected(s.error());
     }
     rt->relay_->start();
+    if (o.publish_log) {
+        rt->log_feed_ = std::make_unique<LogFeed>(app.store);
+        workers::LogPublisherOptions lo;
+        lo.empty_topic_from_start = rt->broker_ == nullptr;
+        rt->log_publisher_ =
+            std::make_unique<workers::LogPublisher>(*rt->log_feed_, *rt->producer_, kafka, lo);
+        rt->log_publisher_->start();
+    }
     rt->scheduler_ = std::make_unique<PasswordExpiryScheduler>(app, o.expiry);
     rt->scheduler_->start();
     app.lifecycle = rt.get();
@@ -84,9 +94,11 @@ LifecycleRuntime::~LifecycleRuntime() {
     if (app_) app_->lifecycle = nullptr;
     if (scheduler_) scheduler_->stop();
     if (relay_) relay_->stop();
+    if (log_publisher_) log_publisher_->stop();
     if (workers_) workers_->stop();
     if (results_) results_->stop();
     relay_.reset();
+    log_publisher_.reset();
     producer_.reset();
     workers_.reset();
     results_.reset();
@@ -120,8 +132,7 @@ std::string LifecycleRuntime::render_metrics() const {
     const auto r = relay_->stats();
     std::string out;
     auto line = [&](const char* name, const char* type, const char* help, uint64_t v) {
-        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
-               name + " " + std::to_string(v) + "\n";
+        add_metric(out, name, type, help, v);
     };
     line("idledger_lifecycle_requests_published_total", "counter",
          "Requests the relay published to the request topic.", r.published);
@@ -142,6 +153,16 @@ std::string LifecycleRuntime::render_metrics() const {
     line("idledger_lifecycle_emails_retried_total", "counter",
          "E-mail requests published again after a transient delivery failure.",
          emails_retried_.load());
+    if (log_publisher_) {
+        const auto l = log_publisher_->stats();
+        line("idledger_log_published_total", "counter",
+             "Committed events the broker acknowledged on the log topic.", l.published);
+        line("idledger_log_published_position", "gauge",
+             "The highest log position acknowledged on the log topic.", l.acknowledged_position);
+        line("idledger_log_publish_failures_total", "counter",
+             "Log topic deliveries that failed (publishing resumed after the topic's last).",
+             l.failures);
+    }
     line("idledger_password_expiry_checks_total", "counter",
          "Passes of the password-expiry scheduler.", scheduler_ ? scheduler_->sweeps() : 0);
     return out;

@@ -14,6 +14,7 @@
 #include "core/lifecycle_port.hpp"
 #include "idledger/workers/embedded_broker.hpp"
 #include "idledger/workers/kafka.hpp"
+#include "idledger/workers/log_topic.hpp"
 #include "idledger/workers/mailer.hpp"
 #include "idledger/workers/relay.hpp"
 #include "idledger/workers/worker.hpp"
@@ -22,6 +23,7 @@
 namespace idledger::api {
 
 class Outbox;
+class LogFeed;
 
 struct LifecycleOptions {
     std::string kafka_brokers;  // empty: start the embedded broker
@@ -37,6 +39,8 @@ struct LifecycleOptions {
     int email_rounds = 5;
     /// `--kafka-property K=V`: librdkafka settings for a real cluster (SASL/SSL, ...).
     std::vector<std::pair<std::string, std::string>> kafka_properties;
+    /// `--publish-log`: every committed event also goes to the log topic, for read replicas.
+    bool publish_log = false;
 };
 
 class LifecycleRuntime final : public LifecyclePort {
@@ -67,6 +71,8 @@ class LifecycleRuntime final : public LifecyclePort {
     std::unique_ptr<workers::Mailer> mailer_;
     std::unique_ptr<workers::WorkerPool> workers_;
     std::unique_ptr<PasswordExpiryScheduler> scheduler_;
+    std::unique_ptr<LogFeed> log_feed_;
+    std::unique_ptr<workers::LogPublisher> log_publisher_;
     std::atomic<uint64_t> applied_{0};
     std::atomic<uint64_t> dropped_{0};  // duplicates, superseded, failures
     std::atomic<uint64_t> emails_retried_{0};

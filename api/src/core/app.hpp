@@ -15,6 +15,7 @@
 #include "core/metrics.hpp"
 #include "core/rate_limit.hpp"
 #include "core/render_cache.hpp"
+#include "core/replica_port.hpp"
 #include "core/security_log.hpp"
 #include "core/work_pool.hpp"
 #include "idledger/domain/clock.hpp"
@@ -41,7 +42,7 @@ struct AppConfig {
     /// Threads (low priority) for Exec::Query routes.
     int query_threads = 2;
     std::string data_dir;
-    bool read_only = false;  // a point-in-time copy: every change is refused
+    bool read_only = false;  // a point-in-time copy or a replica: nothing changes locally
     /// How long a call without `Prefer: respond-async` waits for its asynchronous transition.
     std::chrono::milliseconds sync_wait{10000};
     domain::Millis activation_token_ttl_ms = 7LL * 24 * 3600 * 1000;
@@ -72,6 +73,9 @@ struct AppConfig {
     /// Rows a users query no index can answer reads per request at most; past it the page ends
     /// early with a `next` cursor (clients follow it), so no request holds a thread for long.
     size_t scan_bound = 25'000;
+    /// How long a read carrying X-Idledger-Min-Position waits for this node to reach it, and a
+    /// replica's forwarded write for its own position, before answering anyway (503 for reads).
+    std::chrono::milliseconds position_wait{5000};
     /// GET /metrics without a token (otherwise super administrators only).
     bool metrics_public = false;
 };
@@ -122,6 +126,8 @@ struct App {
     std::once_flag oauth_keys_once;
     /// The asynchronous lifecycle (Kafka relay, workers, result consumer); null when off.
     LifecyclePort* lifecycle = nullptr;
+    /// A read replica's link to its primary (`idledger replica`); null on a primary.
+    ReplicaPort* replica = nullptr;
     /// Removes what the server keeps of a permanently deleted user outside the store (e-mails
     /// written as files); set by `serve`.
     std::function<void(const std::string& user_id)> forget_user_files;

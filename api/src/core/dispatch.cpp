@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -174,6 +175,11 @@ struct Exchange {
             res.add_header("Pragma", "no-cache");
         }
         res.add_header("Date", http_date(app.clock.now_ms()));
+        // The log position this answer reflects (at least): a client may send it back as
+        // X-Idledger-Min-Position to any node to read what it has seen.
+        if (std::none_of(res.headers.begin(), res.headers.end(),
+                         [](const Header& h) { return h.name == "X-Idledger-Position"; }))
+            res.add_header("X-Idledger-Position", std::to_string(app.store.head()));
         if (rated) {
             res.add_header("X-Rate-Limit-Limit", std::to_string(rate.limit));
             res.add_header("X-Rate-Limit-Remaining", std::to_string(rate.remaining));
@@ -209,11 +215,25 @@ struct Exchange {
     }
 };
 
+std::string forwarded_for(const App& app, const std::string& client_ip) {
+    return client_ip + " " + domain::derived_token(app.link_key, "forwarded-for:" + client_ip);
+}
+
+std::optional<std::string> forwarded_client(const App& app, const std::string& header) {
+    const auto space = header.find(' ');
+    if (space == std::string::npos || app.link_key.empty()) return std::nullopt;
+    std::string ip = header.substr(0, space);
+    if (forwarded_for(app, ip) != header) return std::nullopt;
+    return ip;
+}
+
 void Dispatcher::handle(HttpRequest&& req_in, std::function<void(HttpResponse&&)> respond) {
     // Stage 1, request id: every response names its request.
     auto x = std::make_shared<Exchange>(app_);
     x->req = std::make_shared<HttpRequest>(std::move(req_in));
     x->respond = std::move(respond);
+    if (const std::string* fwd = x->req->header(kForwardedForHeader))
+        if (auto client = forwarded_client(app_, *fwd)) x->req->remote_ip = std::move(*client);
     x->ctx = std::make_shared<RequestContext>(
         RequestContext{app_, new_request_id(), {}, {}, {}, x->req->remote_ip, {}});
     x->ctx->base_url = base_url_for(app_.config, x->req->header("host"));
@@ -352,7 +372,8 @@ bool Dispatcher::stage_permission(Exchange& x) {
 }
 
 bool Dispatcher::stage_request_shape(Exchange& x) {
-    if (app_.config.read_only && x.req->method != "GET" && x.req->method != "HEAD") {
+    if (app_.config.read_only && !app_.replica && x.req->method != "GET" &&
+        x.req->method != "HEAD") {
         x.fail(domain::Error{domain::ErrorCode::PermissionDenied,
                              {},
                              {{"This server serves a point-in-time copy and accepts no changes"}}});
@@ -366,7 +387,45 @@ bool Dispatcher::stage_request_shape(Exchange& x) {
     return false;
 }
 
+bool Dispatcher::stage_position(const std::shared_ptr<Exchange>& x) {
+    const bool write = x->req->method != "GET" && x->req->method != "HEAD";
+    if (app_.replica && write) {
+        // A replica's write: the primary decides it; the answer waits for this replica to fold it.
+        app_.pool.post([x, replica = app_.replica] { x->finish(replica->forward(*x->req)); });
+        return true;
+    }
+    const std::string* wanted = x->req->header("x-idledger-min-position");
+    if (!wanted || write) return false;
+    uint64_t position = 0;
+    auto [p, e] = std::from_chars(wanted->data(), wanted->data() + wanted->size(), position);
+    if (e != std::errc() || p != wanted->data() + wanted->size()) {
+        x->fail(domain::Error{domain::ErrorCode::ValidationFailed,
+                              {},
+                              {{"X-Idledger-Min-Position: a log position (digits)"}}});
+        return true;
+    }
+    if (app_.store.head() >= position) return false;
+    // Behind the position the client has seen: wait (bounded) on a pool thread, then read.
+    app_.pool.post([this, x, position] {
+        const auto deadline = std::chrono::steady_clock::now() + app_.config.position_wait;
+        if (app_.store.wait_for(position, deadline) < position) {
+            x->fail(domain::Error{
+                domain::ErrorCode::Unavailable,
+                {},
+                {{"this node has not reached log position " + std::to_string(position) + " yet"}}});
+            return;
+        }
+        run_handler(x);
+    });
+    return true;
+}
+
 void Dispatcher::stage_handler(const std::shared_ptr<Exchange>& x) {
+    if (stage_position(x)) return;
+    run_handler(x);
+}
+
+void Dispatcher::run_handler(const std::shared_ptr<Exchange>& x) {
     const Route* route = x->route;
     auto run = [x, route]() {
         HttpResponse res;

@@ -5,6 +5,7 @@
 // the metrics.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ std::string base_url_for(const AppConfig& config, const std::string* host);
 /// Whether a Content-Type names JSON: `application/json`, any case, parameters allowed.
 bool is_json_media_type(const std::string* content_type);
 
+/// X-Idledger-Forwarded-For's value for a replica forwarding `client_ip`'s request, and the
+/// client address such a value proves (nullopt: not made with this server's link key).
+std::string forwarded_for(const App& app, const std::string& client_ip);
+std::optional<std::string> forwarded_client(const App& app, const std::string& header);
+
 class Dispatcher {
   public:
     explicit Dispatcher(App& app);
@@ -41,6 +47,9 @@ class Dispatcher {
     bool stage_permission(Exchange& x);     // the route's Access
     bool stage_request_shape(Exchange& x);  // read-only copies, media type
     void stage_handler(const std::shared_ptr<Exchange>& x);  // runs it; `finish` logs and answers
+    /// A replica's write goes to the primary; a read asking for a later log position waits.
+    bool stage_position(const std::shared_ptr<Exchange>& x);
+    void run_handler(const std::shared_ptr<Exchange>& x);
     bool open_route(const Route& r) const;
 
     App& app_;

@@ -10,6 +10,7 @@
 #include "linked_objects/linked_objects.hpp"
 #include "logs/system_log.hpp"
 #include "oauth/endpoints.hpp"
+#include "replication/replication.hpp"
 #include "roles/roles.hpp"
 #include "sessions/sessions.hpp"
 #include "subscriptions/subscriptions.hpp"
@@ -27,24 +28,13 @@ const std::vector<Route>& route_table() {
     static const std::vector<Route> kRoutes = [] {
         std::vector<Route> all;
         for (auto&& resource : {
-                 system::routes(),
-                 users::routes(),
-                 logs::routes(),
-                 tokens::routes(),
-                 sms_templates::routes(),
-                 trusted_origins::routes(),
-                 network_zones::routes(),
-                 threat_insight::routes(),
-                 groups::routes(),
-                 apps::routes(),
-                 idps::routes(),
-                 linked_objects::routes(),
-                 roles::routes(),
-                 subscriptions::routes(),
-                 authn::routes(),
-                 sessions::routes(),
-                 oauth::routes(),
-                 user_grants::routes(),
+                 system::routes(),        users::routes(),          logs::routes(),
+                 tokens::routes(),        sms_templates::routes(),  trusted_origins::routes(),
+                 network_zones::routes(), threat_insight::routes(), groups::routes(),
+                 apps::routes(),          idps::routes(),           linked_objects::routes(),
+                 roles::routes(),         subscriptions::routes(),  authn::routes(),
+                 sessions::routes(),      oauth::routes(),          user_grants::routes(),
+                 replication::routes(),
              })
             all.insert(all.end(), resource.begin(), resource.end());
         return all;

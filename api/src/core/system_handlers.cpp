@@ -17,9 +17,13 @@ domain::Result<HttpResponse> readyz(RequestContext& ctx, const HttpRequest&) {
     // Read models are written in the events' own batch, so they are never behind the log. Not
     // ready while the store refuses writes (a full disk): reads still work, writes answer 503.
     Json j = Json::object();
-    const auto failure = ctx.app.store.write_failure();
+    auto failure = ctx.app.store.write_failure();
+    if (failure)
+        failure = "the store cannot write: " + *failure;
+    else if (ctx.app.replica)
+        failure = ctx.app.replica->not_ready();  // a replica too far behind its primary
     j.set("status", failure ? "not ready" : "ready");
-    if (failure) j.set("reason", "the store cannot write: " + *failure);
+    if (failure) j.set("reason", *failure);
     j.set("logPosition", int64_t(ctx.app.store.head()));
     return json_response(failure ? 503 : 200, j);
 }
@@ -30,6 +34,7 @@ domain::Result<HttpResponse> metrics(RequestContext& ctx, const HttpRequest&) {
     r.json = false;
     r.body = ctx.app.metrics.render(ctx.app.store.stats());
     if (ctx.app.lifecycle) r.body += ctx.app.lifecycle->render_metrics();
+    if (ctx.app.replica) r.body += ctx.app.replica->render_metrics();
     r.add_header("Content-Type", "text/plain; version=0.0.4");
     return r;
 }

@@ -75,6 +75,9 @@ struct Options {
     std::vector<std::string> append_ordered_column_families;
     size_t max_batch_commands = 1024;
     bool read_only = false;
+    /// A read replica's store: commands are refused (ReadOnly), and the log grows only by
+    /// append_replicated() with the primary's events, so it never forks from the primary's.
+    bool follower = false;
     std::function<int64_t()> clock;  // ms since epoch; defaults to the system clock
     /// Space the writer keeps free on the store's file system for RocksDB's own flushes and
     /// compactions: a batch that would eat into it is refused (503) instead of written, so a
@@ -180,6 +183,17 @@ class EventStore {
     /// Copies recorded events into this (empty or trailing) log keeping their positions, stream
     /// versions and timestamps: building a point-in-time copy. Not while commands are submitted.
     virtual Result<void> import_events(const std::vector<RecordedEvent>& events) = 0;
+    /// A read replica's write: appends `events` (the primary's, continuing this log: positions,
+    /// stream versions and timestamps kept) and, in the same batch, whatever `fold` writes (their
+    /// read models; `fold` returning false writes nothing). Then commit observers learn of them and
+    /// wait_for() wakes, as for a commit. The batch reaches the write-ahead log unsynced: a replica
+    /// that loses it folds it again. Not while commands are submitted.
+    virtual Result<void> append_replicated(const std::vector<RecordedEvent>& events,
+                                           const std::function<bool(Transaction&)>& fold) = 0;
+    /// Writes a consistent copy of the whole database (log, read models, sources of truth) into
+    /// `dir`, which must not exist yet (on the same file system, files are hard links).
+    /// Thread-safe beside the writer.
+    virtual Result<void> checkpoint(const std::string& dir) = 0;
     /// Drops and recreates the given column families (a rebuild target).
     virtual Result<void> clear_column_family(std::string_view cf) = 0;
     /// Flushes memtables and compacts every column family down to the bottom level, so deleted
@@ -193,6 +207,12 @@ class EventStore {
     /// while it writes normally. Thread-safe.
     virtual std::optional<std::string> write_failure() const = 0;
 };
+
+/// One recorded event as bytes that carry everything, position included: the stored record
+/// behind its position (how the log travels to replicas).
+std::string encode_event(const RecordedEvent& e);
+/// nullopt when the bytes are not an encoded event.
+std::optional<RecordedEvent> decode_event(std::string_view bytes);
 
 /// Big-endian fixed-width encoding: keys built with it sort numerically.
 std::string encode_u64(uint64_t v);

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "idledger/eventstore/event_store.hpp"
 
@@ -33,6 +35,14 @@ eventstore::Result<bool> ensure_read_models_current(eventstore::EventStore& stor
 eventstore::Result<void> mark_read_models_current(eventstore::EventStore& store);
 /// Whether the stored version is the current one (read-only check).
 eventstore::Result<bool> read_models_current(eventstore::EventStore& store);
+
+/// A read replica's step: appends the primary's `events` (continuing `store`'s log) together
+/// with their read models, folded by the same code replay uses, in one batch. Users' data keys
+/// are the replica's own copies (a deletion destroys it, as on the primary): `new_keys` (user id,
+/// key), fetched from the primary for users the replica meets first here, go into the same batch.
+eventstore::Result<void> fold_replicated(
+    eventstore::EventStore& store, std::vector<eventstore::RecordedEvent> events,
+    const std::vector<std::pair<std::string, std::string>>& new_keys = {});
 
 /// Clears every projection column family of `store` and folds the whole log into it again.
 eventstore::Result<ReplayReport> rebuild_in_place(eventstore::EventStore& store);

@@ -1,0 +1,161 @@
+// The log publisher against the embedded broker (librdkafka's mock cluster, in this process):
+// the topic holds every committed position once, in order, across publisher restarts and a
+// broker that goes down and comes back; a reader finds any position by offset.
+
+#include "idledger/workers/log_topic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "idledger/workers/embedded_broker.hpp"
+
+using namespace idledger::workers;
+
+namespace {
+
+/// A committed log in memory: entries 1..head, value = 8-byte position + text.
+class MemoryLog final : public LogSource {
+  public:
+    void commit(uint64_t n) {
+        {
+            std::lock_guard lock(mu_);
+            head_ += n;
+        }
+        cv_.notify_all();
+    }
+    std::vector<LogEntry> read_after(uint64_t after, size_t max) override {
+        std::lock_guard lock(mu_);
+        std::vector<LogEntry> out;
+        for (uint64_t p = after + 1; p <= head_ && out.size() < max; ++p) {
+            std::string value(8, '\0');
+            for (int i = 0; i < 8; ++i) value[size_t(i)] = char((p >> (56 - 8 * i)) & 0xff);
+            out.push_back({p, "stream-" + std::to_string(p % 5), value + "event"});
+        }
+        return out;
+    }
+    uint64_t wait_for_log(uint64_t seen, std::chrono::steady_clock::time_point deadline) override {
+        std::unique_lock lock(mu_);
+        cv_.wait_until(lock, deadline, [&] { return head_ > seen; });
+        return head_;
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    uint64_t head_ = 0;
+};
+
+KafkaSettings settings_for(const EmbeddedBroker& broker) {
+    KafkaSettings s;
+    s.brokers = broker.bootstrap();
+    s.embedded = true;
+    return s;
+}
+
+/// Every message on the topic, by offset.
+std::vector<uint64_t> topic_positions(const KafkaSettings& s, size_t expect) {
+    auto reader = LogReader::create(s, "test-reader");
+    EXPECT_TRUE(reader);
+    auto bounds = (*reader)->bounds(5000);
+    EXPECT_TRUE(bounds);
+    std::vector<uint64_t> out;
+    if (!bounds || bounds->second <= bounds->first) return out;
+    EXPECT_TRUE((*reader)->start_at(bounds->first));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (out.size() < expect && std::chrono::steady_clock::now() < deadline)
+        if (auto m = (*reader)->poll(100)) out.push_back(log_message_position(m->value));
+    return out;
+}
+
+void wait_acknowledged(const LogPublisher& p, uint64_t position) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (p.stats().acknowledged_position < position &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_GE(p.stats().acknowledged_position, position);
+}
+
+}  // namespace
+
+TEST(LogTopic, EveryPositionOnceInOrderAcrossRestartsAndABrokerOutage) {
+    auto broker = EmbeddedBroker::start();
+    ASSERT_TRUE(broker) << broker.error();
+    const KafkaSettings s = settings_for(**broker);
+    auto producer = Producer::create(s, "test-log-producer");
+    ASSERT_TRUE(producer) << producer.error();
+    MemoryLog log;
+    log.commit(500);
+    {
+        LogPublisher publisher(log, **producer, s, {});
+        publisher.start();
+        wait_acknowledged(publisher, 500);
+        log.commit(300);
+        // Stopped while the log still grows: the next publisher resumes after the topic's last.
+        publisher.stop();
+    }
+    log.commit(200);
+    {
+        LogPublisher publisher(log, **producer, s, {});
+        publisher.start();
+        wait_acknowledged(publisher, 1000);
+        // The broker goes away while events are committed; they arrive once it is back.
+        (*broker)->set_up(false);
+        log.commit(100);
+        // Down past the producer's message timeout: deliveries fail, and the publisher resumes
+        // after the topic's last message once the broker is back.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (publisher.stats().failures == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        EXPECT_GT(publisher.stats().failures, 0u);
+        (*broker)->set_up(true);
+        wait_acknowledged(publisher, 1100);
+    }
+    const auto positions = topic_positions(s, 1100);
+    ASSERT_EQ(positions.size(), 1100u);
+    for (size_t i = 0; i < positions.size(); ++i) ASSERT_EQ(positions[i], i + 1) << "offset " << i;
+
+    // A reader finds a position by its offset and reads on from there.
+    auto reader = LogReader::create(s, "test-seek");
+    ASSERT_TRUE(reader);
+    auto at = (*reader)->read_at(741, 5000);
+    ASSERT_TRUE(at) << at.error();
+    EXPECT_EQ(log_message_position(at->value), 742u);
+    auto next = (*reader)->poll(5000);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(log_message_position(next->value), 743u);
+}
+
+TEST(LogTopic, AnEmptyTopicOnTheEmbeddedBrokerStartsAtTheLogsHead) {
+    auto broker = EmbeddedBroker::start();
+    ASSERT_TRUE(broker) << broker.error();
+    const KafkaSettings s = settings_for(**broker);
+    auto producer = Producer::create(s, "test-log-producer");
+    ASSERT_TRUE(producer);
+    MemoryLog log;
+    log.commit(40);
+    LogPublisher publisher(log, **producer, s, {.window = 20'000, .empty_topic_from_start = false});
+    publisher.start();
+    // Commits go on until the publisher has started (it starts at the head it finds).
+    uint64_t head = 40;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (publisher.stats().acknowledged_position == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+        log.commit(1);
+        ++head;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    log.commit(10);
+    head += 10;
+    wait_acknowledged(publisher, head);
+    const uint64_t first = head - publisher.stats().published + 1;
+    publisher.stop();
+    const auto positions = topic_positions(s, head - first + 1);
+    ASSERT_FALSE(positions.empty());
+    // Nothing from before the publisher started; then every position in order.
+    EXPECT_GE(positions.front(), 41u);
+    for (size_t i = 1; i < positions.size(); ++i) EXPECT_EQ(positions[i], positions[i - 1] + 1);
+    EXPECT_EQ(positions.back(), head);
+}
