@@ -108,6 +108,37 @@ test('the log topic carries every committed event in order, exactly the stored o
   assert.match(metrics, /idledger_log_published_position \d+/);
 });
 
+test('replicas answer every kind of read exactly as the primary does at the same position', async () => {
+  const c = primary.client();
+  const u = await c.createUser({ activate: false });
+  await c.post(`/api/v1/users/${u.id}`, { profile: { ...u.profile, nickName: 'history' } });
+  const group = await c.post('/api/v1/groups', { profile: { name: `replicated-${Date.now()}` } });
+  assert.equal(group.status, 200);
+  const at = position(await c.get('/api/v1/users?limit=1'));
+  const reads = [
+    `/api/v1/users/${u.id}`,
+    `/api/v1/users/${u.id}?asOf=${at - 2}`,
+    `/api/v1/users/${u.id}/history`,
+    `/api/v1/users?filter=${encodeURIComponent('status eq "STAGED"')}&limit=200`,
+    `/api/v1/logs?since=2000-01-01T00:00:00.000Z&limit=100`,
+    `/api/v1/groups/${group.body.id}`,
+    '/api/v1/groups?limit=200',
+    '/api/v1/trustedOrigins',
+  ];
+  const headers = { 'X-Idledger-Min-Position': String(at) };
+  for (const path of reads) {
+    const mine = await c.get(path);
+    assert.equal(mine.status, 200, path);
+    for (const r of replicas) {
+      const theirs = await r.client().get(path, { headers });
+      assert.equal(theirs.status, 200, path);
+      // Absolute URLs name the node asked; everything else is the same.
+      const local = (text, base) => text.replaceAll(base, 'BASE');
+      assert.deepEqual(JSON.parse(local(theirs.text, r.base)), JSON.parse(local(mine.text, primary.base)), path);
+    }
+  }
+});
+
 test('replicas keep no write of their own and report their lag', async () => {
   for (const r of replicas) {
     const metrics = await (await fetch(r.base + '/metrics')).text();
