@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage = R"(usage:
   idledger serve   --listen HOST:PORT --data-dir DIR [options]
-  idledger replica --primary http://H:P --kafka-brokers H:P,... --listen HOST:PORT --data-dir DIR
+  idledger replica --primary http://H:P [--kafka-brokers H:P,...] --listen HOST:PORT --data-dir DIR
                    [serve options]   a read replica (IDLEDGER_PRIMARY_TOKEN: an admin token)
   idledger replay  --data-dir DIR [--verify]
   idledger replay  --data-dir DIR --until POS|TIME --target DIR2
@@ -109,8 +109,9 @@ serve options:
 replica: starts from a snapshot of the primary's store (copied into DIR/store on the first start,
   or again when the log topic no longer holds what follows it), folds the log topic of a primary
   started with --publish-log, serves every read itself and forwards writes to the primary,
-  answering them once it has folded them. Options: --primary URL, --kafka-brokers (the
-  primary's DIR/kafka-bootstrap for its embedded broker), --max-lag N (events behind the topic
+  answering them once it has folded them. Options: --primary URL, --kafka-brokers (default: the
+  brokers the primary names, asked again when the topic goes quiet, so a replica follows a
+  primary whose embedded broker restarted on another port), --max-lag N (events behind the topic
   past which /readyz is not ready) [10000]; the API token of a super administrator of the primary
   in IDLEDGER_PRIMARY_TOKEN or a file named by --primary-token-file.
 replay --until POS|TIME --target DIR2: copies the log up to a position (or the last event at or
@@ -346,9 +347,6 @@ int serve(const Args& args) {
     if (replica) {
         auto url = args.get("primary");
         if (!url) return fail("replica needs --primary http://HOST:PORT");
-        if (lifecycle.kafka_brokers.empty())
-            return fail(
-                "replica needs --kafka-brokers (the primary's broker, or its DIR/kafka-bootstrap)");
         auto token = primary_token(args);
         if (!token)
             return fail(
@@ -484,10 +482,13 @@ int serve(const Args& args) {
             ReplicaOptions ro;
             if (auto v = args.get("max-lag")) ro.max_lag = uint64_t(to_number(*v).value_or(10000));
             link = std::make_unique<ReplicaLink>(
-                app, std::move(*primary),
-                kafka_settings(lifecycle.kafka_brokers, lifecycle.kafka_fetch_wait_ms,
-                               lifecycle.kafka_properties),
-                ro, [&resnapshot, data_dir] {
+                app, std::move(*primary), lifecycle.kafka_brokers,
+                [&lifecycle](const std::string& brokers) {
+                    return kafka_settings(brokers, lifecycle.kafka_fetch_wait_ms,
+                                          lifecycle.kafka_properties);
+                },
+                ro,
+                [&resnapshot, data_dir] {
                     std::ofstream(fs::path(data_dir) / std::string(kResnapshotMarker)) << "1\n";
                     resnapshot = true;
                     ::kill(::getpid(), SIGTERM);

@@ -19,7 +19,9 @@ async function startReplica(dataDir) {
     command: 'replica',
     dataDir,
     token: primary.token,
-    args: ['--primary', primary.base, '--kafka-brokers', bootstrap, '--metrics-public'],
+    // No --kafka-brokers: the replica asks the primary where its log topic is, and asks again
+    // when the topic goes quiet (a restarted primary's embedded broker is on another port).
+    args: ['--primary', primary.base, '--metrics-public'],
     env: { IDLEDGER_PRIMARY_TOKEN: primary.token },
   });
   await eventually(async () => (await fetch(r.base + '/readyz')).status === 200, 'the replica to be ready', 60_000);
@@ -28,8 +30,10 @@ async function startReplica(dataDir) {
 
 const position = (res) => Number(res.headers.get('x-idledger-position'));
 
+const PRIMARY_ARGS = ['--publish-log', '--metrics-public', '--test-hooks'];
+
 before(async () => {
-  primary = await startServer({ args: ['--publish-log', '--metrics-public', '--test-hooks'] });
+  primary = await startServer({ args: PRIMARY_ARGS });
   bootstrap = readFileSync(join(primary.dir, 'kafka-bootstrap'), 'utf8').trim();
   // Something before the snapshot, so the replicas start from a non-empty store.
   await primary.client().createUser({ activate: false, password: STRONG_PASSWORD });
@@ -183,6 +187,56 @@ test('the broker down and up: writes go on, replicas catch up afterwards', async
     for (const u of made)
       await eventually(async () => (await r.client().get(`/api/v1/users/${u.id}`, { headers: { 'X-Idledger-Min-Position': String(at) } })).status === 200,
                        'the replica after the broker came back', 60_000);
+});
+
+test('the primary SIGKILLed mid-write and restarted: replicas follow its new broker, nothing acknowledged is lost, no fresh snapshot', async () => {
+  const c = primary.client();
+  const acked = [];
+  let stopping = false;
+  const writer = async (w) => {
+    for (let i = 0; !stopping; i++) {
+      let res;
+      try {
+        res = await c.post('/api/v1/users?activate=false', newUser(`crash.${w}.${i}.${Date.now()}@example.com`));
+      } catch {
+        return;  // the connection died with the primary: not acknowledged
+      }
+      if (res.status === 200) acked.push(res.body);
+    }
+  };
+  const writers = [writer(0), writer(1), writer(2)];
+  await eventually(async () => acked.length >= 30, 'creates acknowledged before the crash');
+  const oldBroker = bootstrap;
+  await primary.stop({ keepData: true, signal: 'SIGKILL' });
+  stopping = true;
+  await Promise.all(writers);
+  primary = await startServer({
+    dataDir: primary.dir, token: primary.token,
+    args: [...PRIMARY_ARGS, '--listen', `127.0.0.1:${primary.port}`],
+  });
+  bootstrap = readFileSync(join(primary.dir, 'kafka-bootstrap'), 'utf8').trim();
+  assert.notEqual(bootstrap, oldBroker, 'the embedded broker came back on another port');
+  const c2 = primary.client();
+  const later = await c2.createUser({ activate: false });
+  const at = position(await c2.get('/api/v1/users?limit=1'));
+  for (const r of replicas) {
+    const rc = r.client();
+    const minPos = { headers: { 'X-Idledger-Min-Position': String(at) } };
+    await eventually(async () => (await rc.get(`/api/v1/users/${later.id}`, minPos)).status === 200,
+                     'the replica to follow the restarted primary', 60_000);
+    for (const u of acked) {
+      const res = await rc.get(`/api/v1/users/${u.id}`, minPos);
+      assert.equal(res.status, 200, `acknowledged ${u.id} on ${r.base}`);
+      assert.equal(res.body.profile.login, u.profile.login);
+    }
+    const metrics = await (await fetch(r.base + '/metrics')).text();
+    assert.match(metrics, /idledger_replica_log_broker_moves_total [1-9]/);
+    assert.doesNotMatch(r.stderr(), /taking a fresh snapshot/);
+  }
+  // Writes through a replica reach the restarted primary and read back there at once.
+  const via = await replicas[0].client().post('/api/v1/users?activate=false', newUser(`after.${Date.now()}@example.com`));
+  assert.equal(via.status, 200);
+  assert.equal((await replicas[0].client().get(`/api/v1/users/${via.body.id}`)).status, 200);
 });
 
 test('every replica holds the primary\'s log and folds it to the same read models; deletions shred there too', async () => {

@@ -43,6 +43,28 @@ rd_kafka_conf_t* base_conf(const KafkaSettings& s, const std::string& client_id,
     return conf;
 }
 
+std::optional<KafkaMessage> take_message(rd_kafka_message_t* m, std::string* error) {
+    if (!m) return std::nullopt;
+    std::optional<KafkaMessage> out;
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        out = KafkaMessage{
+            rd_kafka_topic_name(m->rkt), m->partition, m->offset,
+            m->key ? std::string(static_cast<const char*>(m->key), m->key_len) : std::string(),
+            std::string(static_cast<const char*>(m->payload), m->len)};
+    } else if (error && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        *error = rd_kafka_message_errstr(m);
+    }
+    rd_kafka_message_destroy(m);
+    return out;
+}
+
+void yield_consumer(rd_kafka_t* rk) {
+    rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk);
+    if (!q) return;
+    rd_kafka_queue_yield(q);
+    rd_kafka_queue_destroy(q);
+}
+
 }  // namespace detail
 
 namespace {
@@ -198,25 +220,13 @@ std::optional<KafkaMessage> Consumer::poll(int timeout_ms) {
     rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, timeout_ms);
     if (!m) return std::nullopt;
     if (impl_->rest) impl_->rest->fetched();
-    std::optional<KafkaMessage> out;
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        out = KafkaMessage{
-            rd_kafka_topic_name(m->rkt), m->partition, m->offset,
-            m->key ? std::string(static_cast<const char*>(m->key), m->key_len) : std::string(),
-            std::string(static_cast<const char*>(m->payload), m->len)};
-    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        std::cerr << "idledger: kafka consumer: " << rd_kafka_message_errstr(m) << "\n";
-    }
-    rd_kafka_message_destroy(m);
+    std::string error;
+    auto out = detail::take_message(m, &error);
+    if (!error.empty()) std::cerr << "idledger: kafka consumer: " << error << "\n";
     return out;
 }
 
-void Consumer::interrupt() {
-    rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(impl_->rk);
-    if (!q) return;
-    rd_kafka_queue_yield(q);
-    rd_kafka_queue_destroy(q);
-}
+void Consumer::interrupt() { detail::yield_consumer(impl_->rk); }
 
 void Consumer::done(const KafkaMessage& m) {
     {

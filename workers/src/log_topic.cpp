@@ -80,19 +80,7 @@ std::expected<void, std::string> LogReader::start_at(int64_t offset) {
 }
 
 std::optional<KafkaMessage> LogReader::poll(int timeout_ms, std::string* error) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, timeout_ms);
-    if (!m) return std::nullopt;
-    std::optional<KafkaMessage> out;
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        out = KafkaMessage{
-            std::string(kLogTopic), m->partition, m->offset,
-            m->key ? std::string(static_cast<const char*>(m->key), m->key_len) : std::string(),
-            std::string(static_cast<const char*>(m->payload), m->len)};
-    } else if (error) {
-        *error = rd_kafka_message_errstr(m);
-    }
-    rd_kafka_message_destroy(m);
-    return out;
+    return detail::take_message(rd_kafka_consumer_poll(impl_->rk, timeout_ms), error);
 }
 
 std::expected<KafkaMessage, std::string> LogReader::read_at(int64_t offset, int timeout_ms) {
@@ -115,12 +103,7 @@ int64_t LogReader::known_end() const {
     return high;
 }
 
-void LogReader::interrupt() {
-    rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(impl_->rk);
-    if (!q) return;
-    rd_kafka_queue_yield(q);
-    rd_kafka_queue_destroy(q);
-}
+void LogReader::interrupt() { detail::yield_consumer(impl_->rk); }
 
 LogPublisher::LogPublisher(LogSource& source, Producer& producer, KafkaSettings settings,
                            LogPublisherOptions options)
@@ -157,8 +140,8 @@ std::optional<uint64_t> LogPublisher::resume_point() {
     if (!b) return std::nullopt;
     const auto [low, high] = *b;
     if (high <= low) {
-        if (options_.empty_topic_from_start) return 1;
-        return source_.wait_for_log(0, std::chrono::steady_clock::now()) + 1;
+        const uint64_t head = source_.head();
+        return head < options_.empty_topic_backlog ? 1 : head - options_.empty_topic_backlog + 1;
     }
     auto last = (*reader)->read_at(high - 1, 5000);
     if (!last) return std::nullopt;
@@ -190,7 +173,7 @@ void LogPublisher::run() {
                 continue;
             }
             next = *at;
-            const uint64_t head = source_.wait_for_log(0, std::chrono::steady_clock::now());
+            const uint64_t head = source_.head();
             if (next > head + 1) {
                 std::cerr << "idledger: the log topic holds position " << next - 1
                           << ", past this store's last event " << head

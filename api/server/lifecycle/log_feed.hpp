@@ -19,6 +19,7 @@ class LogFeed final : public workers::LogSource {
             out.push_back({e.position, e.stream, eventstore::encode_event(e)});
         return out;
     }
+    uint64_t head() override { return store_.head(); }
     uint64_t wait_for_log(uint64_t seen, std::chrono::steady_clock::time_point deadline) override {
         return store_.wait_for(seen + 1, deadline);
     }

@@ -79,7 +79,7 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     if (o.publish_log) {
         rt->log_feed_ = std::make_unique<LogFeed>(app.store);
         workers::LogPublisherOptions lo;
-        lo.empty_topic_from_start = rt->broker_ == nullptr;
+        if (rt->broker_) lo.empty_topic_backlog = o.embedded_log_backlog;
         rt->log_publisher_ =
             std::make_unique<workers::LogPublisher>(*rt->log_feed_, *rt->producer_, kafka, lo);
         rt->log_publisher_->start();
@@ -103,6 +103,10 @@ LifecycleRuntime::~LifecycleRuntime() {
     workers_.reset();
     results_.reset();
     broker_.reset();
+}
+
+LifecyclePort::LogTopic LifecycleRuntime::log_topic() const {
+    return {.brokers = bootstrap_, .embedded = embedded(), .published = log_publisher_ != nullptr};
 }
 
 bool LifecycleRuntime::retry_transient_email(const workers::ResultMessage& r) {
@@ -131,40 +135,38 @@ workers::Relay::Stats LifecycleRuntime::relay_stats() const { return relay_->sta
 std::string LifecycleRuntime::render_metrics() const {
     const auto r = relay_->stats();
     std::string out;
-    auto line = [&](const char* name, const char* type, const char* help, uint64_t v) {
-        add_metric(out, name, type, help, v);
-    };
-    line("idledger_lifecycle_requests_published_total", "counter",
-         "Requests the relay published to the request topic.", r.published);
-    line("idledger_lifecycle_requests_republished_total", "counter",
-         "Requests published again after waiting too long for a completion.", r.republished);
-    line("idledger_lifecycle_requests_in_flight", "gauge",
-         "Requests published and not yet completed.", r.in_flight);
-    line("idledger_lifecycle_results_applied_total", "counter",
-         "Worker results whose completion was appended.", applied_.load());
-    line("idledger_lifecycle_results_dropped_total", "counter",
-         "Worker results dropped: duplicates and superseded requests.", dropped_.load());
-    line("idledger_lifecycle_results_forged_total", "counter",
-         "Results dropped because they were not signed with this server's worker key.",
-         results_ ? results_->forged() : 0);
-    line("idledger_lifecycle_requests_forged_total", "counter",
-         "Requests this server's workers dropped because they were not signed with its key.",
-         workers_ ? workers_->forged() : 0);
-    line("idledger_lifecycle_emails_retried_total", "counter",
-         "E-mail requests published again after a transient delivery failure.",
-         emails_retried_.load());
+    add_metric(out, "idledger_lifecycle_requests_published_total", "counter",
+               "Requests the relay published to the request topic.", r.published);
+    add_metric(out, "idledger_lifecycle_requests_republished_total", "counter",
+               "Requests published again after waiting too long for a completion.", r.republished);
+    add_metric(out, "idledger_lifecycle_requests_in_flight", "gauge",
+               "Requests published and not yet completed.", r.in_flight);
+    add_metric(out, "idledger_lifecycle_results_applied_total", "counter",
+               "Worker results whose completion was appended.", applied_.load());
+    add_metric(out, "idledger_lifecycle_results_dropped_total", "counter",
+               "Worker results dropped: duplicates and superseded requests.", dropped_.load());
+    add_metric(out, "idledger_lifecycle_results_forged_total", "counter",
+               "Results dropped because they were not signed with this server's worker key.",
+               results_ ? results_->forged() : 0);
+    add_metric(out, "idledger_lifecycle_requests_forged_total", "counter",
+               "Requests this server's workers dropped because they were not signed with its key.",
+               workers_ ? workers_->forged() : 0);
+    add_metric(out, "idledger_lifecycle_emails_retried_total", "counter",
+               "E-mail requests published again after a transient delivery failure.",
+               emails_retried_.load());
     if (log_publisher_) {
         const auto l = log_publisher_->stats();
-        line("idledger_log_published_total", "counter",
-             "Committed events the broker acknowledged on the log topic.", l.published);
-        line("idledger_log_published_position", "gauge",
-             "The highest log position acknowledged on the log topic.", l.acknowledged_position);
-        line("idledger_log_publish_failures_total", "counter",
-             "Log topic deliveries that failed (publishing resumed after the topic's last).",
-             l.failures);
+        add_metric(out, "idledger_log_published_total", "counter",
+                   "Committed events the broker acknowledged on the log topic.", l.published);
+        add_metric(out, "idledger_log_published_position", "gauge",
+                   "The highest log position acknowledged on the log topic.",
+                   l.acknowledged_position);
+        add_metric(out, "idledger_log_publish_failures_total", "counter",
+                   "Log topic deliveries that failed (publishing resumed after the topic's last).",
+                   l.failures);
     }
-    line("idledger_password_expiry_checks_total", "counter",
-         "Passes of the password-expiry scheduler.", scheduler_ ? scheduler_->sweeps() : 0);
+    add_metric(out, "idledger_password_expiry_checks_total", "counter",
+               "Passes of the password-expiry scheduler.", scheduler_ ? scheduler_->sweeps() : 0);
     return out;
 }
 

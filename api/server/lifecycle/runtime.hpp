@@ -41,6 +41,10 @@ struct LifecycleOptions {
     std::vector<std::pair<std::string, std::string>> kafka_properties;
     /// `--publish-log`: every committed event also goes to the log topic, for read replicas.
     bool publish_log = false;
+    /// Events before the head the log topic starts with when the embedded broker's (new, empty)
+    /// topic is first published to: replicas this close to the head follow a restarted primary
+    /// without a snapshot.
+    uint64_t embedded_log_backlog = 10'000;
 };
 
 class LifecycleRuntime final : public LifecyclePort {
@@ -53,6 +57,7 @@ class LifecycleRuntime final : public LifecyclePort {
     bool embedded() const { return broker_ != nullptr; }
     /// Test hook: takes the embedded broker down (connections refused) or back up.
     bool set_broker_up(bool up) override;
+    LogTopic log_topic() const override;
     workers::Relay::Stats relay_stats() const;
     /// Prometheus lines: published, published again, in flight, results applied and dropped.
     std::string render_metrics() const override;

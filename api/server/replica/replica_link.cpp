@@ -55,10 +55,12 @@ uint64_t header_position(const HttpResponse& r) {
 
 }  // namespace
 
-ReplicaLink::ReplicaLink(App& app, PrimaryClient primary, workers::KafkaSettings kafka,
-                         ReplicaOptions options, std::function<void()> on_gap)
+ReplicaLink::ReplicaLink(App& app, PrimaryClient primary, std::string brokers,
+                         KafkaSettingsFor kafka, ReplicaOptions options,
+                         std::function<void()> on_gap)
     : app_(app),
       primary_(std::move(primary)),
+      fixed_brokers_(std::move(brokers)),
       kafka_(std::move(kafka)),
       options_(options),
       on_gap_(std::move(on_gap)) {}
@@ -70,7 +72,11 @@ void ReplicaLink::start() {
 }
 
 void ReplicaLink::stop() {
-    stop_ = true;
+    {
+        std::lock_guard lock(stop_mu_);
+        stop_ = true;
+    }
+    stop_cv_.notify_all();
     {
         std::lock_guard lock(reader_mu_);
         if (reader_) reader_->interrupt();
@@ -78,12 +84,53 @@ void ReplicaLink::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool ReplicaLink::position_reader(workers::LogReader& reader) {
+void ReplicaLink::pause(std::chrono::milliseconds d) {
+    std::unique_lock lock(stop_mu_);
+    stop_cv_.wait_for(lock, d, [this] { return stop_.load(); });
+}
+
+void ReplicaLink::take_gap(const std::string& why) {
+    gap_ = true;
+    std::cerr << "idledger replica: " << why << ": taking a fresh snapshot\n";
+    on_gap_();
+}
+
+std::optional<std::string> ReplicaLink::primary_brokers() {
+    auto answer = primary_.admin("GET", "/api/v1/_replication/log");
+    if (!answer || answer->status != 200) {
+        std::cerr << "idledger replica: the primary does not say where its log topic is: "
+                  << (answer ? "HTTP " + std::to_string(answer->status) : answer.error()) << "\n";
+        return std::nullopt;
+    }
+    auto doc = domain::parse_json(answer->body);
+    const domain::Json* published = doc ? doc->find("published") : nullptr;
+    const domain::Json* brokers = doc ? doc->find("brokers") : nullptr;
+    if (published && published->is_bool() && !published->as_bool() && !said_unpublished_) {
+        said_unpublished_ = true;
+        std::cerr << "idledger replica: the primary does not publish its log (start it with "
+                     "--publish-log); waiting\n";
+    }
+    if (!brokers || !brokers->is_string() || brokers->as_string().empty()) return std::nullopt;
+    return brokers->as_string();
+}
+
+bool ReplicaLink::brokers_moved(const std::string& brokers) {
+    if (!fixed_brokers_.empty()) return false;
+    auto now = primary_brokers();
+    if (!now || *now == brokers) return false;
+    std::cerr << "idledger replica: the log topic moved from " << brokers << " to " << *now << "\n";
+    broker_moves_ += 1;
+    return true;
+}
+
+std::optional<ReplicaLink::Outcome> ReplicaLink::position_reader(workers::LogReader& reader,
+                                                                 const std::string& brokers) {
     while (!stop_) {
         auto b = reader.bounds(5000);
         if (!b) {
             std::cerr << "idledger replica: " << b.error() << "; trying again\n";
-            std::this_thread::sleep_for(std::chrono::seconds(1));
+            if (brokers_moved(brokers)) return Outcome::BrokersMoved;
+            pause(std::chrono::seconds(1));
             continue;
         }
         const auto [low, high] = *b;
@@ -96,7 +143,11 @@ bool ReplicaLink::position_reader(workers::LogReader& reader) {
                 continue;
             }
             const uint64_t first_position = workers::log_message_position(first->value);
-            if (first_position > applied + 1) return false;  // the topic starts after us
+            if (first_position > applied + 1) {  // the topic starts after us
+                take_gap("the log topic no longer holds the events after " +
+                         std::to_string(applied));
+                return Outcome::Gap;
+            }
             // The topic's positions follow its offsets one for one (the publisher resumes after
             // its last message); the fold checks every position anyway.
             offset = std::min<int64_t>(high, low + int64_t(applied + 1 - first_position));
@@ -106,9 +157,9 @@ bool ReplicaLink::position_reader(workers::LogReader& reader) {
             continue;
         }
         positioned_ = true;
-        return true;
+        return std::nullopt;
     }
-    return false;
+    return Outcome::Stopped;
 }
 
 std::optional<std::vector<std::pair<std::string, std::string>>> ReplicaLink::missing_keys(
@@ -147,29 +198,44 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ReplicaLink::mis
 }
 
 void ReplicaLink::run() {
-    auto made = workers::LogReader::create(kafka_, "idledger-replica-" + app_.ids.next("", 12));
-    if (!made) {
-        std::cerr << "idledger replica: " << made.error() << "\n";
-        return;
-    }
-    std::unique_ptr<workers::LogReader> reader = std::move(*made);
-    {
-        std::lock_guard lock(reader_mu_);
-        reader_ = reader.get();
-    }
-    auto finish = [&] {
-        std::lock_guard lock(reader_mu_);
-        reader_ = nullptr;
-    };
-    if (!position_reader(*reader)) {
-        if (!stop_) {
-            gap_ = true;
-            std::cerr << "idledger replica: the log topic no longer holds the events after "
-                      << app_.store.head() << ": taking a fresh snapshot\n";
-            on_gap_();
+    const std::string client = "idledger-replica-" + app_.ids.next("", 12);
+    while (!stop_) {
+        std::string brokers = fixed_brokers_;
+        if (brokers.empty()) {
+            auto asked = primary_brokers();
+            if (!asked) {
+                pause(std::chrono::seconds(1));
+                continue;
+            }
+            brokers = std::move(*asked);
         }
-        return finish();
+        auto made = workers::LogReader::create(kafka_(brokers), client);
+        if (!made) {
+            std::cerr << "idledger replica: " << made.error() << "\n";
+            pause(std::chrono::seconds(1));
+            continue;
+        }
+        std::unique_ptr<workers::LogReader> reader = std::move(*made);
+        {
+            std::lock_guard lock(reader_mu_);
+            reader_ = stop_ ? nullptr : reader.get();
+        }
+        const Outcome outcome = stop_ ? Outcome::Stopped : follow(*reader, brokers);
+        {
+            std::lock_guard lock(reader_mu_);
+            reader_ = nullptr;
+        }
+        positioned_ = false;
+        if (outcome != Outcome::BrokersMoved) return;
     }
+}
+
+ReplicaLink::Outcome ReplicaLink::follow(workers::LogReader& reader, const std::string& brokers) {
+    if (auto why = position_reader(reader, brokers)) return *why;
+    // With the brokers asked of the primary, a quiet topic may be a broker that is gone: ask the
+    // primary again after this long without a message.
+    constexpr auto kQuiet = std::chrono::seconds(3);
+    auto heard = std::chrono::steady_clock::now();
     int64_t last_offset = -1;
     std::vector<eventstore::RecordedEvent> batch;
     std::string error;
@@ -177,41 +243,41 @@ void ReplicaLink::run() {
         batch.clear();
         uint64_t next = app_.store.head() + 1;
         for (int wait = 500; batch.size() < kBatch; wait = 0) {
-            auto m = reader->poll(wait, &error);
+            auto m = reader.poll(wait, &error);
             if (!m) break;
+            heard = std::chrono::steady_clock::now();
             last_offset = m->offset;
             const uint64_t position = workers::log_message_position(m->value);
             if (position < next) continue;  // already folded (a publisher that resumed)
             auto event = position == next ? eventstore::decode_event(m->value) : std::nullopt;
             if (!event) {
-                gap_ = true;
-                std::cerr << "idledger replica: expected log position " << next
-                          << ", the topic has " << position << ": taking a fresh snapshot\n";
-                on_gap_();
-                return finish();
+                take_gap("expected log position " + std::to_string(next) + ", the topic has " +
+                         std::to_string(position));
+                return Outcome::Gap;
             }
             batch.push_back(std::move(*event));
             ++next;
         }
         if (!batch.empty()) {
             std::optional<std::vector<std::pair<std::string, std::string>>> keys;
-            while (!stop_ && !(keys = missing_keys(batch)))
-                std::this_thread::sleep_for(std::chrono::seconds(1));
+            while (!stop_ && !(keys = missing_keys(batch))) pause(std::chrono::seconds(1));
             if (stop_) break;
             const size_t n = batch.size();
             if (auto f = projections::fold_replicated(app_.store, std::move(batch), *keys); !f) {
-                std::cerr << "idledger replica: cannot fold the log: " << f.error().message << "\n";
-                gap_ = true;
-                on_gap_();
-                return finish();
+                take_gap("cannot fold the log: " + f.error().message);
+                return Outcome::Gap;
             }
             folded_ += n;
         }
-        const int64_t end = reader->known_end();
+        const int64_t end = reader.known_end();
         if (end >= 0 && last_offset >= 0)
             lag_ = uint64_t(std::max<int64_t>(0, end - 1 - last_offset));
+        if (std::chrono::steady_clock::now() - heard > kQuiet) {
+            if (brokers_moved(brokers)) return Outcome::BrokersMoved;
+            heard = std::chrono::steady_clock::now();
+        }
     }
-    finish();
+    return Outcome::Stopped;
 }
 
 HttpResponse ReplicaLink::forward(const HttpRequest& req) {
@@ -243,22 +309,23 @@ HttpResponse ReplicaLink::forward(const HttpRequest& req) {
 
 std::string ReplicaLink::render_metrics() const {
     std::string out;
-    auto line = [&](const char* name, const char* type, const char* help, uint64_t v) {
-        add_metric(out, name, type, help, v);
-    };
-    line("idledger_replica_applied_position", "gauge",
-         "The last log position this replica has folded.", app_.store.head());
-    line("idledger_replica_lag_events", "gauge",
-         "Events on the log topic this replica has not folded yet.", lag_.load());
-    line("idledger_replica_folded_events_total", "counter",
-         "Events folded from the log topic since start.", folded_.load());
-    line("idledger_replica_forwarded_writes_total", "counter",
-         "Writes forwarded to the primary and answered.", forwarded_.load());
-    line("idledger_replica_forward_failures_total", "counter",
-         "Writes not forwarded: the primary could not be reached.", forward_failures_.load());
-    line("idledger_replica_forward_wait_timeouts_total", "counter",
-         "Forwarded writes answered before this replica had folded them (wait bound passed).",
-         wait_timeouts_.load());
+    add_metric(out, "idledger_replica_applied_position", "gauge",
+               "The last log position this replica has folded.", app_.store.head());
+    add_metric(out, "idledger_replica_lag_events", "gauge",
+               "Events on the log topic this replica has not folded yet.", lag_.load());
+    add_metric(out, "idledger_replica_folded_events_total", "counter",
+               "Events folded from the log topic since start.", folded_.load());
+    add_metric(
+        out, "idledger_replica_log_broker_moves_total", "counter",
+        "Times the primary named other brokers for its log topic (an embedded broker restarted).",
+        broker_moves_.load());
+    add_metric(out, "idledger_replica_forwarded_writes_total", "counter",
+               "Writes forwarded to the primary and answered.", forwarded_.load());
+    add_metric(out, "idledger_replica_forward_failures_total", "counter",
+               "Writes not forwarded: the primary could not be reached.", forward_failures_.load());
+    add_metric(out, "idledger_replica_forward_wait_timeouts_total", "counter",
+               "Forwarded writes answered before this replica had folded them (wait bound passed).",
+               wait_timeouts_.load());
     return out;
 }
 

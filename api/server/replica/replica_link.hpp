@@ -4,6 +4,7 @@
 // folded the position the primary's answer names (read-your-writes through any node).
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -25,11 +26,16 @@ struct ReplicaOptions {
     uint64_t max_lag = 10'000;
 };
 
+/// The Kafka settings for a broker list.
+using KafkaSettingsFor = std::function<workers::KafkaSettings(const std::string& brokers)>;
+
 class ReplicaLink final : public ReplicaPort {
   public:
+    /// `brokers`: where the log topic is read; empty: ask the primary (and ask again when the
+    /// topic goes quiet, since the primary's embedded broker moves when it restarts).
     /// `on_gap` runs (once, on the follower thread) when the topic no longer holds the events
     /// after the store's last one: the process then takes a fresh snapshot.
-    ReplicaLink(App& app, PrimaryClient primary, workers::KafkaSettings kafka,
+    ReplicaLink(App& app, PrimaryClient primary, std::string brokers, KafkaSettingsFor kafka,
                 ReplicaOptions options, std::function<void()> on_gap);
     ~ReplicaLink() override;
 
@@ -41,16 +47,28 @@ class ReplicaLink final : public ReplicaPort {
     std::optional<std::string> not_ready() const override;
 
   private:
+    enum class Outcome { Stopped, Gap, BrokersMoved };
+
     void run();
-    /// Places the reader after the store's last event; false on a gap (or when stopping).
-    bool position_reader(workers::LogReader& reader);
+    /// Folds the topic through `reader` until stopped, a gap, or the primary names other brokers.
+    Outcome follow(workers::LogReader& reader, const std::string& brokers);
+    /// Places the reader after the store's last event (nullopt), or says why it cannot.
+    std::optional<Outcome> position_reader(workers::LogReader& reader, const std::string& brokers);
+    /// The brokers the primary publishes its log to (nullopt: it cannot say now).
+    std::optional<std::string> primary_brokers();
+    /// True when the brokers are asked of the primary and it now names others than `brokers`.
+    bool brokers_moved(const std::string& brokers);
+    /// Sleeps up to `d`, waking at once on stop().
+    void pause(std::chrono::milliseconds d);
+    void take_gap(const std::string& why);
     /// Data keys of sealed subjects this store has none for, from the primary.
     std::optional<std::vector<std::pair<std::string, std::string>>> missing_keys(
         const std::vector<eventstore::RecordedEvent>& events);
 
     App& app_;
     PrimaryClient primary_;
-    workers::KafkaSettings kafka_;
+    std::string fixed_brokers_;
+    KafkaSettingsFor kafka_;
     ReplicaOptions options_;
     std::function<void()> on_gap_;
     std::atomic<bool> stop_{false};
@@ -61,6 +79,10 @@ class ReplicaLink final : public ReplicaPort {
     std::atomic<uint64_t> forward_failures_{0};
     std::atomic<uint64_t> wait_timeouts_{0};
     std::atomic<uint64_t> folded_{0};
+    std::atomic<uint64_t> broker_moves_{0};
+    bool said_unpublished_ = false;
+    std::mutex stop_mu_;
+    std::condition_variable stop_cv_;
     mutable std::mutex reader_mu_;
     workers::LogReader* reader_ = nullptr;  // while run() has one (for interrupt)
     std::thread thread_;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/json_io.hpp"
+#include "core/lifecycle_port.hpp"
 #include "idledger/domain/jwt.hpp"
 #include "idledger/projections/read_model.hpp"
 #include "idledger/projections/registry.hpp"
@@ -152,6 +153,23 @@ domain::Result<HttpResponse> read_keys(RequestContext& ctx, const HttpRequest& r
     return json_response(200, out);
 }
 
+/// GET /api/v1/_replication/log: where the log topic is read (a replica asks again when it has
+/// heard nothing for a while: the embedded broker's address changes when the primary restarts).
+domain::Result<HttpResponse> read_log_topic(RequestContext& ctx, const HttpRequest&) {
+    Json out = Json::object();
+    out.add("topic", "idledger.log");
+    out.add("position", int64_t(ctx.app.store.head()));
+    if (ctx.app.lifecycle) {
+        const LifecyclePort::LogTopic t = ctx.app.lifecycle->log_topic();
+        out.add("published", t.published);
+        out.add("brokers", t.brokers);
+        out.add("embeddedBroker", t.embedded);
+    } else {
+        out.add("published", false);
+    }
+    return json_response(200, out);
+}
+
 }  // namespace
 
 std::vector<Route> routes() {
@@ -164,6 +182,8 @@ std::vector<Route> routes() {
          "replication_readSnapshotFile", "other", kReplication, Blocking, read_snapshot_file},
         {"DELETE", "/api/v1/_replication/snapshots/{snapshotId}", "replication_deleteSnapshot",
          "other", kReplication, Blocking, delete_snapshot},
+        {"GET", "/api/v1/_replication/log", "replication_readLogTopic", "other", kReplication,
+         Inline, read_log_topic},
         {"POST", "/api/v1/_replication/keys", "replication_readKeys", "other", kReplication,
          Blocking, read_keys},
     };

@@ -69,6 +69,8 @@ class LogSource {
     virtual ~LogSource() = default;
     /// Committed events after `after`, in log order, at most `max`.
     virtual std::vector<LogEntry> read_after(uint64_t after, size_t max) = 0;
+    /// The log's last position now.
+    virtual uint64_t head() = 0;
     /// Blocks until the log moves past `seen` or `deadline`; returns the log head.
     virtual uint64_t wait_for_log(uint64_t seen,
                                   std::chrono::steady_clock::time_point deadline) = 0;
@@ -77,10 +79,12 @@ class LogSource {
 struct LogPublisherOptions {
     /// Messages sent and not yet acknowledged, at most.
     size_t window = 20'000;
-    /// Where publishing starts on an empty topic: the whole log (a real cluster, whose topic
-    /// outlives the server) or only what is committed from now on (the embedded broker, whose
-    /// topic is new at every start: replicas take a snapshot rather than the old log).
-    bool empty_topic_from_start = true;
+    /// Where publishing starts on an empty topic: this many events before the log's head (all
+    /// of it by default: a real cluster's topic outlives the server, so it is empty only once).
+    /// The embedded broker's topic is new at every start: republishing the recent past lets a
+    /// replica that was that close to the head when the primary stopped follow it on, and one
+    /// further behind takes a fresh snapshot.
+    uint64_t empty_topic_backlog = UINT64_MAX;
 };
 
 /// Publishes the committed log, in order, to the log topic. It resumes after the last position
