@@ -42,6 +42,7 @@ int run_relations(const std::map<std::string, std::string>& opt);
 int run_auth(const std::map<std::string, std::string>& opt);
 int run_peers(const std::map<std::string, std::string>& opt);
 int run_replicas(const std::map<std::string, std::string>& opt);
+int run_idle(const std::map<std::string, std::string>& opt);
 void write_scale_chart(const std::string& csv_path, const std::string& svg_path);
 }  // namespace idledger::bench
 
@@ -607,6 +608,7 @@ int main(int argc, char** argv) {
                "[--seconds N] [--csv FILE]\n"
                "       idledger-bench replicas [--idledger PATH] [--users N] [--connections N] "
                "[--seconds N]\n"
+               "       idledger-bench idle [--idledger PATH] [--seconds N] [--settle N]\n"
                "       idledger-bench http-ceiling [--threads N]\n";
         return 2;
     }
@@ -624,6 +626,7 @@ int main(int argc, char** argv) {
         {"auth", run_auth},
         {"peers", run_peers},
         {"replicas", run_replicas},
+        {"idle", run_idle},
         {"lifecycle", lifecycle_only},
         {"http-ceiling", http_ceiling},
     };

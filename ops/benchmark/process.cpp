@@ -230,3 +230,44 @@ uint16_t free_port() {
 }
 
 }  // namespace idledger::bench
+
+namespace idledger::bench {
+namespace {
+
+/// (name, user + system CPU seconds) from a /proc/.../stat file.
+std::pair<std::string, double> stat_cpu(const std::filesystem::path& stat) {
+    std::ifstream in(stat);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto open = text.find('(');
+    const auto close = text.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close < open) return {};
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; rest >> field; ++i) {
+        if (i == 14) utime = std::stod(field);
+        if (i == 15) {
+            stime = std::stod(field);
+            break;
+        }
+    }
+    return {text.substr(open + 1, close - open - 1),
+            (utime + stime) / double(::sysconf(_SC_CLK_TCK))};
+}
+
+}  // namespace
+
+double cpu_seconds(pid_t pid) { return stat_cpu("/proc/" + std::to_string(pid) + "/stat").second; }
+
+std::map<std::string, double> thread_cpu_seconds(pid_t pid) {
+    std::map<std::string, double> out;
+    std::error_code ec;
+    for (const auto& task :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        auto [name, seconds] = stat_cpu(task.path() / "stat");
+        if (!name.empty()) out[name] += seconds;
+    }
+    return out;
+}
+
+}  // namespace idledger::bench

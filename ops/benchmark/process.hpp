@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ double rss_mb(pid_t pid);
 /// The bytes a directory's files take on disk (allocated blocks, so sparse files count as
 /// written).
 uintmax_t disk_bytes(const std::filesystem::path& dir);
+/// CPU seconds a process has used (user + system, all its threads).
+double cpu_seconds(pid_t pid);
+/// CPU seconds each of a process's live threads has used, summed by thread name.
+std::map<std::string, double> thread_cpu_seconds(pid_t pid);
 /// The value of a Prometheus line `name value`.
 double metric(const std::string& text, const std::string& name);
 

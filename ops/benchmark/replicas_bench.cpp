@@ -29,25 +29,6 @@ namespace fs = std::filesystem;
 namespace idledger::bench {
 namespace {
 
-/// CPU seconds a process has used (user + system).
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = text.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream rest(text.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; rest >> field; ++i) {
-        if (i == 14) utime = std::stod(field);
-        if (i == 15) {
-            stime = std::stod(field);
-            break;
-        }
-    }
-    return (utime + stime) / double(::sysconf(_SC_CLK_TCK));
-}
-
 uint64_t log_position(uint16_t port) {
     const std::string body = fetch_once(port, "/readyz");
     const auto at = body.find("\"logPosition\":");

@@ -74,12 +74,59 @@ void ConsumerRest::set_paused(bool paused) {
     rd_kafka_topic_partition_list_destroy(assigned);
 }
 
+bool ConsumerRest::messages_waiting() {
+    rd_kafka_topic_partition_list_t* at = nullptr;
+    if (rd_kafka_assignment(rk_, &at) != RD_KAFKA_RESP_ERR_NO_ERROR || !at) return true;
+    if (at->cnt == 0) {
+        rd_kafka_topic_partition_list_destroy(at);
+        return false;
+    }
+    rd_kafka_topic_partition_list_t* ends = rd_kafka_topic_partition_list_copy(at);
+    for (int i = 0; i < ends->cnt; ++i) ends->elems[i].offset = RD_KAFKA_OFFSET_END;
+    bool waiting =
+        rd_kafka_position(rk_, at) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_offsets_for_times(rk_, ends, kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR;
+    // Where nothing was consumed since the assignment, the group's committed offset says where
+    // consuming starts (asked only then: one more request).
+    bool unknown = false;
+    for (int i = 0; i < at->cnt; ++i) unknown = unknown || at->elems[i].offset < 0;
+    rd_kafka_topic_partition_list_t* committed = nullptr;
+    if (!waiting && unknown) {
+        committed = rd_kafka_topic_partition_list_copy(at);
+        waiting = rd_kafka_committed(rk_, committed, kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR;
+    }
+    for (int i = 0; !waiting && i < at->cnt; ++i) {
+        const auto& p = at->elems[i];
+        const rd_kafka_topic_partition_t* end =
+            rd_kafka_topic_partition_list_find(ends, p.topic, p.partition);
+        if (!end || end->err || end->offset < 0) {
+            waiting = true;  // the broker could not say
+            break;
+        }
+        int64_t from = p.offset;
+        if (from < 0 && committed) {
+            const rd_kafka_topic_partition_t* c =
+                rd_kafka_topic_partition_list_find(committed, p.topic, p.partition);
+            from = c && !c->err && c->offset >= 0 ? c->offset : 0;  // none: from the start
+        }
+        waiting = end->offset > std::max<int64_t>(from, 0);
+    }
+    if (committed) rd_kafka_topic_partition_list_destroy(committed);
+    rd_kafka_topic_partition_list_destroy(ends);
+    rd_kafka_topic_partition_list_destroy(at);
+    return waiting;
+}
+
 int ConsumerRest::tick(int timeout_ms) {
     const auto now = Clock::now();
     if (paused_) {
         if (now - rested_at_ < kLook) return timeout_ms;
-        wake(now + kLookFor);  // a look for other processes' messages
-        return int(std::chrono::duration_cast<std::chrono::milliseconds>(kLookFor).count());
+        rested_at_ = now;
+        if (messages_waiting())
+            wake(Clock::now() + kAwake);  // other processes' messages
+        else
+            set_paused(true);  // partitions assigned since the consumer rested fetch otherwise
+        return timeout_ms;
     }
     const auto left =
         std::chrono::nanoseconds(awake_until_.load() - now.time_since_epoch().count());

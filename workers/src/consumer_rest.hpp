@@ -4,8 +4,9 @@
 // either polls every few milliseconds or adds that wait to every hop. A resting consumer pauses
 // its partitions once nothing was fetched or delivered for a while, and resumes the moment a
 // producer of this process has a message delivered: an idle server sends almost no fetches, a
-// busy one keeps its hop latency. Every two seconds a resting consumer looks anyway, for messages
-// produced by other processes (a worker process on this broker), and stays awake while they come.
+// busy one keeps its hop latency. Every two seconds a resting consumer asks the broker for the
+// end offsets of its partitions (one ListOffsets request) and wakes when one is past what it has
+// consumed: messages produced by other processes (a worker process on this broker).
 
 #include <librdkafka/rdkafka.h>
 
@@ -22,9 +23,10 @@ class ConsumerRest {
     using Clock = std::chrono::steady_clock;
     /// How long a consumer stays awake after a message or a delivery in this process.
     static constexpr auto kAwake = std::chrono::seconds(1);
-    /// How often a resting consumer looks for messages from other processes, and for how long.
+    /// How often a resting consumer looks for messages from other processes, and how long it
+    /// waits for the broker's answer.
     static constexpr auto kLook = std::chrono::seconds(2);
-    static constexpr auto kLookFor = std::chrono::milliseconds(20);
+    static constexpr int kLookTimeoutMs = 200;
 
     explicit ConsumerRest(rd_kafka_t* rk);
     ~ConsumerRest();
@@ -32,8 +34,8 @@ class ConsumerRest {
     ConsumerRest& operator=(const ConsumerRest&) = delete;
 
     /// Called by the consumer's poll loop before each poll: rests when idle, looks every two
-    /// seconds. Returns how long that poll may wait (`timeout_ms`, or less so that a short look
-    /// ends on time).
+    /// seconds. Returns how long that poll may wait (`timeout_ms`, or less so that the consumer
+    /// rests on time).
     int tick(int timeout_ms);
     /// A message arrived: stay awake.
     void fetched();
@@ -45,6 +47,9 @@ class ConsumerRest {
 
   private:
     void set_paused(bool paused);
+    /// True when an assigned partition holds messages past this consumer's position (or its
+    /// committed offset, before it has consumed any there), or when the broker cannot say.
+    bool messages_waiting();
     void extend(Clock::time_point until);
 
     rd_kafka_t* rk_;
