@@ -65,6 +65,8 @@ class RocksStore final : public EventStore {
     Result<std::vector<RecordedEvent>> read_log(uint64_t start, size_t max_count, bool backwards);
     void writer_loop();
     void run_batch(std::deque<Pending>& batch);
+    /// Writes a transaction's batch sorted by key within each column family (see writer.cpp).
+    rocksdb::Status write_sorted(const rocksdb::WriteOptions& wo, rocksdb::WriteBatchWithIndex& wb);
     /// After a failed write: whether writing works again (space freed and RocksDB resumed).
     /// Tried at most every 500 ms; writer thread only.
     bool try_resume();

@@ -289,6 +289,17 @@ void RocksStore::observe_commits(CommitObserver observer) {
     observer_ = std::move(observer);
 }
 
+rocksdb::Status RocksStore::write_sorted(const rocksdb::WriteOptions& wo,
+                                         rocksdb::WriteBatchWithIndex& wb) {
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    {
+        std::lock_guard lock(cf_mu_);
+        handles = handles_;
+    }
+    rocksdb::WriteBatch sorted(size_t(wb.GetWriteBatch()->GetDataSize()) + 64);
+    return db_->Write(wo, sorted_batch(wb, handles, sorted) ? &sorted : wb.GetWriteBatch());
+}
+
 void RocksStore::run_batch(std::deque<Pending>& batch) {
     if (write_failed_.load(std::memory_order_acquire) && !try_resume()) {
         // Refuse at once, without touching RocksDB: callers answer 503 and reads go on.
@@ -355,13 +366,7 @@ void RocksStore::run_batch(std::deque<Pending>& batch) {
         }
         rocksdb::WriteOptions wo;
         wo.sync = true;
-        rocksdb::WriteBatch sorted(size_t(wb.GetWriteBatch()->GetDataSize()) + 64);
-        std::vector<rocksdb::ColumnFamilyHandle*> handles;
-        {
-            std::lock_guard lock(cf_mu_);
-            handles = handles_;
-        }
-        s = db_->Write(wo, sorted_batch(wb, handles, sorted) ? &sorted : wb.GetWriteBatch());
+        s = write_sorted(wo, wb);
         stats_.fsyncs.fetch_add(1, std::memory_order_relaxed);
         stats_.batch_commands_total.fetch_add(committed_commands, std::memory_order_relaxed);
     }
@@ -438,7 +443,7 @@ Result<void> RocksStore::append_replicated(const std::vector<RecordedEvent>& eve
     if (!fold(tx))
         return std::unexpected(Error{Errc::InvalidArgument, "the replicated events did not fold"});
     rocksdb::WriteOptions wo;
-    auto s = db_->Write(wo, wb.GetWriteBatch());
+    auto s = write_sorted(wo, wb);
     if (!s.ok()) return std::unexpected(to_error(s));
     {
         std::lock_guard lock(head_mu_);
@@ -460,7 +465,7 @@ Result<void> RocksStore::write_direct(const std::function<void(Transaction&)>& f
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     wo.disableWAL = !sync;
-    auto s = db_->Write(wo, wb.GetWriteBatch());
+    auto s = write_sorted(wo, wb);
     if (!s.ok()) return std::unexpected(to_error(s));
     if (sync) {
         rocksdb::FlushOptions fo;
