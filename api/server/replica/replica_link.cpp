@@ -98,10 +98,15 @@ void ReplicaLink::take_gap(const std::string& why) {
 std::optional<std::string> ReplicaLink::primary_brokers() {
     auto answer = primary_.admin("GET", "/api/v1/_replication/log");
     if (!answer || answer->status != 200) {
-        std::cerr << "idledger replica: the primary does not say where its log topic is: "
-                  << (answer ? "HTTP " + std::to_string(answer->status) : answer.error()) << "\n";
+        // Once per outage: a primary that is down is asked every second or so.
+        if (!primary_silent_)
+            std::cerr << "idledger replica: the primary does not say where its log topic is: "
+                      << (answer ? "HTTP " + std::to_string(answer->status) : answer.error())
+                      << "; asking again until it does\n";
+        primary_silent_ = true;
         return std::nullopt;
     }
+    primary_silent_ = false;
     auto doc = domain::parse_json(answer->body);
     const domain::Json* published = doc ? doc->find("published") : nullptr;
     const domain::Json* brokers = doc ? doc->find("brokers") : nullptr;
