@@ -239,6 +239,27 @@ test('the primary SIGKILLed mid-write and restarted: replicas follow its new bro
   assert.equal((await replicas[0].client().get(`/api/v1/users/${via.body.id}`)).status, 200);
 });
 
+test('a replica of a primary that does not publish its log says so on /readyz instead of looking current', async () => {
+  const quiet = await startServer({ args: ['--metrics-public'] });
+  let r;
+  try {
+    r = await startServer({
+      command: 'replica', token: quiet.token,
+      args: ['--primary', quiet.base, '--metrics-public'],
+      env: { IDLEDGER_PRIMARY_TOKEN: quiet.token },
+    });
+    await eventually(async () => {
+      const res = await fetch(r.base + '/readyz');
+      const body = await res.json();
+      return res.status === 503 && /does not publish its log/.test(body.reason ?? '');
+    }, 'the replica to say its primary does not publish', 30_000);
+    assert.match(r.stderr(), /start it with --publish-log/);
+  } finally {
+    await r?.stop();
+    await quiet.stop();
+  }
+});
+
 test('every replica holds the primary\'s log and folds it to the same read models; deletions shred there too', async () => {
   const c = primary.client();
   const gone = await c.createUser({ activate: false, profile: { firstName: 'Shredded' } });

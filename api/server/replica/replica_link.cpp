@@ -110,11 +110,17 @@ std::optional<std::string> ReplicaLink::primary_brokers() {
     auto doc = domain::parse_json(answer->body);
     const domain::Json* published = doc ? doc->find("published") : nullptr;
     const domain::Json* brokers = doc ? doc->find("brokers") : nullptr;
-    if (published && published->is_bool() && !published->as_bool() && !said_unpublished_) {
+    // A primary that does not publish its log (no --publish-log) leaves the topic still: this
+    // replica would look current while it falls behind. It waits, and says so on /readyz.
+    unpublished_ = !published || !published->is_bool() || !published->as_bool();
+    if (unpublished_) {
+        if (!said_unpublished_)
+            std::cerr << "idledger replica: the primary does not publish its log (start it with "
+                         "--publish-log); waiting\n";
         said_unpublished_ = true;
-        std::cerr << "idledger replica: the primary does not publish its log (start it with "
-                     "--publish-log); waiting\n";
+        return std::nullopt;
     }
+    said_unpublished_ = false;
     if (!brokers || !brokers->is_string() || brokers->as_string().empty()) return std::nullopt;
     return brokers->as_string();
 }
@@ -336,6 +342,7 @@ std::string ReplicaLink::render_metrics() const {
 
 std::optional<std::string> ReplicaLink::not_ready() const {
     if (gap_) return "the log topic no longer holds what follows this replica's store";
+    if (unpublished_) return "the primary does not publish its log (--publish-log)";
     if (!positioned_) return "not reading the log topic yet";
     if (lag_ > options_.max_lag)
         return "behind the log topic by " + std::to_string(lag_.load()) + " events";
