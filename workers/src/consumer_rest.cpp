@@ -1,6 +1,7 @@
 #include "consumer_rest.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -20,6 +21,32 @@ std::vector<ConsumerRest*>& registry() {
 std::atomic<bool>& anyone_resting() {
     static std::atomic<bool> any{false};
     return any;
+}
+
+/// A librdkafka partition list, destroyed with its owner.
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t,
+                                      decltype(&rd_kafka_topic_partition_list_destroy)>;
+
+PartitionList owned(rd_kafka_topic_partition_list_t* list) {
+    return PartitionList(list, &rd_kafka_topic_partition_list_destroy);
+}
+
+PartitionList assignment(rd_kafka_t* rk) {
+    rd_kafka_topic_partition_list_t* list = nullptr;
+    const auto e = rd_kafka_assignment(rk, &list);
+    PartitionList out = owned(list);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) out.reset();
+    return out;
+}
+
+/// Where consuming `p` goes on: its position, or (nothing consumed there since the assignment)
+/// the group's committed offset, or the start.
+int64_t consuming_from(const rd_kafka_topic_partition_t& p,
+                       const rd_kafka_topic_partition_list_t* committed) {
+    if (p.offset >= 0) return p.offset;
+    const rd_kafka_topic_partition_t* c =
+        committed ? rd_kafka_topic_partition_list_find(committed, p.topic, p.partition) : nullptr;
+    return c && !c->err && c->offset >= 0 ? c->offset : 0;
 }
 
 }  // namespace
@@ -59,62 +86,46 @@ ConsumerRest::~ConsumerRest() {
 }
 
 void ConsumerRest::set_paused(bool paused) {
-    rd_kafka_topic_partition_list_t* assigned = nullptr;
-    if (rd_kafka_assignment(rk_, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || !assigned) return;
+    PartitionList assigned = assignment(rk_);
+    if (!assigned) return;
     if (paused) {
-        rd_kafka_pause_partitions(rk_, assigned);
-    } else {
-        rd_kafka_resume_partitions(rk_, assigned);
-        // The broker thread notices a resumed partition only when it next wakes (up to a
-        // second later); a request through it wakes it now.
-        std::lock_guard lock(kick_mu_);
-        kick_ = true;
-        kick_cv_.notify_one();
+        rd_kafka_pause_partitions(rk_, assigned.get());
+        return;
     }
-    rd_kafka_topic_partition_list_destroy(assigned);
+    rd_kafka_resume_partitions(rk_, assigned.get());
+    // The broker thread notices a resumed partition only when it next wakes (up to a second
+    // later); a request through it wakes it now.
+    std::lock_guard lock(kick_mu_);
+    kick_ = true;
+    kick_cv_.notify_one();
 }
 
 bool ConsumerRest::messages_waiting() {
-    rd_kafka_topic_partition_list_t* at = nullptr;
-    if (rd_kafka_assignment(rk_, &at) != RD_KAFKA_RESP_ERR_NO_ERROR || !at) return true;
-    if (at->cnt == 0) {
-        rd_kafka_topic_partition_list_destroy(at);
-        return false;
-    }
-    rd_kafka_topic_partition_list_t* ends = rd_kafka_topic_partition_list_copy(at);
+    PartitionList at = assignment(rk_);
+    if (!at) return true;
+    if (at->cnt == 0) return false;
+    PartitionList ends = owned(rd_kafka_topic_partition_list_copy(at.get()));
     for (int i = 0; i < ends->cnt; ++i) ends->elems[i].offset = RD_KAFKA_OFFSET_END;
-    bool waiting =
-        rd_kafka_position(rk_, at) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-        rd_kafka_offsets_for_times(rk_, ends, kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (rd_kafka_position(rk_, at.get()) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_offsets_for_times(rk_, ends.get(), kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return true;  // the broker could not say
     // Where nothing was consumed since the assignment, the group's committed offset says where
     // consuming starts (asked only then: one more request).
-    bool unknown = false;
-    for (int i = 0; i < at->cnt; ++i) unknown = unknown || at->elems[i].offset < 0;
-    rd_kafka_topic_partition_list_t* committed = nullptr;
-    if (!waiting && unknown) {
-        committed = rd_kafka_topic_partition_list_copy(at);
-        waiting = rd_kafka_committed(rk_, committed, kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR;
+    PartitionList committed = owned(nullptr);
+    for (int i = 0; i < at->cnt && !committed; ++i) {
+        if (at->elems[i].offset >= 0) continue;
+        committed = owned(rd_kafka_topic_partition_list_copy(at.get()));
+        if (rd_kafka_committed(rk_, committed.get(), kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+            return true;
     }
-    for (int i = 0; !waiting && i < at->cnt; ++i) {
-        const auto& p = at->elems[i];
+    for (int i = 0; i < at->cnt; ++i) {
+        const rd_kafka_topic_partition_t& p = at->elems[i];
         const rd_kafka_topic_partition_t* end =
-            rd_kafka_topic_partition_list_find(ends, p.topic, p.partition);
-        if (!end || end->err || end->offset < 0) {
-            waiting = true;  // the broker could not say
-            break;
-        }
-        int64_t from = p.offset;
-        if (from < 0 && committed) {
-            const rd_kafka_topic_partition_t* c =
-                rd_kafka_topic_partition_list_find(committed, p.topic, p.partition);
-            from = c && !c->err && c->offset >= 0 ? c->offset : 0;  // none: from the start
-        }
-        waiting = end->offset > std::max<int64_t>(from, 0);
+            rd_kafka_topic_partition_list_find(ends.get(), p.topic, p.partition);
+        if (!end || end->err || end->offset < 0) return true;  // the broker could not say
+        if (end->offset > consuming_from(p, committed.get())) return true;
     }
-    if (committed) rd_kafka_topic_partition_list_destroy(committed);
-    rd_kafka_topic_partition_list_destroy(ends);
-    rd_kafka_topic_partition_list_destroy(at);
-    return waiting;
+    return false;
 }
 
 int ConsumerRest::tick(int timeout_ms) {
