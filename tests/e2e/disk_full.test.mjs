@@ -51,69 +51,106 @@ async function fillUntil503(api, tag) {
   return acked;
 }
 
+/// Waits (20 s at most) until `left()` has not moved for a second: the store's refusal starts a
+/// flush of its memtables, which frees their write-ahead logs a moment later.
+async function settled(left) {
+  const end = Date.now() + 20_000;
+  let last = left();
+  let still = 0;
+  while (still < 5 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = left();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 test('disk full: 503 and not ready, reads go on, recovery, clean stop, refused start, nothing lost', async (t) => {
   const mount = mountTmpfs();
   if (mount.skip) return t.skip(mount.skip);
   const data = join(mount.dir, 'data');
   mkdirSync(data, { mode: 0o700 });
+  // Each stage is a subtest, so a failure names its stage; after one fails the rest are skipped.
+  let failed = false;
+  const stage = (name, fn) => t.test(name, async (s) => {
+    if (failed) return s.skip('an earlier stage failed');
+    try { await fn(); } catch (e) { failed = true; throw e; }
+  });
   let server;
   try {
     server = await startServer({ dataDir: data });
     const token = server.token;
     const api = server.client();
-    // Two fillers outside the data directory: freeing one lets the running server recover,
-    // freeing the other lets a stopped one start again.
+    // Fillers outside the data directory: freeing `a` lets the running server recover, freeing
+    // the others lets a stopped one start again.
     const left = () => Number(execFileSync('df', ['-BM', '--output=avail', mount.dir]).toString().split('\n')[1].replace('M', ''));
+    const fillers = [];
     const a = filler(mount.dir, 'filler-a', 40);
-    // What is left: the writer's 64 MB reserve and about 36 MB to fill.
-    const b = filler(mount.dir, 'filler-b', Math.max(0, left() - 100));
-    const acked = await fillUntil503(api, 'first');
-    assert.ok(acked.length > 0, 'some writes before the disk filled');
+    const acked = [];
 
-    const ready = await api.get('/readyz');
-    assert.equal(ready.status, 503);
-    assert.equal(ready.body.status, 'not ready');
-    assert.match(ready.body.reason, /cannot write/);
-    assert.equal((await api.get(`/api/v1/users/${acked[0]}`)).status, 200, 'reads go on');
-    assert.equal((await api.get('/api/v1/users?limit=5')).status, 200);
-    assertOktaError(assert, await api.post(`/api/v1/users/${acked[0]}`, { profile: { title: 'x' } }), 503, 'E0000010');
+    await stage('writes answer 503 once the disk is full; not ready; reads go on', async () => {
+      // What is left: the writer's 64 MB reserve and about 36 MB to fill.
+      fillers.push(filler(mount.dir, 'filler-b', Math.max(0, left() - 100)));
+      acked.push(...await fillUntil503(api, 'first'));
+      assert.ok(acked.length > 0, 'some writes before the disk filled');
+      // The refusal flushed the memtables, which gives their logs' space back: once that has
+      // settled, take all but 40 MB, so the store stays under its reserve until `a` is freed
+      // (without this, the freed logs let it resume by itself, as it should).
+      fillers.push(filler(mount.dir, 'filler-d', Math.max(0, await settled(left) - 40)));
 
-    // Space returns: the server resumes writing by itself.
-    rmSync(a);
-    let lastReady = '';
-    const resumed = await eventually(async () => {
-      const login = `after-${Date.now()}@example.com`;
-      const r = await api.post('/api/v1/users?activate=false', { profile: { firstName: 'F', lastName: 'L', email: login, login } });
-      if (r.status !== 200) lastReady = (await api.get('/readyz')).text;
-      return r.status === 200 ? r.body.id : null;
-    }, 'writes after space returned', 30_000).catch((e) => { throw new Error(`${e.message}: ${lastReady}`); });
-    acked.push(resumed);
-    assert.equal((await api.get('/readyz')).body.status, 'ready');
+      const ready = await api.get('/readyz');
+      assert.equal(ready.status, 503);
+      assert.equal(ready.body.status, 'not ready');
+      assert.match(ready.body.reason, /cannot write/);
+      assert.equal((await api.get(`/api/v1/users/${acked[0]}`)).status, 200, 'reads go on');
+      assert.equal((await api.get('/api/v1/users?limit=5')).status, 200);
+      assertOktaError(assert, await api.post(`/api/v1/users/${acked[0]}`, { profile: { title: 'x' } }), 503, 'E0000010');
+      const stillReady = await api.get('/readyz');
+      assert.equal(stillReady.status, 503, stillReady.text);
+      assert.match(stillReady.body.reason, /nearly full/);
+    });
 
-    // Full again, then SIGTERM: a clean exit (the harness asserts exit code 0).
-    acked.push(...await fillUntil503(api, 'second'));
-    await server.stop({ keepData: true });
-    server = null;
+    await stage('writes resume by themselves when space returns', async () => {
+      rmSync(a);
+      let lastReady = '';
+      const resumed = await eventually(async () => {
+        const login = `after-${Date.now()}@example.com`;
+        const r = await api.post('/api/v1/users?activate=false', { profile: { firstName: 'F', lastName: 'L', email: login, login } });
+        if (r.status !== 200) lastReady = (await api.get('/readyz')).text;
+        return r.status === 200 ? r.body.id : null;
+      }, 'writes after space returned', 30_000).catch((e) => { throw new Error(`${e.message}: ${lastReady}`); });
+      acked.push(resumed);
+      assert.equal((await api.get('/readyz')).body.status, 'ready');
+    });
 
-    // Starting on a nearly full disk (under --min-free-mb, 80) is refused, with a message, and
-    // changes nothing.
-    const c = filler(mount.dir, 'filler-c', Math.max(0, left() - 50));
-    const before = readdirSync(join(data, 'store')).sort();
-    const refused = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', data], { timeout: 30_000 });
-    assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr.toString(), /MB free/);
-    assert.deepEqual(readdirSync(join(data, 'store')).sort(), before);
+    await stage('full again, a SIGTERM exits cleanly', async () => {
+      // The harness asserts exit code 0.
+      acked.push(...await fillUntil503(api, 'second'));
+      await server.stop({ keepData: true });
+      server = null;
+    });
 
-    // Room again: every acknowledged write is there, and replay agrees with the read models.
-    rmSync(b);
-    rmSync(c);
-    server = await startServer({ dataDir: data, token });
-    const admin = server.client();
-    for (const id of acked) assert.equal((await admin.get(`/api/v1/users/${id}`)).status, 200, id);
-    await server.stop({ keepData: true });
-    server = null;
-    const verify = execFileSync(BIN, ['replay', '--data-dir', data, '--verify']).toString();
-    assert.match(verify, /every read model matches/);
+    await stage('a start under --min-free-mb is refused with a message and changes nothing', async () => {
+      // --min-free-mb defaults to 80.
+      fillers.push(filler(mount.dir, 'filler-c', Math.max(0, left() - 50)));
+      const before = readdirSync(join(data, 'store')).sort();
+      const refused = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', data], { timeout: 30_000 });
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr.toString(), /MB free/);
+      assert.deepEqual(readdirSync(join(data, 'store')).sort(), before);
+    });
+
+    await stage('with room again every acknowledged write is there, and replay agrees', async () => {
+      for (const f of fillers) rmSync(f);
+      server = await startServer({ dataDir: data, token });
+      const admin = server.client();
+      for (const id of acked) assert.equal((await admin.get(`/api/v1/users/${id}`)).status, 200, id);
+      await server.stop({ keepData: true });
+      server = null;
+      const verify = execFileSync(BIN, ['replay', '--data-dir', data, '--verify']).toString();
+      assert.match(verify, /every read model matches/);
+    });
   } finally {
     if (server) await server.stop({ keepData: true }).catch(() => {});
     spawnSync('umount', [mount.dir]);
