@@ -39,6 +39,16 @@ PartitionList assignment(rd_kafka_t* rk) {
     return out;
 }
 
+/// Whether two lists name the same partitions (offsets aside).
+bool same_partitions(const rd_kafka_topic_partition_list_t* a,
+                     const rd_kafka_topic_partition_list_t* b) {
+    if (!a || !b || a->cnt != b->cnt) return false;
+    for (int i = 0; i < a->cnt; ++i)
+        if (!rd_kafka_topic_partition_list_find(b, a->elems[i].topic, a->elems[i].partition))
+            return false;
+    return true;
+}
+
 /// Where consuming `p` goes on: its position, or (nothing consumed there since the assignment)
 /// the group's committed offset, or the start.
 int64_t consuming_from(const rd_kafka_topic_partition_t& p,
@@ -88,10 +98,16 @@ ConsumerRest::~ConsumerRest() {
 void ConsumerRest::set_paused(bool paused) {
     PartitionList assigned = assignment(rk_);
     if (!assigned) return;
+    std::lock_guard pause_lock(pause_mu_);
     if (paused) {
+        // Pausing is one operation per partition through librdkafka's threads: skipped when
+        // these very partitions are paused already (each look would otherwise pause them again).
+        if (same_partitions(paused_list_.get(), assigned.get())) return;
         rd_kafka_pause_partitions(rk_, assigned.get());
+        paused_list_ = std::move(assigned);
         return;
     }
+    paused_list_.reset();
     rd_kafka_resume_partitions(rk_, assigned.get());
     // The broker thread notices a resumed partition only when it next wakes (up to a second
     // later); a request through it wakes it now.
@@ -110,22 +126,32 @@ bool ConsumerRest::messages_waiting() {
         rd_kafka_offsets_for_times(rk_, ends.get(), kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return true;  // the broker could not say
     // Where nothing was consumed since the assignment, the group's committed offset says where
-    // consuming starts (asked only then: one more request).
-    PartitionList committed = owned(nullptr);
-    for (int i = 0; i < at->cnt && !committed; ++i) {
-        if (at->elems[i].offset >= 0) continue;
-        committed = owned(rd_kafka_topic_partition_list_copy(at.get()));
-        if (rd_kafka_committed(rk_, committed.get(), kLookTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
-            return true;
+    // consuming starts. Only this consumer commits for its partitions, so the offsets asked
+    // once for an assignment hold until it changes; a look that would wake on them asks again.
+    const bool unconsumed =
+        std::any_of(at->elems, at->elems + at->cnt, [](const auto& p) { return p.offset < 0; });
+    if (unconsumed && !same_partitions(committed_.get(), at.get())) committed_.reset();
+    for (bool fresh = false;; fresh = true) {
+        if (unconsumed && !committed_) {
+            committed_ = owned(rd_kafka_topic_partition_list_copy(at.get()));
+            if (rd_kafka_committed(rk_, committed_.get(), kLookTimeoutMs) !=
+                RD_KAFKA_RESP_ERR_NO_ERROR) {
+                committed_.reset();
+                return true;
+            }
+            fresh = true;
+        }
+        bool waiting = false;
+        for (int i = 0; i < at->cnt && !waiting; ++i) {
+            const rd_kafka_topic_partition_t& p = at->elems[i];
+            const rd_kafka_topic_partition_t* end =
+                rd_kafka_topic_partition_list_find(ends.get(), p.topic, p.partition);
+            if (!end || end->err || end->offset < 0) return true;  // the broker could not say
+            waiting = end->offset > consuming_from(p, unconsumed ? committed_.get() : nullptr);
+        }
+        if (!waiting || fresh || !unconsumed) return waiting;
+        committed_.reset();  // ask again before waking on what may be an old answer
     }
-    for (int i = 0; i < at->cnt; ++i) {
-        const rd_kafka_topic_partition_t& p = at->elems[i];
-        const rd_kafka_topic_partition_t* end =
-            rd_kafka_topic_partition_list_find(ends.get(), p.topic, p.partition);
-        if (!end || end->err || end->offset < 0) return true;  // the broker could not say
-        if (end->offset > consuming_from(p, committed.get())) return true;
-    }
-    return false;
 }
 
 int ConsumerRest::tick(int timeout_ms) {
@@ -152,6 +178,12 @@ int ConsumerRest::tick(int timeout_ms) {
     if (Clock::now().time_since_epoch().count() < awake_until_.load() && paused_.exchange(false))
         set_paused(false);
     return timeout_ms;
+}
+
+void ConsumerRest::assignment_changed() {
+    committed_.reset();
+    std::lock_guard lock(pause_mu_);
+    paused_list_.reset();
 }
 
 void ConsumerRest::fetched() { extend(Clock::now() + kAwake); }

@@ -6,13 +6,16 @@
 // producer of this process has a message delivered: an idle server sends almost no fetches, a
 // busy one keeps its hop latency. Every two seconds a resting consumer asks the broker for the
 // end offsets of its partitions (one ListOffsets request) and wakes when one is past what it has
-// consumed: messages produced by other processes (a worker process on this broker).
+// consumed: messages produced by other processes (a worker process on this broker). Partitions
+// already paused are not paused again, and the group's committed offsets (needed where nothing
+// was consumed yet) are asked once per assignment: a look costs one request and few wake-ups.
 
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -42,6 +45,10 @@ class ConsumerRest {
     /// Stay awake until `until` (thread-safe): resumes a resting consumer.
     void wake(Clock::time_point until);
 
+    /// The group gave this consumer other partitions (or the same ones again): nothing is known
+    /// paused, and committed offsets are asked again. From the poll thread (rebalance callback).
+    void assignment_changed();
+
     /// Wakes every resting consumer of this process: a message was delivered.
     static void delivered();
 
@@ -52,8 +59,16 @@ class ConsumerRest {
     bool messages_waiting();
     void extend(Clock::time_point until);
 
+    using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t,
+                                          decltype(&rd_kafka_topic_partition_list_destroy)>;
+
     rd_kafka_t* rk_;
     std::atomic<bool> paused_{false};
+    // The partitions last paused (null once resumed), so a look re-pauses only a new assignment.
+    std::mutex pause_mu_;
+    PartitionList paused_list_{nullptr, &rd_kafka_topic_partition_list_destroy};
+    // The group's committed offsets for the assignment, as last asked (the poll thread's own).
+    PartitionList committed_{nullptr, &rd_kafka_topic_partition_list_destroy};
     std::atomic<Clock::rep> awake_until_{0};
     Clock::time_point rested_at_{};
     // Wakes the broker thread after a resume (a metadata request through it).

@@ -17,36 +17,34 @@ const std::vector<Topic>& lifecycle_topics() {
     return kTopics;
 }
 
-struct EmbeddedBroker::Handles {
-    rd_kafka_t* host = nullptr;  // the client instance that hosts the mock cluster
-    rd_kafka_mock_cluster_t* cluster = nullptr;
-    ~Handles() {
-        if (cluster) rd_kafka_mock_cluster_destroy(cluster);
-        if (host) rd_kafka_destroy(host);
+struct EmbeddedBroker::Cluster {
+    rd_kafka_mock_cluster_t* handle = nullptr;
+    ~Cluster() {
+        if (handle) rd_kafka_mock_cluster_destroy(handle);
     }
 };
 
-std::expected<std::unique_ptr<EmbeddedBroker>, std::string> EmbeddedBroker::start(int brokers) {
+std::expected<std::unique_ptr<EmbeddedBroker>, std::string> EmbeddedBroker::start(
+    int brokers, const std::string& producer_client_id) {
     std::unique_ptr<EmbeddedBroker> b(new EmbeddedBroker());
-    b->handles_ = std::make_unique<Handles>();
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    // The hosting instance never talks to a broker itself; keep it quiet.
-    rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
-    b->handles_->host = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!b->handles_->host) {
-        rd_kafka_conf_destroy(conf);
-        return std::unexpected(std::string("cannot create the broker's host instance: ") + err);
-    }
-    b->handles_->cluster = rd_kafka_mock_cluster_new(b->handles_->host, brokers);
-    if (!b->handles_->cluster)
+    // The host starts with no brokers and is pointed at the cluster once it runs.
+    KafkaSettings host_settings;
+    host_settings.embedded = true;
+    auto host = Producer::create(host_settings, producer_client_id);
+    if (!host) return std::unexpected("cannot create the broker's host instance: " + host.error());
+    b->host_ = std::move(*host);
+    b->cluster_ = std::make_unique<Cluster>();
+    b->cluster_->handle = rd_kafka_mock_cluster_new(b->host_->native(), brokers);
+    if (!b->cluster_->handle)
         return std::unexpected(std::string("cannot start the embedded Kafka cluster"));
     for (const auto& t : lifecycle_topics()) {
-        auto e = rd_kafka_mock_topic_create(b->handles_->cluster, t.name.c_str(), t.partitions, 1);
+        auto e = rd_kafka_mock_topic_create(b->cluster_->handle, t.name.c_str(), t.partitions, 1);
         if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
             return std::unexpected("cannot create topic " + t.name + ": " + rd_kafka_err2str(e));
     }
-    b->bootstrap_ = rd_kafka_mock_cluster_bootstraps(b->handles_->cluster);
+    b->bootstrap_ = rd_kafka_mock_cluster_bootstraps(b->cluster_->handle);
+    if (rd_kafka_brokers_add(b->host_->native(), b->bootstrap_.c_str()) == 0)
+        return std::unexpected("cannot point the host instance at " + b->bootstrap_);
     return b;
 }
 
@@ -55,9 +53,9 @@ EmbeddedBroker::~EmbeddedBroker() = default;
 void EmbeddedBroker::set_up(bool up) {
     // Mock broker ids start at 1.
     if (up)
-        rd_kafka_mock_broker_set_up(handles_->cluster, 1);
+        rd_kafka_mock_broker_set_up(cluster_->handle, 1);
     else
-        rd_kafka_mock_broker_set_down(handles_->cluster, 1);
+        rd_kafka_mock_broker_set_down(cluster_->handle, 1);
 }
 
 }  // namespace idledger::workers

@@ -81,13 +81,25 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
     delete done;
 }
 
+/// Eager rebalancing as librdkafka does it without a callback; a resting consumer then
+/// forgets what it had paused and the offsets it had asked (the opaque is its ConsumerRest slot).
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                  rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+    if (auto* rest = static_cast<std::unique_ptr<ConsumerRest>*>(opaque); rest && *rest)
+        (*rest)->assignment_changed();
+    rd_kafka_assign(rk, err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? partitions : nullptr);
+}
+
 }  // namespace
 
 struct Producer::Impl {
     rd_kafka_t* rk = nullptr;
     std::atomic<bool> stop{false};
     std::thread poller;
-    ~Impl() {
+    bool closed = false;
+    void close() {
+        if (closed) return;
+        closed = true;
         stop = true;
         if (rk) {
             // Wakes the poller's blocking poll at once.
@@ -97,12 +109,16 @@ struct Producer::Impl {
         }
         if (poller.joinable()) poller.join();
         if (!rk) return;
+        // Delivery reports run on this thread from here on, each exactly once: what is still
+        // queued after a second fails now.
         rd_kafka_flush(rk, 1000);
-        // Whatever is still queued fails now, so every delivery callback runs exactly once.
         rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_flush(rk, 1000);
         rd_kafka_poll(rk, 0);
-        rd_kafka_destroy(rk);
+    }
+    ~Impl() {
+        close();
+        if (rk) rd_kafka_destroy(rk);
     }
 };
 
@@ -137,6 +153,10 @@ std::expected<std::unique_ptr<Producer>, std::string> Producer::create(
 }
 
 Producer::~Producer() = default;
+
+rd_kafka_t* Producer::native() const { return impl_->rk; }
+
+void Producer::close() { impl_->close(); }
 
 void Producer::produce(const std::string& topic, std::string_view key, std::string_view value,
                        Delivered done) {
@@ -197,6 +217,10 @@ std::expected<std::unique_ptr<Consumer>, std::string> Consumer::create(
     char err[512];
     std::unique_ptr<Consumer> c(new Consumer());
     c->impl_ = std::make_unique<Impl>();
+    if (s.rest_when_idle) {
+        rd_kafka_conf_set_opaque(conf, &c->impl_->rest);
+        rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+    }
     c->impl_->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!c->impl_->rk) {
         rd_kafka_conf_destroy(conf);

@@ -45,19 +45,23 @@ ResultMessage perform(const RequestMessage& r, Mailer& mailer, const WorkerKeys&
 }
 
 WorkerPool::WorkerPool(KafkaSettings kafka, WorkerKeys keys, Mailer& mailer, int threads,
-                       std::string client_id)
+                       std::string client_id, Producer* results)
     : kafka_(std::move(kafka)),
       keys_(std::move(keys)),
       mailer_(mailer),
       threads_(threads),
-      client_id_(std::move(client_id)) {}
+      client_id_(std::move(client_id)),
+      producer_(results) {}
 
 WorkerPool::~WorkerPool() { stop(); }
 
 std::expected<void, std::string> WorkerPool::start() {
-    auto p = Producer::create(kafka_, client_id_ + "-results");
-    if (!p) return std::unexpected(p.error());
-    producer_ = std::move(*p);
+    if (!producer_) {
+        auto p = Producer::create(kafka_, client_id_ + "-results");
+        if (!p) return std::unexpected(p.error());
+        own_producer_ = std::move(*p);
+        producer_ = own_producer_.get();
+    }
     for (int i = 0; i < threads_; ++i) {
         auto c = Consumer::create(kafka_, kWorkerGroup, {std::string(kRequestTopic)},
                                   client_id_ + "-" + std::to_string(i));
@@ -74,7 +78,16 @@ void WorkerPool::stop() {
     for (auto& t : running_)
         if (t.joinable()) t.join();
     running_.clear();
-    producer_.reset();  // flushes results still queued; their callbacks reach live consumers
+    if (own_producer_) {
+        // Flushes results still queued; their callbacks reach live consumers.
+        own_producer_.reset();
+        producer_ = nullptr;
+    }
+    {
+        // A shared producer reports every delivery within its message timeout (30 s at most).
+        std::unique_lock lock(unsettled_mu_);
+        unsettled_cv_.wait_for(lock, std::chrono::seconds(40), [&] { return unsettled_ == 0; });
+    }
     consumers_.clear();
 }
 
@@ -109,13 +122,19 @@ void WorkerPool::run(Consumer& consumer) {
         if (requests.empty()) continue;
         std::vector<ResultMessage> results = perform_all(requests, mailer_, keys_);
         processed_ += results.size();
+        {
+            std::lock_guard lock(unsettled_mu_);
+            unsettled_ += results.size();
+        }
         for (size_t i = 0; i < results.size(); ++i)
-            producer_->produce(std::string(kResultTopic), results[i].user_id,
-                               encode(results[i], keys_),
-                               [&consumer, msg = std::move(batch[i])](bool ok, const std::string&) {
-                                   // Not acknowledged: leave the offset, the request comes back.
-                                   if (ok) consumer.done(msg);
-                               });
+            producer_->produce(
+                std::string(kResultTopic), results[i].user_id, encode(results[i], keys_),
+                [this, &consumer, msg = std::move(batch[i])](bool ok, const std::string&) {
+                    // Not acknowledged: leave the offset, the request comes back.
+                    if (ok) consumer.done(msg);
+                    std::lock_guard lock(unsettled_mu_);
+                    if (--unsettled_ == 0) unsettled_cv_.notify_all();
+                });
         batch.clear();
         requests.clear();
     }

@@ -26,7 +26,7 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     rt->app_ = &app;
     rt->email_rounds_ = std::max(1, o.email_rounds);
     if (o.kafka_brokers.empty()) {
-        auto b = workers::EmbeddedBroker::start();
+        auto b = workers::EmbeddedBroker::start(1, "idledger-relay");
         if (!b) return std::unexpected(b.error());
         rt->broker_ = std::move(*b);
         rt->bootstrap_ = rt->broker_->bootstrap();
@@ -40,9 +40,14 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     kafka.rest_when_idle = rt->broker_ != nullptr;
     if (!rt->broker_)
         if (auto t = workers::ensure_lifecycle_topics(kafka); !t) return std::unexpected(t.error());
-    auto producer = workers::Producer::create(kafka, "idledger-relay");
-    if (!producer) return std::unexpected(producer.error());
-    rt->producer_ = std::move(*producer);
+    if (rt->broker_) {
+        rt->producer_ = &rt->broker_->producer();  // the client instance hosting the broker
+    } else {
+        auto producer = workers::Producer::create(kafka, "idledger-relay");
+        if (!producer) return std::unexpected(producer.error());
+        rt->own_producer_ = std::move(*producer);
+        rt->producer_ = rt->own_producer_.get();
+    }
     rt->outbox_ = std::make_unique<Outbox>(app, o.public_url, o.expiry.max_age_ms);
     rt->relay_ = std::make_unique<workers::Relay>(*rt->outbox_, *rt->producer_, o.relay);
 
@@ -71,8 +76,9 @@ std::expected<std::unique_ptr<LifecycleRuntime>, std::string> LifecycleRuntime::
     if (auto s = rt->results_->start(); !s) return std::unexpected(s.error());
     if (o.workers > 0) {
         rt->mailer_ = workers::make_mailer(o.mail);
-        rt->workers_ = std::make_unique<workers::WorkerPool>(kafka, o.relay.keys, *rt->mailer_,
-                                                             o.workers, "idledger-serve-worker");
+        // Results share the relay's producer (stopped before it: see the destructor).
+        rt->workers_ = std::make_unique<workers::WorkerPool>(
+            kafka, o.relay.keys, *rt->mailer_, o.workers, "idledger-serve-worker", rt->producer_);
         if (auto s = rt->workers_->start(); !s) return std::unexpected(s.error());
     }
     rt->relay_->start();
@@ -97,11 +103,16 @@ LifecycleRuntime::~LifecycleRuntime() {
     if (log_publisher_) log_publisher_->stop();
     if (workers_) workers_->stop();
     if (results_) results_->stop();
+    // Every delivery report runs now, while the relay, the publisher and the workers they
+    // report to still exist (the producer itself may host the broker, so it goes last).
+    if (producer_) producer_->close();
     relay_.reset();
     log_publisher_.reset();
-    producer_.reset();
     workers_.reset();
     results_.reset();
+    // The producer goes before the broker it may be hosted by (and with it, if so).
+    own_producer_.reset();
+    producer_ = nullptr;
     broker_.reset();
 }
 

@@ -69,7 +69,8 @@ class LifecycleRuntime final : public LifecyclePort {
     App* app_ = nullptr;
     std::string bootstrap_;
     std::unique_ptr<workers::EmbeddedBroker> broker_;
-    std::unique_ptr<workers::Producer> producer_;
+    std::unique_ptr<workers::Producer> own_producer_;  // with --kafka-brokers
+    workers::Producer* producer_ = nullptr;            // that one, or the embedded broker's host
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<workers::Relay> relay_;
     std::unique_ptr<workers::ResultConsumer> results_;

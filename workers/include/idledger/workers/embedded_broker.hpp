@@ -17,10 +17,15 @@ struct Topic {
 };
 const std::vector<Topic>& lifecycle_topics();
 
+class Producer;
+
 class EmbeddedBroker {
   public:
-    /// Starts the cluster and creates the lifecycle topics. Fails with a reason.
-    static std::expected<std::unique_ptr<EmbeddedBroker>, std::string> start(int brokers = 1);
+    /// Starts the cluster and creates the lifecycle topics. Fails with a reason. The cluster
+    /// lives in a producer's client instance (librdkafka needs one to host it), which the
+    /// process may use as its producer: each client instance wakes on timers of its own.
+    static std::expected<std::unique_ptr<EmbeddedBroker>, std::string> start(
+        int brokers = 1, const std::string& producer_client_id = "idledger-embedded");
     ~EmbeddedBroker();
     EmbeddedBroker(const EmbeddedBroker&) = delete;
     EmbeddedBroker& operator=(const EmbeddedBroker&) = delete;
@@ -29,11 +34,14 @@ class EmbeddedBroker {
     const std::string& bootstrap() const { return bootstrap_; }
     /// Takes the broker down (connections closed and refused) or brings it back: outage tests.
     void set_up(bool up);
+    /// The hosting producer, connected to this cluster; it lives as long as the broker.
+    Producer& producer() { return *host_; }
 
   private:
     EmbeddedBroker() = default;
-    struct Handles;
-    std::unique_ptr<Handles> handles_;
+    std::unique_ptr<Producer> host_;
+    struct Cluster;
+    std::unique_ptr<Cluster> cluster_;  // destroyed before its host
     std::string bootstrap_;
 };
 

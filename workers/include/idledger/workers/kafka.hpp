@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+struct rd_kafka_s;  // librdkafka's client instance (rd_kafka_t)
+
 namespace idledger::workers {
 
 struct KafkaSettings {
@@ -51,9 +53,15 @@ class Producer {
     /// (including when the producer is destroyed first). Never blocks for long.
     void produce(const std::string& topic, std::string_view key, std::string_view value,
                  Delivered done);
+    /// Ends producing: waits up to a second for what is queued, fails the rest, and returns once
+    /// every delivery callback has run, so what they refer to may go. Nothing may be produced
+    /// afterwards; the client instance itself lives on until destroyed (it may host a broker).
+    void close();
 
   private:
+    friend class EmbeddedBroker;  // hosts its cluster on a producer's client instance
     Producer() = default;
+    rd_kafka_s* native() const;
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

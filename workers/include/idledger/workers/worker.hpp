@@ -5,9 +5,11 @@
 // acknowledged, so a worker that dies mid-batch leaves its requests to the next owner.
 
 #include <atomic>
+#include <condition_variable>
 #include <expected>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,9 +31,12 @@ std::vector<ResultMessage> perform_all(const std::vector<RequestMessage>& reques
 
 class WorkerPool {
   public:
-    /// `threads` consumers, each with its own connection, in the worker group.
+    /// `threads` consumers, each with its own connection, in the worker group. Results go out
+    /// through `results` when given (a producer the process already has, which must outlive the
+    /// pool: one client instance fewer, each of which wakes on its own timers), else through
+    /// a producer of the pool's own.
     WorkerPool(KafkaSettings kafka, WorkerKeys keys, Mailer& mailer, int threads,
-               std::string client_id);
+               std::string client_id, Producer* results = nullptr);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
@@ -53,8 +58,14 @@ class WorkerPool {
     Mailer& mailer_;
     int threads_;
     std::string client_id_;
-    std::unique_ptr<Producer> producer_;
+    std::unique_ptr<Producer> own_producer_;
+    Producer* producer_ = nullptr;
     std::vector<std::unique_ptr<Consumer>> consumers_;
+    // Results queued whose delivery has not been reported: their reports refer to the consumers,
+    // so stop() waits for them before letting the consumers go.
+    std::mutex unsettled_mu_;
+    std::condition_variable unsettled_cv_;
+    size_t unsettled_ = 0;
     std::vector<std::thread> running_;
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> processed_{0};
