@@ -48,7 +48,11 @@ std::expected<std::unique_ptr<EmbeddedBroker>, std::string> EmbeddedBroker::star
     return b;
 }
 
-EmbeddedBroker::~EmbeddedBroker() = default;
+EmbeddedBroker::~EmbeddedBroker() {
+    // The host outlives its cluster by a moment: it need not report the brokers gone.
+    if (host_) rd_kafka_set_log_level(host_->native(), 0);
+    cluster_.reset();
+}
 
 void EmbeddedBroker::set_up(bool up) {
     // Mock broker ids start at 1.
