@@ -112,15 +112,14 @@ std::optional<std::string> ReplicaLink::primary_brokers() {
     const domain::Json* brokers = doc ? doc->find("brokers") : nullptr;
     // A primary that does not publish its log (no --publish-log) leaves the topic still: this
     // replica would look current while it falls behind. It waits, and says so on /readyz.
-    unpublished_ = !published || !published->is_bool() || !published->as_bool();
-    if (unpublished_) {
-        if (!said_unpublished_)
+    const bool unpublished = !published || !published->is_bool() || !published->as_bool();
+    const bool was_unpublished = unpublished_.exchange(unpublished);
+    if (unpublished) {
+        if (!was_unpublished)  // said once per stretch
             std::cerr << "idledger replica: the primary does not publish its log (start it with "
                          "--publish-log); waiting\n";
-        said_unpublished_ = true;
         return std::nullopt;
     }
-    said_unpublished_ = false;
     if (!brokers || !brokers->is_string() || brokers->as_string().empty()) return std::nullopt;
     return brokers->as_string();
 }

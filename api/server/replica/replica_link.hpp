@@ -81,8 +81,7 @@ class ReplicaLink final : public ReplicaPort {
     std::atomic<uint64_t> folded_{0};
     std::atomic<uint64_t> broker_moves_{0};
     std::atomic<bool> unpublished_{false};  // the primary said it does not publish its log
-    bool said_unpublished_ = false;
-    bool primary_silent_ = false;  // the last question to the primary went unanswered
+    bool primary_silent_ = false;           // the last question to the primary went unanswered
     std::mutex stop_mu_;
     std::condition_variable stop_cv_;
     mutable std::mutex reader_mu_;
